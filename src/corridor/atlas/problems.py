@@ -1,0 +1,36 @@
+"""Problems found in atlas files, each one line naming file, line, entry and field."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["AtlasError", "AtlasProblem"]
+
+
+@dataclass(frozen=True)
+class AtlasProblem:
+    """One thing wrong with one atlas entry."""
+
+    file: str
+    line: int | None
+    entry: str | None
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        parts = [where]
+        if self.entry:
+            parts.append(f"entry {self.entry!r}")
+        if self.field:
+            parts.append(f"field {self.field!r}")
+        return ": ".join([*parts, self.message])
+
+
+class AtlasError(ValueError):
+    """The atlas was refused; ``problems`` lists every reason, the message names the first."""
+
+    def __init__(self, problems: list[AtlasProblem]) -> None:
+        self.problems = problems
+        more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
+        super().__init__(f"{problems[0]}{more}")

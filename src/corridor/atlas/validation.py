@@ -1,0 +1,165 @@
+"""Checks across atlas records: ids unique, references resolve, assets where they claim."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from itertools import pairwise
+
+from corridor.atlas.entries import Entry
+from corridor.atlas.models import Asset, Mechanism, Membership, Region, ThreatClass
+from corridor.atlas.placement import placement_problems
+from corridor.atlas.problems import AtlasProblem
+
+__all__ = ["cross_reference_problems", "placement_report"]
+
+
+def _duplicate_ids(entries: list[Entry]) -> list[AtlasProblem]:
+    first: dict[str, Entry] = {}
+    problems = []
+    for entry in entries:
+        key = entry.name.lower()
+        if key in first:
+            line = first[key].source.line_of(first[key].path)
+            message = f"duplicate id (first used at line {line})"
+            problems.append(entry.problem("id", message, ("id",)))
+        else:
+            first[key] = entry
+    return problems
+
+
+def _threat_problems(entries: list[Entry]) -> list[AtlasProblem]:
+    threats: dict[str, ThreatClass] = {e.record.id: e.record for e in entries}
+    problems = []
+    for entry in entries:
+        threat: ThreatClass = entry.record
+        if threat.parent is not None and threat.parent not in threats:
+            problems.append(
+                entry.problem("parent", f"unknown threat class {threat.parent!r}", ("parent",))
+            )
+            continue
+        seen, current = {threat.id}, threat.parent
+        while current is not None and current in threats:
+            if current in seen:
+                problems.append(entry.problem("parent", "the parents form a cycle", ("parent",)))
+                break
+            seen.add(current)
+            current = threats[current].parent
+    return problems
+
+
+def _overlapping(periods: list[Membership]) -> bool:
+    spans = sorted((m.joined or 0, m.left or 10_000) for m in periods)
+    return any(later[0] < earlier[1] for earlier, later in pairwise(spans))
+
+
+def _membership_problems(
+    entry: Entry, role: str, memberships: Iterable[Membership], mechanism_ids: set[str]
+) -> list[AtlasProblem]:
+    problems = []
+    by_party: dict[str, list[Membership]] = defaultdict(list)
+    for index, member in enumerate(memberships):
+        where = (role, index)
+        if member.mechanism is not None and member.mechanism not in mechanism_ids:
+            problems.append(
+                entry.problem(
+                    f"{role}[{index}].mechanism",
+                    f"unknown mechanism {member.mechanism!r}",
+                    (*where, "mechanism"),
+                )
+            )
+        by_party[member.party].append(member)
+    for party, periods in by_party.items():
+        if len(periods) > 1 and _overlapping(periods):
+            problems.append(
+                entry.problem(role, f"{party} is listed more than once for overlapping years")
+            )
+    return problems
+
+
+def _mechanism_problems(entries: list[Entry], threat_ids: set[str]) -> list[AtlasProblem]:
+    ids = {e.record.id for e in entries}
+    problems = []
+    for entry in entries:
+        mechanism: Mechanism = entry.record
+        for index, domain in enumerate(mechanism.domains):
+            if domain not in threat_ids:
+                problems.append(
+                    entry.problem(
+                        f"domains[{index}]", f"unknown threat class {domain!r}", ("domains", index)
+                    )
+                )
+        if mechanism.parent is not None and mechanism.parent not in ids:
+            problems.append(
+                entry.problem("parent", f"unknown mechanism {mechanism.parent!r}", ("parent",))
+            )
+        for role in ("members", "observers", "partners"):
+            problems += _membership_problems(entry, role, getattr(mechanism, role), ids)
+        for m_index, meeting in enumerate(mechanism.meetings):
+            for o_index, org in enumerate(meeting.organizations):
+                if org not in ids:
+                    where = ("meetings", m_index, "organizations", o_index)
+                    problems.append(
+                        entry.problem(
+                            f"meetings[{m_index}].organizations[{o_index}]",
+                            f"unknown mechanism {org!r}",
+                            where,
+                        )
+                    )
+    return problems
+
+
+def _region_problems(
+    entries: list[Entry], region_ids: set[str], mechanism_ids: set[str]
+) -> list[AtlasProblem]:
+    problems = []
+    for entry in entries:
+        region: Region = entry.record
+        for index, sub in enumerate(region.regions):
+            if sub not in region_ids:
+                problems.append(
+                    entry.problem(
+                        f"regions[{index}]", f"unknown region {sub!r}", ("regions", index)
+                    )
+                )
+        for index, ref in enumerate(region.mechanisms):
+            if ref.mechanism not in mechanism_ids:
+                problems.append(
+                    entry.problem(
+                        f"mechanisms[{index}].mechanism",
+                        f"unknown mechanism {ref.mechanism!r}",
+                        ("mechanisms", index, "mechanism"),
+                    )
+                )
+    return problems
+
+
+def cross_reference_problems(sections: dict[str, list[Entry]]) -> list[AtlasProblem]:
+    """Duplicate ids and references to threats, regions or mechanisms that do not exist."""
+    problems = []
+    for key in ("threats", "mechanisms", "chokepoints", "disputes", "features"):
+        problems += _duplicate_ids(sections[key])
+    problems += _duplicate_ids(
+        sections["regions"] + sections["belt_zones"] + sections["road_routes"]
+    )
+    threat_ids = {e.record.id for e in sections["threats"]}
+    mechanism_ids = {e.record.id for e in sections["mechanisms"]}
+    region_ids = {e.record.id for e in sections["regions"]}
+    problems += _threat_problems(sections["threats"])
+    problems += _mechanism_problems(sections["mechanisms"], threat_ids)
+    problems += _region_problems(
+        sections["regions"] + sections["belt_zones"] + sections["road_routes"],
+        region_ids,
+        mechanism_ids,
+    )
+    return problems
+
+
+def placement_report(sections: dict[str, list[Entry]]) -> list[AtlasProblem]:
+    """Assets that do not lie in the countries they claim (see :mod:`placement`)."""
+    problems = []
+    for entry in sections["features"]:
+        asset: Asset = entry.record
+        for message in placement_problems(asset):
+            problems.append(entry.problem("geometry", message, ("geometry",)))
+    return problems

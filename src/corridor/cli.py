@@ -1,0 +1,54 @@
+"""The ``corridor`` command: one Typer app, a sub-app per capability."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from corridor import __version__
+from corridor.commands import atlas as atlas_commands
+from corridor.commands.output import err
+from corridor.settings import settings
+
+app = typer.Typer(
+    help="Secure Corridor: security cooperation along transnational infrastructure corridors "
+    "(pipelines, railways, ports, sea lanes, chokepoints). Start with `corridor demo`.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(atlas_commands.app, name="atlas")
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"corridor {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    """Secure Corridor."""
+
+
+@app.command()
+def demo() -> None:
+    """The main job on the bundled data: an overview of the atlas of the corridors' world.
+
+    Example: corridor demo
+    """
+    from corridor.atlas import load_atlas
+
+    atlas = load_atlas(settings().atlas_dir)
+    err.print("[bold]Secure Corridor[/bold]: the bundled atlas", highlight=False)
+    atlas_commands.print_overview(atlas)
+
+
+def main() -> None:
+    """Entry point of the ``corridor`` script."""
+    app()

@@ -1,0 +1,55 @@
+"""Results to stdout as a Rich table or JSON; messages to stderr so pipes stay clean."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+__all__ = ["err", "fail", "out", "print_json", "print_table"]
+
+out = Console(soft_wrap=False)
+err = Console(stderr=True)
+
+
+def print_json(data: Any) -> None:
+    """Pretty JSON on stdout, never wrapped or coloured, so ``| jq`` always parses."""
+    print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def print_table(
+    rows: Sequence[dict[str, Any]],
+    columns: Sequence[str],
+    *,
+    title: str | None = None,
+    as_json: bool = False,
+) -> None:
+    """Rows as a table for people, or as a JSON list for scripts."""
+    if as_json:
+        print_json(list(rows))
+        return
+    table = Table(title=title, header_style="bold", title_justify="left")
+    for column in columns:
+        table.add_column(column.replace("_", " "), overflow="fold")
+    for row in rows:
+        table.add_row(*(_text(row.get(column)) for column in columns))
+    out.print(table)
+    err.print(f"[dim]{len(rows)} rows[/dim]")
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple | set | frozenset):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    """Print one error line to stderr; return the Exit to raise."""
+    err.print(f"[bold red]error:[/bold red] {message}", highlight=False)
+    return typer.Exit(code)
