@@ -29,7 +29,9 @@ def test_countries_of_the_core_zone_as_json() -> None:
 
 
 def test_mechanisms_filtered_by_member_and_domain() -> None:
-    code, stdout, _ = run("atlas", "mechanisms", "--member", "KAZ", "--domain", "terrorism", "--json")
+    code, stdout, _ = run(
+        "atlas", "mechanisms", "--member", "KAZ", "--domain", "terrorism", "--json"
+    )
     assert code == 0
     ids = {r["id"] for r in json.loads(stdout)}
     assert {"SCO", "CSTO"} <= ids

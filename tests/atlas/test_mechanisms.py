@@ -92,3 +92,17 @@ def test_domain_filter_takes_broader_and_narrower_classes(atlas: Atlas) -> None:
     assert {"RECAAP", "CGPCS", "EUNAVFOR-ATALANTA"} <= piracy
     with pytest.raises(KeyError):
         find_mechanisms(atlas, domain="no_such_class")
+
+
+def test_bodies_serving_a_mechanism_count_its_member_states(atlas: Atlas) -> None:
+    cis_atc = atlas.mechanisms["CIS-ATC"]
+    assert cis_atc.member_countries() == frozenset()
+    assert atlas.member_states(cis_atc) == atlas.member_states(atlas.mechanisms["CIS"])
+    assert "CIS-ATC" in {m.id for m in atlas.mechanisms_of("KAZ")}
+
+
+def test_broadest_domains_drop_what_a_broader_class_implies(atlas: Atlas) -> None:
+    assert atlas.broadest_domains(("three_forces", "terrorism", "piracy")) == [
+        "three_forces",
+        "piracy",
+    ]

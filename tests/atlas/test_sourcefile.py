@@ -28,7 +28,9 @@ def _expected_line(text: str, index: int) -> int:
 
 @settings(max_examples=60, deadline=None)
 @given(items=entries, flow=st.booleans())
-def test_every_entry_maps_back_to_its_line(tmp_path_factory: object, items: list, flow: bool) -> None:
+def test_every_entry_maps_back_to_its_line(
+    tmp_path_factory: object, items: list, flow: bool
+) -> None:
     directory = Path(tmp_path_factory.mktemp("yaml"))  # type: ignore[attr-defined]
     text = yaml.safe_dump({"items": items}, default_flow_style=None if flow else False)
     path = directory / "file.yaml"
@@ -43,7 +45,9 @@ def test_every_entry_maps_back_to_its_line(tmp_path_factory: object, items: list
 
 @settings(max_examples=40, deadline=None)
 @given(items=entries)
-def test_json_lines_are_found_through_the_yaml_reader(tmp_path_factory: object, items: list) -> None:
+def test_json_lines_are_found_through_the_yaml_reader(
+    tmp_path_factory: object, items: list
+) -> None:
     directory = Path(tmp_path_factory.mktemp("json"))  # type: ignore[attr-defined]
     path = directory / "file.geojson"
     path.write_text(json.dumps({"features": items}, indent=1), encoding="utf-8")

@@ -109,9 +109,37 @@ class Atlas:
         related = set(self.threat_ancestors(threat_id)) | self.threat_descendants(threat_id)
         return bool(related & set(mechanism.domains))
 
+    def member_states(self, mechanism: Mechanism, year: int | None = None) -> frozenset[str]:
+        """Member states, counting the states of member mechanisms (CIS-ATC serves the CIS).
+
+        ``year`` takes membership as it stood then; None means members that have not left.
+        """
+        states: set[str] = set()
+        pending, seen = [mechanism], set()
+        while pending:
+            current = pending.pop()
+            if current.id in seen:
+                continue
+            seen.add(current.id)
+            states |= current.member_countries(year)
+            for member in current.members:
+                active = member.active_in(year) if year is not None else member.left is None
+                if member.mechanism in self.mechanisms and active:
+                    pending.append(self.mechanisms[member.mechanism])
+        return frozenset(states)
+
     def mechanisms_of(self, country: str, year: int | None = None) -> list[Mechanism]:
-        """Mechanisms ``country`` is a full member of (in ``year``, else today)."""
-        return [m for m in self.mechanisms.values() if country in m.member_countries(year)]
+        """Mechanisms ``country`` takes part in as a member state (in ``year``, else today)."""
+        return [m for m in self.mechanisms.values() if country in self.member_states(m, year)]
+
+    def broadest_domains(self, domains: tuple[str, ...]) -> list[str]:
+        """The domains without those already implied by a broader one in the list."""
+        kept = []
+        for domain in domains:
+            ancestors = self.threat_ancestors(domain)[1:]
+            if not any(a in domains for a in ancestors):
+                kept.append(domain)
+        return kept
 
     def counts(self) -> dict[str, int]:
         """How many records of each kind the atlas holds."""

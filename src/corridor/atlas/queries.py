@@ -27,7 +27,7 @@ def find_countries(
     members = None
     if member_of is not None:
         mechanism = _mechanism(atlas, member_of)
-        members = mechanism.member_countries(year)
+        members = atlas.member_states(mechanism, year)
     found = []
     for country in atlas.countries.values():
         if zone is not None and country.belt_zone != zone:
@@ -62,7 +62,7 @@ def find_mechanisms(
         raise KeyError(f"unknown threat class {domain!r}")
     found = []
     for mechanism in atlas.mechanisms.values():
-        if member is not None and member.upper() not in mechanism.member_countries(year):
+        if member is not None and member.upper() not in atlas.member_states(mechanism, year):
             continue
         if domain is not None and not atlas.covers_domain(mechanism, domain):
             continue

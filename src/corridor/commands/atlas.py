@@ -194,15 +194,15 @@ def _years(start: int | None, end: int | None) -> str:
     return f"{start or '?'}-{end}" if end else f"{start or '?'}-"
 
 
-def _mechanism_row(mechanism: Mechanism, year: int | None) -> dict[str, Any]:
+def _mechanism_row(atlas: Atlas, mechanism: Mechanism, year: int | None) -> dict[str, Any]:
     return {
         "id": mechanism.id,
         "name": mechanism.name,
         "kind": mechanism.kind.value,
         "binding": mechanism.binding.value,
         "years": _years(mechanism.founded, mechanism.ended),
-        "members": len(mechanism.member_countries(year)),
-        "domains": list(mechanism.domains),
+        "members": len(atlas.member_states(mechanism, year)),
+        "domains": atlas.broadest_domains(mechanism.domains),
     }
 
 
@@ -235,7 +235,7 @@ def mechanisms(
         found = find_mechanisms(atlas, member=member, domain=domain, kind=kind, year=year)
     except KeyError as exc:
         raise fail(f"{exc.args[0]} (see `corridor atlas threats`)") from exc
-    rows = [_mechanism_row(m, year) for m in found]
+    rows = [_mechanism_row(atlas, m, year) for m in found]
     columns = ["id", "name", "kind", "binding", "years", "members", "domains"]
     print_table(rows, columns, title="Security mechanisms", as_json=as_json)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Sequence
 from typing import Any
 
@@ -12,7 +13,8 @@ from rich.table import Table
 
 __all__ = ["err", "fail", "out", "print_json", "print_table"]
 
-out = Console(soft_wrap=False)
+# A pipe or a file gets wide lines rather than Rich's 80 columns of folded cells.
+out = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 160)
 err = Console(stderr=True)
 
 
@@ -33,8 +35,8 @@ def print_table(
         print_json(list(rows))
         return
     table = Table(title=title, header_style="bold", title_justify="left")
-    for column in columns:
-        table.add_column(column.replace("_", " "), overflow="fold")
+    for index, column in enumerate(columns):
+        table.add_column(column.replace("_", " "), overflow="fold", no_wrap=index == 0)
     for row in rows:
         table.add_row(*(_text(row.get(column)) for column in columns))
     out.print(table)
