@@ -63,7 +63,7 @@ def test_show_a_mechanism_and_a_country() -> None:
     code, stdout, _ = run("atlas", "show", "GUAM", "--json")
     assert code == 0
     guam = json.loads(stdout)
-    assert guam["kind"] == "mechanism" and guam["founded"] == 1997
+    assert guam["record_type"] == "mechanism" and guam["founded"] == 1997
     code, stdout, _ = run("atlas", "show", "kaz", "--json")
     kazakhstan = json.loads(stdout)
     assert kazakhstan["belt_zone"] == "core" and "SCO" in kazakhstan["mechanisms"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -37,16 +38,22 @@ def _root(
 
 
 @app.command()
-def demo() -> None:
-    """The main job on the bundled data: an overview of the atlas of the corridors' world.
+def demo(
+    map_path: Annotated[
+        Path, typer.Option("--map", help="Where to draw the atlas map (PNG).")
+    ] = Path("corridor-atlas.png"),
+) -> None:
+    """The main job on the bundled data: an overview of the atlas and a map of it.
 
-    Example: corridor demo
+    Example: corridor demo --map out/atlas.png
     """
     from corridor.atlas import load_atlas
+    from corridor.maps import draw_atlas_map
 
     atlas = load_atlas(settings().atlas_dir)
     err.print("[bold]Secure Corridor[/bold]: the bundled atlas", highlight=False)
     atlas_commands.print_overview(atlas)
+    err.print(f"map of the atlas: {draw_atlas_map(atlas, map_path)}")
 
 
 def main() -> None:

@@ -41,9 +41,9 @@ GOOD_ASSET: dict[str, Any] = {
 }
 
 
-def _line_of(path: Path, marker: str) -> int:
+def _line_of(path: Path, marker: str, after: int = 0) -> int:
     lines = path.read_text(encoding="utf-8").splitlines()
-    hits = [number for number, text in enumerate(lines, start=1) if marker in text]
+    hits = [n for n, text in enumerate(lines, start=1) if marker in text and n > after][:1]
     assert len(hits) == 1, f"marker {marker!r} found {len(hits)} times"
     return hits[0]
 
@@ -112,7 +112,7 @@ def test_leave_year_before_join_year(tmp_path: Path) -> None:
     entry["members"] = [{"country": "UZB", "joined": 2005, "left": 1998}]
     target = _with_mechanism(tmp_path, entry)
     problem = _only_problem(tmp_path)
-    assert problem.line == _line_of(target, "country: UZB")
+    assert problem.line == _line_of(target, "country: UZB", after=_line_of(target, "TEST-MECH"))
     assert problem.field == "members[0]"
     assert "left (1998) is before joined (2005)" in problem.message
 
@@ -125,7 +125,7 @@ def test_duplicate_id(tmp_path: Path) -> None:
     problem = _only_problem(tmp_path)
     assert problem.entry == "GCC"
     assert problem.field == "id"
-    assert problem.line == _line_of(target, "name: A second GCC") - 1
+    assert problem.line == _line_of(target, "- id: GCC", after=_line_of(target, "- id: GCC"))
     assert "duplicate id (first used at line" in problem.message
 
 
@@ -135,7 +135,7 @@ def test_duplicate_id(tmp_path: Path) -> None:
         ({"type": "LineString", "coordinates": [[71.4, 51.1]]}, "LineString"),
         ({"type": "LineString", "coordinates": [[51.1, 171.4], [51.0, 171.9]]}, "outside"),
         ({"type": "LineString", "coordinates": [[71.4, 51.1], "x"]}, "not [longitude, latitude]"),
-        ({"type": "Point", "coordinates": [[71.4, 51.1]]}, "a railway needs"),
+        ({"type": "Point", "coordinates": [71.4, 51.1]}, "a railway needs"),
     ],
 )
 def test_invalid_geometry(tmp_path: Path, geometry: dict[str, Any], expected: str) -> None:
@@ -147,7 +147,7 @@ def test_invalid_geometry(tmp_path: Path, geometry: dict[str, Any], expected: st
     assert expected in problem.message
     lines = target.read_text(encoding="utf-8").splitlines()
     assert problem.line is not None
-    assert '"test-line"' in "\n".join(lines[problem.line - 12 : problem.line + 1])
+    assert '"test-line"' in "\n".join(lines[problem.line - 12 : problem.line + 12])
 
 
 def test_self_intersecting_dispute_polygon(tmp_path: Path) -> None:
@@ -184,3 +184,13 @@ def test_an_asset_claiming_the_wrong_country_is_caught_by_the_geography_check(
 
 def test_the_bundled_atlas_is_valid() -> None:
     assert [str(p) for p in check_atlas(geography=False)] == []
+
+
+def test_one_bad_entry_does_not_make_its_references_problems_too(tmp_path: Path) -> None:
+    data = yaml.safe_load(BUNDLED["mechanisms"].read_text(encoding="utf-8"))
+    sco = next(m for m in data["mechanisms"] if m["id"] == "SCO")
+    sco["founded"] = "long ago"
+    target = tmp_path / "mechanisms.yaml"
+    target.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    problem = _only_problem(tmp_path)  # SCO-RATS names SCO as parent: no second problem
+    assert (problem.entry, problem.field) == ("SCO", "founded")

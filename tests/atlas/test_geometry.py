@@ -14,7 +14,7 @@ lat = st.floats(-90, 90, allow_nan=False)
 position = st.tuples(lon, lat).map(list)
 
 
-@given(st.lists(position, min_size=2, max_size=20, unique_by=lambda p: tuple(p)))
+@given(st.lists(position, min_size=2, max_size=20, unique_by=tuple))
 def test_any_line_of_distinct_positions_is_accepted(coords: list[list[float]]) -> None:
     assume(LineString(coords).length > 0)
     assert geometry_problem("LineString", coords) is None

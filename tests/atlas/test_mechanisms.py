@@ -106,3 +106,13 @@ def test_broadest_domains_drop_what_a_broader_class_implies(atlas: Atlas) -> Non
         "three_forces",
         "piracy",
     ]
+
+
+def test_a_state_can_leave_and_rejoin(atlas: Atlas) -> None:
+    csto = atlas.mechanisms["CSTO"]
+    assert [("UZB" in csto.member_countries(y)) for y in (1995, 2000, 2008, 2013)] == [
+        True,
+        False,
+        True,
+        False,
+    ]

@@ -124,8 +124,9 @@ class Atlas:
             states |= current.member_countries(year)
             for member in current.members:
                 active = member.active_in(year) if year is not None else member.left is None
-                if member.mechanism in self.mechanisms and active:
-                    pending.append(self.mechanisms[member.mechanism])
+                body = self.mechanisms.get(member.mechanism or "")
+                if body is not None and active:
+                    pending.append(body)
         return frozenset(states)
 
     def mechanisms_of(self, country: str, year: int | None = None) -> list[Mechanism]:

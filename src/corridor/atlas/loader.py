@@ -94,8 +94,13 @@ def _raw_entries(source: SourceFile, section: _Section) -> Iterator[tuple[NodePa
 
 
 def _read_section(
-    source: SourceFile, section: _Section, problems: list[AtlasProblem]
+    source: SourceFile, section: _Section, problems: list[AtlasProblem], declared: set[str]
 ) -> list[Entry]:
+    """Valid entries of one section; problems for the others, whose ids still go in ``declared``.
+
+    Keeping the ids of invalid entries stops one bad entry from making every reference to
+    it a second problem.
+    """
     geojson = section.key == "features"
     entries = []
     try:
@@ -105,6 +110,7 @@ def _read_section(
         return []
     for path, raw in raw_entries:
         name = str(raw.get("id", f"#{path[-1]}")) if isinstance(raw, dict) else f"#{path[-1]}"
+        declared.add(name)
         try:
             record = section.model.model_validate(raw)
         except ValidationError as exc:
@@ -121,8 +127,14 @@ def _read_section(
     return entries
 
 
-def _read_all(directory: Path | None) -> tuple[dict[str, list[Entry]], str, list[AtlasProblem]]:
+Sections = dict[str, list[Entry]]
+
+
+def _read_all(
+    directory: Path | None,
+) -> tuple[Sections, dict[str, set[str]], str, list[AtlasProblem]]:
     problems: list[AtlasProblem] = []
+    declared: dict[str, set[str]] = {}
     paths = atlas_file_paths(directory)
     sources: dict[str, SourceFile] = {}
     for name, path in paths.items():
@@ -134,13 +146,16 @@ def _read_all(directory: Path | None) -> tuple[dict[str, list[Entry]], str, list
     manifest = sources.get(MANIFEST)
     if manifest is not None and isinstance(manifest.data, dict):
         version = str(manifest.data.get("version", "unknown"))
-    sections: dict[str, list[Entry]] = {}
+    sections: Sections = {}
     for section in SECTIONS:
+        declared[section.key] = set()
         if section.file in sources:
-            sections[section.key] = _read_section(sources[section.file], section, problems)
+            sections[section.key] = _read_section(
+                sources[section.file], section, problems, declared[section.key]
+            )
         else:
             sections[section.key] = []
-    return sections, version, problems
+    return sections, declared, version, problems
 
 
 def check_atlas(directory: Path | None = None, *, geography: bool = True) -> list[AtlasProblem]:
@@ -149,8 +164,8 @@ def check_atlas(directory: Path | None = None, *, geography: bool = True) -> lis
     ``geography`` also checks that assets lie in the countries they claim,
     which takes a second or two.
     """
-    sections, _, problems = _read_all(directory)
-    problems += cross_reference_problems(sections)
+    sections, declared, _, problems = _read_all(directory)
+    problems += cross_reference_problems(sections, declared)
     if geography:
         problems += placement_report(sections)
     return problems
@@ -158,8 +173,8 @@ def check_atlas(directory: Path | None = None, *, geography: bool = True) -> lis
 
 def load_atlas(directory: Path | None = None) -> Atlas:
     """The validated atlas; raise :class:`AtlasError` naming the first problem."""
-    sections, version, problems = _read_all(directory)
-    problems += cross_reference_problems(sections)
+    sections, declared, version, problems = _read_all(directory)
+    problems += cross_reference_problems(sections, declared)
     if problems:
         raise AtlasError(problems)
 

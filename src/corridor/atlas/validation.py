@@ -28,12 +28,12 @@ def _duplicate_ids(entries: list[Entry]) -> list[AtlasProblem]:
     return problems
 
 
-def _threat_problems(entries: list[Entry]) -> list[AtlasProblem]:
+def _threat_problems(entries: list[Entry], declared: set[str]) -> list[AtlasProblem]:
     threats: dict[str, ThreatClass] = {e.record.id: e.record for e in entries}
     problems = []
     for entry in entries:
         threat: ThreatClass = entry.record
-        if threat.parent is not None and threat.parent not in threats:
+        if threat.parent is not None and threat.parent not in declared:
             problems.append(
                 entry.problem("parent", f"unknown threat class {threat.parent!r}", ("parent",))
             )
@@ -77,8 +77,9 @@ def _membership_problems(
     return problems
 
 
-def _mechanism_problems(entries: list[Entry], threat_ids: set[str]) -> list[AtlasProblem]:
-    ids = {e.record.id for e in entries}
+def _mechanism_problems(
+    entries: list[Entry], ids: set[str], threat_ids: set[str]
+) -> list[AtlasProblem]:
     problems = []
     for entry in entries:
         mechanism: Mechanism = entry.record
@@ -134,19 +135,24 @@ def _region_problems(
     return problems
 
 
-def cross_reference_problems(sections: dict[str, list[Entry]]) -> list[AtlasProblem]:
-    """Duplicate ids and references to threats, regions or mechanisms that do not exist."""
+def cross_reference_problems(
+    sections: dict[str, list[Entry]], declared: dict[str, set[str]]
+) -> list[AtlasProblem]:
+    """Duplicate ids and references to threats, regions or mechanisms that do not exist.
+
+    ``declared`` holds every id written in each section, valid entry or not.
+    """
     problems = []
     for key in ("threats", "mechanisms", "chokepoints", "disputes", "features"):
         problems += _duplicate_ids(sections[key])
     problems += _duplicate_ids(
         sections["regions"] + sections["belt_zones"] + sections["road_routes"]
     )
-    threat_ids = {e.record.id for e in sections["threats"]}
-    mechanism_ids = {e.record.id for e in sections["mechanisms"]}
-    region_ids = {e.record.id for e in sections["regions"]}
-    problems += _threat_problems(sections["threats"])
-    problems += _mechanism_problems(sections["mechanisms"], threat_ids)
+    threat_ids = declared["threats"]
+    mechanism_ids = declared["mechanisms"]
+    region_ids = declared["regions"]
+    problems += _threat_problems(sections["threats"], threat_ids)
+    problems += _mechanism_problems(sections["mechanisms"], mechanism_ids, threat_ids)
     problems += _region_problems(
         sections["regions"] + sections["belt_zones"] + sections["road_routes"],
         region_ids,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -365,8 +366,8 @@ def _detail(atlas: Atlas, kind: str, record: Any) -> dict[str, Any]:
         data["disputes"] = sorted(
             d.id for d in atlas.disputes.values() if record.alpha3 in d.parties
         )
-        return {"kind": kind, **data}
-    data = {"kind": kind, **record.model_dump(mode="json", exclude_none=True)}
+        return {"record_type": kind, **data}
+    data = {"record_type": kind, **record.model_dump(mode="json", exclude_none=True)}
     if isinstance(record, Asset):
         shape = to_shape(record.geometry)
         data["length_km"] = round(geodesic_length_km(shape), 1)
@@ -381,7 +382,7 @@ def _detail(atlas: Atlas, kind: str, record: Any) -> dict[str, Any]:
 
 
 def _render_detail(data: dict[str, Any]) -> None:
-    title = f"{data.get('name', data.get('id'))} [dim]({data['kind']})[/dim]"
+    title = f"{data.get('name', data.get('id'))} [dim]({data['record_type']})[/dim]"
     lines = []
     for key, value in data.items():
         if key in ("members", "observers", "partners", "meetings", "figures") and value:
@@ -524,11 +525,12 @@ def check(
     problems = check_atlas(target, geography=geography)
     for problem in problems:
         print(problem)
-    checked = ", ".join(sorted({p.name for p in atlas_file_paths(target).values()}))
+    sys.stdout.flush()
+    checked = f"{target} over the bundled atlas" if target else "the bundled atlas"
     if problems:
         err.print(f"[red]{len(problems)} problems[/red] in {checked}")
         raise typer.Exit(1)
-    err.print(f"[green]atlas is valid[/green]: {checked}")
+    err.print(f"[green]valid[/green]: {checked}")
 
 
 @app.command()
@@ -548,3 +550,20 @@ def copy(
         shutil.copyfile(path, target)
         err.print(f"copied {path.name}")
     err.print(f"edit the files, then: corridor atlas --atlas-dir {destination} check")
+
+
+@app.command("map")
+def draw_map(
+    ctx: typer.Context,
+    output: Annotated[Path, typer.Option("--output", "-o", help="PNG file to write.")] = Path(
+        "corridor-atlas.png"
+    ),
+) -> None:
+    """Draw the atlas as a PNG: Belt zones, assets by kind, chokepoints, disputes.
+
+    Example: corridor atlas map -o atlas.png
+    """
+    from corridor.maps import draw_atlas_map
+
+    atlas = _atlas(ctx)
+    err.print(f"wrote {draw_atlas_map(atlas, output)}")

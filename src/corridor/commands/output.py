@@ -15,7 +15,7 @@ __all__ = ["err", "fail", "out", "print_json", "print_table"]
 
 # A pipe or a file gets wide lines rather than Rich's 80 columns of folded cells.
 out = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 160)
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # one problem, one line, whatever the width
 
 
 def print_json(data: Any) -> None:

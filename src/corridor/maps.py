@@ -1,0 +1,117 @@
+"""Static maps of the corridors' world, drawn offline with matplotlib over 1:50m borders."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from shapely.geometry.base import BaseGeometry
+
+from corridor.atlas.borders import country_shapes
+from corridor.atlas.catalog import Atlas
+from corridor.atlas.geometry import to_shape
+from corridor.atlas.models import AssetKind
+
+__all__ = ["draw_atlas_map"]
+
+ZONE_COLOURS = {"core": "#f4d6a0", "extension": "#f9e7c6", "radiation": "#fbf3e4"}
+KIND_STYLES: dict[AssetKind, tuple[str, float, Any]] = {
+    AssetKind.GAS_PIPELINE: ("#2b8cbe", 1.6, "-"),
+    AssetKind.OIL_PIPELINE: ("#252525", 1.6, "-"),
+    AssetKind.RAILWAY: ("#b2182b", 1.3, "-"),
+    AssetKind.SEA_LANE: ("#0868ac", 1.4, "--"),
+    AssetKind.ECONOMIC_CORRIDOR: ("#7a0177", 2.6, ":"),
+}
+POINT_STYLES: dict[AssetKind, tuple[str, str]] = {
+    AssetKind.PORT: ("#08519c", "o"),
+    AssetKind.DRY_PORT: ("#8c510a", "s"),
+    AssetKind.BORDER_CROSSING: ("#4d4d4d", "D"),
+}
+EXTENT = (-20.0, 150.0, -40.0, 68.0)  # lon min, lon max, lat min, lat max
+
+
+def _fill(ax: Axes, geom: BaseGeometry, **style: Any) -> None:
+    for polygon in getattr(geom, "geoms", [geom]):
+        if polygon.geom_type != "Polygon":
+            continue
+        xs, ys = polygon.exterior.xy
+        ax.fill(xs, ys, **style)
+
+
+def _draw_lines(ax: Axes, geom: BaseGeometry, **style: Any) -> None:
+    for line in getattr(geom, "geoms", [geom]):
+        xs, ys = line.xy
+        ax.plot(xs, ys, **style)
+
+
+def draw_atlas_map(atlas: Atlas, path: Path, *, title: str | None = None) -> Path:
+    """Write a PNG of the Belt zones, assets, chokepoints and disputes; return its path."""
+    fig, ax = plt.subplots(figsize=(16, 10), dpi=110)
+    zone_of = {code: c.belt_zone for code, c in atlas.countries.items()}
+    for code, geom in country_shapes().items():
+        colour = ZONE_COLOURS.get(zone_of.get(code) or "", "#eeeeee")
+        _fill(ax, geom, facecolor=colour, edgecolor="#9e9e9e", linewidth=0.3)
+    for dispute in atlas.disputes.values():
+        geom = to_shape(dispute.geometry)
+        colour = "#e31a1c" if dispute.category == "dispute" else "#ff7f00"
+        if geom.geom_type == "Point":
+            ax.plot(geom.x, geom.y, marker="x", color=colour, markersize=5)
+        else:
+            _fill(ax, geom, facecolor="none", edgecolor=colour, hatch="///", linewidth=0.6)
+    for asset in atlas.assets.values():
+        geom = to_shape(asset.geometry)
+        if asset.kind in KIND_STYLES:
+            colour, width, dash = KIND_STYLES[asset.kind]
+            _draw_lines(ax, geom, color=colour, linewidth=width, linestyle=dash, alpha=0.85)
+        else:
+            colour, marker = POINT_STYLES[asset.kind]
+            ax.plot(geom.x, geom.y, marker=marker, color=colour, markersize=5, linestyle="none")
+    for point in atlas.chokepoints.values():
+        ax.plot(point.longitude, point.latitude, marker="^", color="#d7301f", markersize=9)
+        ax.annotate(
+            point.name, (point.longitude, point.latitude), xytext=(4, 4),
+            textcoords="offset points", fontsize=7, color="#67000d",
+        )  # fmt: skip
+    ax.set_xlim(EXTENT[0], EXTENT[1])
+    ax.set_ylim(EXTENT[2], EXTENT[3])
+    ax.set_aspect(1.2)
+    ax.set_facecolor("#dceefb")
+    ax.set_xlabel("longitude")
+    ax.set_ylabel("latitude")
+    handles: list[Artist] = [
+        Patch(facecolor=c, edgecolor="#9e9e9e", label=f"Belt {z} area")
+        for z, c in ZONE_COLOURS.items()
+    ]
+    handles += [
+        Line2D([], [], color=c, linewidth=w, linestyle=d, label=k.value.replace("_", " "))
+        for k, (c, w, d) in KIND_STYLES.items()
+    ]
+    handles += [
+        Line2D([], [], color=c, marker=m, linestyle="none", label=k.value.replace("_", " "))
+        for k, (c, m) in POINT_STYLES.items()
+    ]
+    handles += [
+        Line2D([], [], color="#d7301f", marker="^", linestyle="none", label="chokepoint"),
+        Patch(facecolor="none", edgecolor="#e31a1c", hatch="///", label="dispute"),
+        Patch(facecolor="none", edgecolor="#ff7f00", hatch="///", label="hot spot"),
+    ]
+    ax.legend(handles=handles, loc="lower left", fontsize=8, framealpha=0.9)
+    ax.set_title(title or f"Secure Corridor atlas {atlas.version}", loc="left")
+    fig.text(
+        0.99, 0.01, "Borders: Natural Earth 1:50m. Pipelines: Global Energy Monitor (CC BY 4.0).",
+        ha="right", fontsize=7, color="#555555",
+    )  # fmt: skip
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path)
+    plt.close(fig)
+    return path
