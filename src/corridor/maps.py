@@ -41,7 +41,8 @@ EXTENT = (-20.0, 150.0, -40.0, 68.0)  # lon min, lon max, lat min, lat max
 
 def _fill(ax: Axes, geom: BaseGeometry, **style: Any) -> None:
     for polygon in getattr(geom, "geoms", [geom]):
-        if polygon.geom_type != "Polygon":
+        min_x, _, max_x, _ = polygon.bounds
+        if polygon.geom_type != "Polygon" or max_x - min_x > 180:  # wraps the antimeridian
             continue
         xs, ys = polygon.exterior.xy
         ax.fill(xs, ys, **style)
