@@ -116,3 +116,18 @@ def test_a_state_can_leave_and_rejoin(atlas: Atlas) -> None:
         True,
         False,
     ]
+
+
+def test_organizations_taking_part_bring_no_member_states(atlas: Atlas) -> None:
+    forum = atlas.mechanisms["LYG-FORUM"]
+    assert atlas.member_states(forum) == forum.member_countries()
+    assert len(atlas.member_states(forum)) == 12
+
+
+def test_an_ended_mechanism_has_no_members_today(atlas: Atlas) -> None:
+    talks = atlas.mechanisms["SIX-PARTY"]
+    assert talks.ended == 2009
+    assert atlas.member_states(talks) == frozenset()
+    assert {"CHN", "USA", "RUS", "JPN", "KOR", "PRK"} == atlas.member_states(talks, 2005)
+    assert "SIX-PARTY" not in {m.id for m in atlas.mechanisms_of("RUS")}
+    assert "SIX-PARTY" in {m.id for m in atlas.mechanisms_of("RUS", 2005)}

@@ -110,9 +110,13 @@ class Atlas:
         return bool(related & set(mechanism.domains))
 
     def member_states(self, mechanism: Mechanism, year: int | None = None) -> frozenset[str]:
-        """Member states, counting the states of member mechanisms (CIS-ATC serves the CIS).
+        """Member states, with those of the parent when the parent is itself a member.
 
-        ``year`` takes membership as it stood then; None means members that have not left.
+        A body that lists its parent as member serves the parent's states (CIS-ATC and
+        the CIS, Operation Atalanta and the EU). Other member organizations take part in
+        their own right (INTERPOL at the Lianyungang Forum, the EU in the ARF) and bring
+        no states. ``year`` takes membership as it stood then; None means today's, so a
+        mechanism that has ended has no member states today.
         """
         states: set[str] = set()
         pending, seen = [mechanism], set()
@@ -121,11 +125,13 @@ class Atlas:
             if current.id in seen:
                 continue
             seen.add(current.id)
+            if not current.active_in(year):
+                continue
             states |= current.member_countries(year)
             for member in current.members:
                 active = member.active_in(year) if year is not None else member.left is None
                 body = self.mechanisms.get(member.mechanism or "")
-                if body is not None and active:
+                if body is not None and active and body.id == current.parent:
                     pending.append(body)
         return frozenset(states)
 

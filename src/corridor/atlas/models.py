@@ -239,6 +239,12 @@ class Mechanism(_Record):
             raise ValueError(f"ended ({self.ended}) is before founded ({self.founded})")
         return self
 
+    def active_in(self, year: int | None = None) -> bool:
+        """Whether the mechanism existed in ``year`` (None: whether it exists today)."""
+        if year is None:
+            return self.ended is None
+        return self.founded <= year and (self.ended is None or year < self.ended)
+
     def member_countries(self, year: int | None = None) -> frozenset[str]:
         """Full member states, in ``year`` if given, else those that have not left."""
         return frozenset(

@@ -68,9 +68,7 @@ def find_mechanisms(
             continue
         if kind is not None and not kind_matches(mechanism.kind.value, kind):
             continue
-        if year is not None and not (
-            mechanism.founded <= year and (mechanism.ended is None or year < mechanism.ended)
-        ):
+        if year is not None and not mechanism.active_in(year):
             continue
         found.append(mechanism)
     return found
