@@ -1,0 +1,205 @@
+"""What every importer shares: streaming rows with line numbers, rejects, field parsing.
+
+An importer turns a file into a stream of :class:`Incident` or :class:`Rejected`
+items, one per source record, never holding the whole file in memory. A bad
+value raises :class:`FieldError` inside the importer, which becomes a
+``Rejected`` naming the line, the field and the reason.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import cache
+from typing import TextIO
+
+import pycountry
+
+from corridor.events.model import Incident
+
+__all__ = [
+    "FieldError",
+    "ParsedRecord",
+    "Rejected",
+    "country_code",
+    "csv_records",
+    "parse_date",
+    "parse_float",
+    "parse_int",
+    "parse_latitude",
+    "parse_longitude",
+    "text",
+]
+
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # long narrative fields
+
+
+class FieldError(ValueError):
+    """A value that cannot be read; the importer names the field."""
+
+    def __init__(self, field: str, value: object, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field = field
+        self.value = "" if value is None else str(value)
+        self.reason = reason
+
+
+@dataclass(frozen=True, slots=True)
+class Rejected:
+    """A source record that could not be imported, and why."""
+
+    file: str
+    line: int
+    field: str
+    value: str
+    reason: str
+
+    def __str__(self) -> str:
+        shown = self.value if len(self.value) <= 40 else self.value[:37] + "..."
+        return f"{self.file}:{self.line}: field {self.field!r}: {self.reason} (value {shown!r})"
+
+
+ParsedRecord = Incident | Rejected
+
+
+def csv_records(
+    stream: TextIO, *, file_name: str, required: tuple[str, ...] = ()
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """(first line of the record, {column: value}) for each data row of a CSV stream.
+
+    Raises :class:`FieldError` (line 1) if a required column is missing from the header.
+    """
+    reader = csv.reader(stream)
+    try:
+        header = [name.strip() for name in next(reader)]
+    except StopIteration:
+        return
+    missing = [name for name in required if name not in header]
+    if missing:
+        raise FieldError(missing[0], "", f"{file_name} has no column {missing[0]!r}")
+    width = len(header)
+    previous_end = reader.line_num
+    for row in reader:
+        line = previous_end + 1
+        previous_end = reader.line_num
+        if not row or (len(row) == 1 and not row[0].strip()):
+            continue
+        padding = [""] * (width - len(row))
+        yield line, dict(zip(header, row + padding, strict=False))
+
+
+def text(value: str | None) -> str:
+    """A cleaned text value: stripped, with the usual spellings of nothing made empty."""
+    if value is None:
+        return ""
+    value = value.strip()
+    return "" if value.upper() in ("NA", "N/A", "NULL", "NONE", "NAN", "-") else value
+
+
+def parse_int(value: str | None, field: str, *, required: bool = False) -> int | None:
+    """An integer; floats written by R or pandas (``214797.0``) are accepted when whole."""
+    cleaned = text(value)
+    if not cleaned:
+        if required:
+            raise FieldError(field, value, "is empty")
+        return None
+    try:
+        return int(cleaned)
+    except ValueError:
+        pass
+    try:
+        number = float(cleaned)
+    except ValueError as exc:
+        raise FieldError(field, value, "is not a number") from exc
+    if not number.is_integer():
+        raise FieldError(field, value, "is not a whole number")
+    return int(number)
+
+
+def parse_float(value: str | None, field: str, *, required: bool = False) -> float | None:
+    """A decimal number (a comma as decimal mark is accepted)."""
+    cleaned = text(value).replace(",", ".")
+    if not cleaned:
+        if required:
+            raise FieldError(field, value, "is empty")
+        return None
+    try:
+        number = float(cleaned)
+    except ValueError as exc:
+        raise FieldError(field, value, "is not a number") from exc
+    if not math.isfinite(number):
+        raise FieldError(field, value, "is not a finite number")
+    return number
+
+
+def parse_longitude(value: str | None, field: str = "longitude") -> float | None:
+    """Longitude in degrees, -180..180."""
+    number = parse_float(value, field)
+    if number is not None and not -180.0 <= number <= 180.0:
+        raise FieldError(field, value, "is outside -180..180")
+    return number
+
+
+def parse_latitude(value: str | None, field: str = "latitude") -> float | None:
+    """Latitude in degrees, -90..90."""
+    number = parse_float(value, field)
+    if number is not None and not -90.0 <= number <= 90.0:
+        raise FieldError(field, value, "is outside -90..90")
+    return number
+
+
+_DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d %b %Y", "%Y/%m/%d", "%d/%m/%Y", "%m/%d/%Y")
+
+
+def parse_date(value: str | None, field: str, *, required: bool = True) -> date | None:
+    """A date from ISO text (with or without a time part) or the common export formats."""
+    cleaned = text(value)
+    if not cleaned:
+        if required:
+            raise FieldError(field, value, "is empty")
+        return None
+    head = cleaned[:10]
+    try:
+        return date.fromisoformat(head)
+    except ValueError:
+        pass
+    for pattern in _DATE_FORMATS:
+        try:
+            return datetime.strptime(cleaned, pattern).date()
+        except ValueError:
+            continue
+    raise FieldError(field, value, "is not a date (expected YYYY-MM-DD)")
+
+
+@cache
+def _country_lookup() -> dict[str, str]:
+    table: dict[str, str] = {}
+    for entry in pycountry.countries:
+        for key in (entry.alpha_3, entry.alpha_2, entry.numeric, entry.name):
+            table[key.upper()] = entry.alpha_3
+        for attr in ("common_name", "official_name"):
+            name = getattr(entry, attr, None)
+            if name:
+                table[name.upper()] = entry.alpha_3
+    return table
+
+
+def country_code(
+    value: str | None, field: str, aliases: Callable[[str], str | None] | None = None
+) -> str | None:
+    """ISO 3166-1 alpha-3 from a code (alpha-3, alpha-2, numeric) or an English name."""
+    cleaned = text(value)
+    if not cleaned:
+        return None
+    found = _country_lookup().get(cleaned.upper())
+    if found is None and aliases is not None:
+        found = aliases(cleaned)
+    if found is None and cleaned.isdigit():
+        found = _country_lookup().get(cleaned.zfill(3))
+    if found is None:
+        raise FieldError(field, value, "is not a known country")
+    return found
