@@ -7,9 +7,8 @@ Coordinates are (longitude, latitude) in WGS 84 degrees.
 
 from __future__ import annotations
 
-import hashlib
 import uuid
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date, datetime
 from enum import IntEnum, StrEnum
 
@@ -121,14 +120,6 @@ class Incident:
     @property
     def uuid(self) -> uuid.UUID:
         return incident_uuid(self.source, self.source_id)
-
-    def content_hash(self) -> str:
-        """A digest of every field, to tell a changed record from a repeated one."""
-        digest = hashlib.blake2b(digest_size=16)
-        for item in fields(self):
-            digest.update(repr(getattr(self, item.name)).encode())
-            digest.update(b"\x1f")
-        return digest.hexdigest()
 
 
 def severity_for(fatalities: int | None, *, floor: int = 1) -> int:

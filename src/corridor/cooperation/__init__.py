@@ -1,0 +1,1 @@
+"""Cooperation: organizations, sharing rules, alerts, cases, meetings, training."""
