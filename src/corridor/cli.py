@@ -9,6 +9,7 @@ import typer
 
 from corridor import __version__
 from corridor.commands import atlas as atlas_commands
+from corridor.commands import incidents as incident_commands
 from corridor.commands.output import err
 from corridor.settings import settings
 
@@ -19,6 +20,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(atlas_commands.app, name="atlas")
+app.add_typer(incident_commands.app, name="incidents")
 
 
 def _version(value: bool) -> None:

@@ -21,6 +21,13 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///corridor.sqlite"
     """SQLAlchemy URL of the store; the default is an SQLite file in the working directory."""
 
+    organization: str = "local"
+    """The organization this user acts for: what they report carries it, and what they
+    may read follows from it (TLP sharing rules)."""
+
+    instance: str = "local"
+    """This installation's name, stamped as the origin of every object it creates."""
+
 
 @cache
 def settings() -> Settings:

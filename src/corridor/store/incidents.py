@@ -294,7 +294,7 @@ def incidents_matching(
 
 
 def stats(connection: Connection, query: IncidentQuery, viewer: Viewer) -> dict[str, Any]:
-    """Counts per threat class, per country and per year of what ``viewer`` may read."""
+    """Counts per threat class, country, year and year x class of what ``viewer`` may read."""
     c = incidents.c
     year = (
         func.extract("year", c.start_date)
@@ -308,6 +308,15 @@ def stats(connection: Connection, query: IncidentQuery, viewer: Viewer) -> dict[
             (str(int(k)) if name == "year" and k is not None else k): n
             for k, n in connection.execute(statement)
         }
+    per_year_class = (
+        _filtered(select(year, c.threat_class, func.count()), query, viewer)
+        .group_by(year, c.threat_class)
+        .order_by(year)
+    )
+    by_year: dict[str, dict[str, int]] = {}
+    for y, threat, n in connection.execute(per_year_class):
+        by_year.setdefault(str(int(y)), {})[threat] = n
+    result["year_class"] = by_year
     total = _filtered(select(func.count()), query, viewer)
     result["total"] = connection.execute(total).scalar_one()
     return result

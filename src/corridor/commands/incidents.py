@@ -1,0 +1,426 @@
+"""``corridor incidents``: import, list, export and count security events."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from sqlalchemy import Engine
+
+from corridor.atlas import load_atlas
+from corridor.commands.output import err, fail, print_json, print_table
+from corridor.cooperation.sharing import Viewer
+from corridor.events.importers import FORMATS, detect_format, read_records
+from corridor.events.model import Incident
+from corridor.settings import settings
+from corridor.store import open_store
+from corridor.store.import_job import ImportReport, RejectFile, StrictImportError, import_records
+from corridor.store.incidents import IncidentQuery, incidents_matching, stats
+
+app = typer.Typer(
+    help="Security incidents: import public event data (UCDP, ACLED, piracy, NGA ASAM, STIX) "
+    "and agency reports, then list, export and count them. Every read shows only what your "
+    "organization may see ($CORRIDOR_ORGANIZATION, TLP 2.0).",
+    no_args_is_help=True,
+)
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+
+
+def _engine() -> Engine:
+    return open_store(settings().database_url)
+
+
+def _viewer() -> Viewer:
+    return Viewer(settings().organization)
+
+
+# --------------------------------------------------------------------------- import
+
+
+@contextmanager
+def _open_input(path: str) -> Iterator[io.BufferedReader]:
+    """The file as buffered bytes (gunzipped if .gz); '-' is stdin."""
+    if path == "-":
+        yield sys.stdin.buffer  # type: ignore[misc]
+        return
+    file = Path(path)
+    if not file.is_file():
+        raise fail(f"{path}: no such file")
+    raw = file.open("rb")
+    try:
+        yield io.BufferedReader(gzip.GzipFile(fileobj=raw)) if file.suffix == ".gz" else raw
+    finally:
+        raw.close()
+
+
+def _digest(path: str) -> str | None:
+    if path == "-":
+        return None
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def _choose_format(requested: str | None, stream: io.BufferedReader, path: str) -> str:
+    head = stream.peek(8192)[:8192]
+    detected = detect_format(head) if head else None
+    if requested is None:
+        if detected is None:
+            raise fail(f"{path}: cannot tell the format; name it with --format")
+        return detected
+    if requested == "asam" and detected == "asam-json":
+        return "asam-json"
+    if requested not in FORMATS:
+        raise fail(f"unknown format {requested!r}; choose from {', '.join(FORMATS)}")
+    return requested
+
+
+def _report_rows(report: ImportReport) -> list[dict[str, Any]]:
+    return [
+        {"what": "records read", "count": report.records - report.resumed_from},
+        {"what": "inserted", "count": report.counts.inserted},
+        {"what": "updated (newer version)", "count": report.counts.updated},
+        {"what": "unchanged", "count": report.counts.unchanged},
+        {"what": "rejected", "count": report.rejected},
+    ]
+
+
+def _report_json(report: ImportReport) -> dict[str, Any]:
+    return {
+        "file": report.file,
+        "format": report.format,
+        "records": report.records,
+        "resumed_from": report.resumed_from,
+        "inserted": report.counts.inserted,
+        "updated": report.counts.updated,
+        "unchanged": report.counts.unchanged,
+        "rejected": report.rejected,
+        "seconds": round(report.seconds, 3),
+        "records_per_second": round(report.records_per_second),
+        "rejects_file": str(report.rejects_file) if report.rejects_file else None,
+    }
+
+
+def run_import(
+    path: str,
+    fmt: str | None,
+    *,
+    strict: bool = False,
+    rejects: Path | None = None,
+    batch_size: int = 20_000,
+    quiet: bool = False,
+) -> ImportReport:
+    """Import one file with a progress bar on stderr; the CLI's and the demo's path."""
+    engine = _engine()
+    digest = _digest(path)
+    with _open_input(path) as stream:
+        name = _choose_format(fmt, stream, path)
+        size = None if path == "-" or path.endswith(".gz") else Path(path).stat().st_size
+        reject_path = rejects or (Path(f"{path}.rejects.csv") if path != "-" else None)
+        reject_file = RejectFile(reject_path, append=True) if reject_path else None
+        records = read_records(FORMATS[name], stream, path)
+        columns = [
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            DownloadColumn(),
+            TextColumn("{task.fields[records]:,} records"),
+            TimeElapsedColumn(),
+            TimeRemainingColumn(),
+        ]
+        with Progress(*columns, console=err, disable=quiet, transient=True) as bar:
+            task = bar.add_task(f"{Path(path).name} ({name})", total=size, records=0)
+
+            def advance(done: int) -> None:
+                position = stream.tell() if size is not None else None
+                bar.update(task, completed=position, records=done)
+
+            return import_records(
+                engine,
+                records,
+                file_name=path,
+                fmt=name,
+                digest=digest,
+                rejects=reject_file,
+                strict=strict,
+                batch_size=batch_size,
+                origin=settings().instance,
+                progress=advance,
+            )
+
+
+@app.command("import")
+def import_(
+    path: Annotated[
+        str,
+        typer.Argument(
+            metavar="FILE", help="The file to import; - for stdin; .gz files are read as they are."
+        ),
+    ],
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="ucdp, acled, piracy, asam, asam-json, stix, csv, "
+            "json or geojson (default: detected from the file's header).",
+        ),
+    ] = None,
+    strict: Annotated[
+        bool, typer.Option(help="Stop at the first bad record instead of skipping it.")
+    ] = False,
+    rejects: Annotated[
+        Path | None,
+        typer.Option(help="Where to write rejected records (default: FILE.rejects.csv)."),
+    ] = None,
+    batch_size: Annotated[
+        int, typer.Option(min=1, help="Records per transaction (the unit of atomicity).")
+    ] = 20_000,
+    as_json: JsonOption = False,
+) -> None:
+    """Import incidents. Re-importing a file changes nothing; an interrupted import resumes.
+
+    Example: corridor incidents import ged231.csv
+    Example: corridor incidents import asam.json --format asam
+    Example: corridor incidents import reports.csv --strict
+    """
+    try:
+        report = run_import(path, fmt, strict=strict, rejects=rejects, batch_size=batch_size)
+    except StrictImportError as exc:
+        raise fail(f"{exc} (--strict: stopped; records before it are stored)") from exc
+    except KeyboardInterrupt as exc:
+        raise fail("interrupted: run the same command again to resume", 130) from exc
+    if as_json:
+        print_json(_report_json(report))
+        return
+    title = f"{report.file} ({report.format})"
+    if report.resumed_from:
+        title += f", resumed after {report.resumed_from:,} records"
+    print_table(_report_rows(report), ["what", "count"], title=title)
+    err.print(f"{report.records_per_second:,.0f} records/s")
+    if report.rejects_file:
+        err.print(f"[yellow]rejected records and reasons:[/yellow] {report.rejects_file}")
+
+
+# --------------------------------------------------------------------------- reads
+
+
+def _parse_bbox(text: str | None) -> tuple[float, float, float, float] | None:
+    if text is None:
+        return None
+    try:
+        west, south, east, north = (float(v) for v in text.split(","))
+    except ValueError as exc:
+        raise fail(f"--bbox {text!r}: expected WEST,SOUTH,EAST,NORTH in degrees") from exc
+    if not (-180 <= west <= 180 and -180 <= east <= 180 and -90 <= south <= north <= 90):
+        raise fail(f"--bbox {text!r}: out of range or south > north")
+    return west, south, east, north
+
+
+def _classes(names: list[str] | None) -> tuple[str, ...]:
+    """Threat classes with everything below them (``three_forces`` takes terrorism too)."""
+    if not names:
+        return ()
+    atlas = load_atlas(settings().atlas_dir)
+    found: set[str] = set()
+    for name in names:
+        if name not in atlas.threats:
+            raise fail(f"unknown threat class {name!r} (see `corridor atlas threats`)")
+        found |= atlas.threat_descendants(name)
+    return tuple(sorted(found))
+
+
+SinceOption = Annotated[
+    str | None, typer.Option(help="From this date (YYYY-MM-DD or YYYY), inclusive.")
+]
+UntilOption = Annotated[
+    str | None, typer.Option(help="Up to this date (YYYY-MM-DD or YYYY), inclusive.")
+]
+BboxOption = Annotated[
+    str | None, typer.Option(help="WEST,SOUTH,EAST,NORTH in degrees, e.g. 43,10,52,16.")
+]
+CountryOption = Annotated[
+    list[str] | None, typer.Option("--country", help="ISO alpha-3; repeat for several.")
+]
+ClassOption = Annotated[
+    list[str] | None,
+    typer.Option("--class", help="Threat class id (with its sub-classes); repeat for several."),
+]
+SourceOption = Annotated[
+    list[str] | None, typer.Option("--source", help="ucdp, acled, piracy, asam, stix, ...")
+]
+FatalOption = Annotated[int | None, typer.Option(help="At least this many deaths (best).")]
+
+
+def _date(text: str | None, *, end: bool) -> date | None:
+    if text is None:
+        return None
+    try:
+        if len(text) == 4 and text.isdigit():
+            return date(int(text), 12, 31) if end else date(int(text), 1, 1)
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise fail(f"{text!r} is not a date (YYYY-MM-DD or YYYY)") from exc
+
+
+def _query(
+    since: str | None,
+    until: str | None,
+    bbox: str | None,
+    countries: list[str] | None,
+    classes: list[str] | None,
+    sources: list[str] | None,
+    min_fatalities: int | None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> IncidentQuery:
+    return IncidentQuery(
+        since=_date(since, end=False),
+        until=_date(until, end=True),
+        bbox=_parse_bbox(bbox),
+        countries=tuple(c.upper() for c in countries or ()),
+        threat_classes=_classes(classes),
+        sources=tuple(sources or ()),
+        min_fatalities=min_fatalities,
+        limit=limit,
+        offset=offset,
+    )
+
+
+def _list_row(incident: Incident) -> dict[str, Any]:
+    return {
+        "date": incident.start_date.isoformat(),
+        "source": incident.source,
+        "source_id": incident.source_id,
+        "class": incident.threat_class,
+        "country": incident.country,
+        "deaths": incident.fatalities_best,
+        "severity": incident.severity,
+        "title": incident.title,
+        "tlp": incident.tlp.value,
+    }
+
+
+@app.command("list")
+def list_(
+    since: SinceOption = None,
+    until: UntilOption = None,
+    bbox: BboxOption = None,
+    country: CountryOption = None,
+    threat_class: ClassOption = None,
+    source: SourceOption = None,
+    min_fatalities: FatalOption = None,
+    limit: Annotated[int, typer.Option(min=1, help="At most this many rows.")] = 50,
+    offset: Annotated[int, typer.Option(min=0, help="Skip this many rows first.")] = 0,
+    as_json: JsonOption = False,
+) -> None:
+    """Incidents matching the filters, oldest first.
+
+    Example: corridor incidents list --class piracy --bbox 43,10,52,16 --since 2011 --until 2011
+    Example: corridor incidents list --country SYR --min-fatalities 50 --json
+    """
+    query = _query(since, until, bbox, country, threat_class, source, min_fatalities, limit, offset)
+    with _engine().connect() as connection:
+        found = list(incidents_matching(connection, query, _viewer()))
+    if as_json:
+        from corridor.events.importers.generic import incident_to_dict
+
+        print_json([incident_to_dict(i) for i in found])
+        return
+    columns = ["date", "source", "source_id", "class", "country", "deaths", "title"]
+    print_table([_list_row(i) for i in found], columns, title="Incidents")
+
+
+class ExportFormat(StrEnum):
+    csv = "csv"
+    geojson = "geojson"
+    stix = "stix"
+
+
+@app.command()
+def export(
+    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="csv, geojson or stix.")],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
+    ] = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    bbox: BboxOption = None,
+    country: CountryOption = None,
+    threat_class: ClassOption = None,
+    source: SourceOption = None,
+    min_fatalities: FatalOption = None,
+) -> None:
+    """Export incidents you may read as CSV (re-importable), GeoJSON or a STIX 2.1 bundle.
+
+    Example: corridor incidents export --format stix --class piracy -o piracy.json
+    """
+    from corridor.events.importers.generic import write_csv_reports, write_geojson_reports
+    from corridor.events.importers.stix import write_stix
+
+    writers = {"csv": write_csv_reports, "geojson": write_geojson_reports, "stix": write_stix}
+    query = _query(since, until, bbox, country, threat_class, source, min_fatalities)
+    handle = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
+    try:
+        with _engine().connect() as connection:
+            count = writers[fmt.value](incidents_matching(connection, query, _viewer()), handle)
+    finally:
+        if output:
+            handle.close()
+    err.print(f"exported {count:,} incidents" + (f" to {output}" if output else ""))
+
+
+@app.command("stats")
+def stats_(
+    since: SinceOption = None,
+    until: UntilOption = None,
+    bbox: BboxOption = None,
+    country: CountryOption = None,
+    threat_class: ClassOption = None,
+    source: SourceOption = None,
+    chart: Annotated[
+        Path | None, typer.Option(help="Also draw incidents per year and class as a PNG.")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Counts per threat class, country and year of the incidents you may read.
+
+    Example: corridor incidents stats --class piracy --country SOM --country YEM
+    Example: corridor incidents stats --source piracy --chart piracy.png
+    """
+    query = _query(since, until, bbox, country, threat_class, source, None)
+    with _engine().connect() as connection:
+        counts = stats(connection, query, _viewer())
+    if chart is not None:
+        from corridor.charts import draw_yearly_counts
+
+        err.print(f"wrote {draw_yearly_counts(counts['year_class'], chart)}")
+    if as_json:
+        print_json(counts)
+        return
+    err.print(f"{counts['total']:,} incidents")
+    for key, title in (("threat_class", "per class"), ("year", "per year")):
+        rows = [{key: k, "incidents": v} for k, v in counts[key].items()]
+        print_table(rows, [key, "incidents"], title=title)
+    top = sorted(counts["country"].items(), key=lambda kv: -kv[1])[:20]
+    print_table(
+        [{"country": k, "incidents": v} for k, v in top],
+        ["country", "incidents"],
+        title="top 20 countries",
+    )

@@ -1,0 +1,189 @@
+"""Importer for "Crime at Sea", the global database of maritime pirate attacks, 1993-2020.
+
+The file (``pirate_attacks.csv``, Benden et al. 2021, CC BY 4.0) has one attack per row,
+no id column, and writes a missing value as the text ``NA``. ``attack_type`` is mapped
+through ``mappings/piracy.yaml`` to a threat class and a severity floor.
+
+Stable ids: an attack's ``source_id`` is 16 hex digits of a BLAKE2b digest of its
+normalized row (every column, taken by name; stripped; ``NA`` as empty; runs of spaces
+collapsed; numbers in one spelling), so importing the same file again, or a copy that went
+through pandas or R, gives the same ids. Exact duplicate rows (the 2020 release has 20) get
+``-2``, ``-3``, ... in file order. A row the publisher later corrects gets a new id.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from typing import TextIO
+
+from corridor.events.categories import CategoryRule, category_map
+from corridor.events.importers.base import (
+    FieldError,
+    ParsedRecord,
+    Rejected,
+    country_code,
+    csv_records,
+    parse_date,
+    parse_latitude,
+    parse_longitude,
+    text,
+)
+from corridor.events.model import Incident, LocationPrecision, Target, severity_for
+
+__all__ = ["PIRACY_COLUMNS", "piracy_source_id", "read_piracy"]
+
+SOURCE = "piracy"
+
+PIRACY_COLUMNS = (
+    "date",
+    "time",
+    "longitude",
+    "latitude",
+    "attack_type",
+    "location_description",
+    "nearest_country",
+    "eez_country",
+    "shore_distance",
+    "shore_longitude",
+    "shore_latitude",
+    "attack_description",
+    "vessel_name",
+    "vessel_type",
+    "vessel_status",
+    "data_source",
+)
+_NUMERIC = frozenset(
+    ("longitude", "latitude", "shore_distance", "shore_longitude", "shore_latitude")
+)
+# What base.text reads as nothing.
+_EMPTY = frozenset(("", "NA", "N/A", "NULL", "NONE", "NAN", "-"))
+_REQUIRED = ("date", "longitude", "latitude", "attack_type", "nearest_country")
+# Vessel names that name nobody; kept in the data, left out of titles.
+_NO_NAME = frozenset(("name withheld", "unspecified", "unknown", "not stated"))
+
+
+def piracy_source_id(row: dict[str, str]) -> str:
+    """The content id of one row (without the duplicate counter): 16 hex digits."""
+    parts = []
+    for column in PIRACY_COLUMNS:
+        value = row.get(column) or ""
+        value = " ".join(value.split())
+        if len(value) <= 4 and value.upper() in _EMPTY:
+            value = ""
+        elif column in _NUMERIC:
+            try:
+                value = repr(float(value))
+            except ValueError:
+                pass
+        parts.append(value)
+    return hashlib.blake2b("\x1f".join(parts).encode("utf-8"), digest_size=8).hexdigest()
+
+
+def read_piracy(stream: TextIO, *, file_name: str) -> Iterator[ParsedRecord]:
+    """One :class:`Incident` or :class:`Rejected` per attack in a "Crime at Sea" CSV stream.
+
+    Streams row by row; open the file with ``newline=""`` (descriptions span lines).
+    A position of exactly (0, 0) is a placeholder and is dropped. Rejects name the first
+    line of the record; a missing column gives one reject on line 1 and nothing else.
+    """
+    lookups = _Lookups()
+    seen: dict[str, int] = {}
+    records = csv_records(stream, file_name=file_name, required=_REQUIRED)
+    while True:
+        try:
+            line, row = next(records)
+        except StopIteration:
+            return
+        except FieldError as exc:
+            yield Rejected(file_name, 1, exc.field, exc.value, exc.reason)
+            return
+        digest = piracy_source_id(row)
+        count = seen.get(digest, 0) + 1
+        seen[digest] = count
+        source_id = digest if count == 1 else f"{digest}-{count}"
+        try:
+            yield _incident(row, source_id, lookups)
+        except FieldError as exc:
+            yield Rejected(file_name, line, exc.field, exc.value, exc.reason)
+
+
+class _Lookups:
+    """Work done once per distinct value of the columns that hold few (codes, kinds)."""
+
+    def __init__(self) -> None:
+        self.rules = category_map(SOURCE)
+        self._countries: dict[tuple[str, str], str | None] = {}
+        self._rules: dict[str, CategoryRule] = {}
+        self._tags: dict[tuple[str, str], str] = {}
+
+    def country(self, value: str, field: str) -> str | None:
+        key = (field, value)
+        found = self._countries.get(key, "")
+        if found == "":
+            found = self._countries[key] = country_code(value, field)
+        return found
+
+    def rule(self, attack_type: str) -> CategoryRule:
+        found = self._rules.get(attack_type)
+        if found is None:
+            found = self._rules[attack_type] = self.rules.classify(attack_type)
+        return found
+
+    def tag(self, name: str, value: str) -> str:
+        key = (name, value)
+        found = self._tags.get(key)
+        if found is None:
+            found = self._tags[key] = f"{name}:{' '.join(value.lower().split())}"
+        return found
+
+
+def _incident(row: dict[str, str], source_id: str, lookups: _Lookups) -> Incident:
+    start = parse_date(row["date"], "date")
+    assert start is not None  # required
+    longitude = parse_longitude(row["longitude"])
+    latitude = parse_latitude(row["latitude"])
+    precision = LocationPrecision.EXACT
+    if longitude == 0.0 and latitude == 0.0:  # "null island": no position was known
+        longitude = latitude = None
+    if longitude is None or latitude is None:
+        longitude = latitude = None
+        precision = LocationPrecision.COUNTRY
+    country = lookups.country(row["nearest_country"], "nearest_country")
+    eez = lookups.country(row.get("eez_country", ""), "eez_country")
+    attack_type = text(row["attack_type"])
+    rule = lookups.rule(attack_type)
+    location = text(row.get("location_description"))
+    vessel_type = text(row.get("vessel_type"))
+    tags = [f"eez:{eez}"] if eez else []
+    for name in ("vessel_type", "vessel_status", "data_source"):
+        value = vessel_type if name == "vessel_type" else text(row.get(name))
+        if value:
+            tags.append(lookups.tag(name, value))
+    tags.extend(rule.tags)
+    return Incident(
+        source=SOURCE,
+        source_id=source_id,
+        title=_title(attack_type, vessel_type, text(row.get("vessel_name")), country, location),
+        start_date=start,
+        threat_class=rule.threat_class,
+        longitude=longitude,
+        latitude=latitude,
+        location_precision=precision,
+        country=country,
+        location_name=location,
+        description=text(row.get("attack_description")),
+        source_categories=(attack_type,) if attack_type else (),
+        severity=severity_for(None, floor=rule.severity_floor),
+        target=rule.target or Target.VESSEL,
+        tags=tuple(tags),
+    )
+
+
+def _title(kind: str, vessel_type: str, vessel_name: str, country: str | None, where: str) -> str:
+    """ "Hijacked: bulk carrier Genco Endeavour off IDN", with what is known."""
+    if vessel_name.lower() in _NO_NAME:
+        vessel_name = ""
+    vessel = " ".join(" ".join(part.split()) for part in (vessel_type.lower(), vessel_name) if part)
+    place = f" off {country}" if country else (f" at {where}" if where else "")
+    return f"{kind or 'Attack'}: {vessel or 'vessel'}{place}"
