@@ -56,8 +56,16 @@ def demo(
     err.print("[bold]Secure Corridor[/bold]: the bundled atlas", highlight=False)
     atlas_commands.print_overview(atlas)
     err.print(f"map of the atlas: {draw_atlas_map(atlas, map_path)}")
+    err.print(
+        f"\n[bold]Incidents[/bold]: importing the bundled real data into {settings().database_url}"
+    )
+    incident_commands.demo_import()
 
 
 def main() -> None:
     """Entry point of the ``corridor`` script."""
     app()
+
+
+if __name__ == "__main__":
+    main()
