@@ -20,7 +20,10 @@ def incidents(draw: st.DrawFn, *, source: str | None = None) -> Incident:
     start = draw(days)
     has_place = draw(st.booleans())
     updated = draw(
-        st.none() | st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2030, 1, 1))
+        st.none()
+        | st.datetimes(
+            min_value=datetime(2000, 1, 1), max_value=datetime(2030, 1, 1), timezones=st.just(UTC)
+        )
     )
     return Incident(
         source=source or draw(st.sampled_from(["ucdp", "acled", "agency"])),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -70,8 +70,12 @@ def test_a_changed_record_is_updated_and_its_version_grows(store: Engine) -> Non
 
 
 def test_an_older_version_does_not_overwrite_a_newer_one(store: Engine) -> None:
-    newer = _incident("1", title="corrected", source_updated=datetime(2024, 3, 1, 12, 0))
-    older = _incident("1", title="first draft", source_updated=datetime(2024, 1, 1, 12, 0))
+    newer = _incident(
+        "1", title="corrected", source_updated=datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
+    )
+    older = _incident(
+        "1", title="first draft", source_updated=datetime(2024, 1, 1, 12, 0, tzinfo=UTC)
+    )
     with store.begin() as connection:
         upsert_incidents(connection, [newer])
     with store.begin() as connection:

@@ -88,8 +88,8 @@ class Incident:
     ``threat_class`` is an atlas threat id; ``source_categories`` keeps the
     source's own labels beside it. ``severity`` runs 1 (minor) to 5 (mass
     casualties or strategic damage). ``source_updated`` is when the source last
-    changed the record, if it says: a re-import only replaces a stored record
-    with one at least as new.
+    changed the record (an aware UTC datetime), if it says: a re-import only
+    replaces a stored record with one at least as new.
     """
 
     source: str

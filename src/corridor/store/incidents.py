@@ -86,6 +86,8 @@ def _row(incident: Incident, now: Any, origin: str, *, as_text: bool) -> tuple[A
     start: Any = incident.start_date
     end: Any = incident.end_date
     updated: Any = incident.source_updated
+    if updated is not None and updated.tzinfo is not None:  # stored as naive UTC
+        updated = updated.astimezone(UTC).replace(tzinfo=None)
     if as_text:
         start = start.isoformat()
         end = end.isoformat() if end is not None else None
@@ -274,7 +276,7 @@ def _incident(row: Any) -> Incident:
         tags=tuple(json.loads(m["tags"])),
         reporter=m["reporter"],
         tlp=Tlp(m["tlp"]),
-        source_updated=m["source_updated"],
+        source_updated=m["source_updated"].replace(tzinfo=UTC) if m["source_updated"] else None,
     )
 
 

@@ -191,8 +191,11 @@ def _country_lookup() -> dict[str, str]:
 def country_code(
     value: str | None, field: str, aliases: Callable[[str], str | None] | None = None
 ) -> str | None:
-    """ISO 3166-1 alpha-3 from a code (alpha-3, alpha-2, numeric) or an English name."""
-    cleaned = text(value)
+    """ISO 3166-1 alpha-3 from a code (alpha-3, alpha-2, numeric) or an English name.
+
+    "NA" is Namibia here, not a missing value.
+    """
+    cleaned = (value or "").strip()
     if not cleaned:
         return None
     found = _country_lookup().get(cleaned.upper())

@@ -10,10 +10,11 @@ line, a JSON or GeoJSON reject the 1-based record index (0: the document).
 from __future__ import annotations
 
 import csv
+import io
 import json
 import math
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from enum import Enum
 from functools import cache
 from importlib import resources
@@ -22,7 +23,6 @@ from typing import Any, BinaryIO, TextIO, TypeVar
 import ijson
 import pycountry
 import yaml
-from ijson.common import ObjectBuilder
 
 from corridor.events.importers.base import (
     FieldError,
@@ -39,6 +39,7 @@ __all__ = [
     "LIST_FIELDS",
     "REQUIRED_FIELDS",
     "incident_from_record",
+    "incident_to_dict",
     "iso_country",
     "join_list",
     "json_items",
@@ -90,8 +91,7 @@ REQUIRED_FIELDS: tuple[str, ...] = (
 )
 LIST_FIELDS = frozenset({"source_categories", "actors", "tags"})
 _KNOWN = frozenset(FIELDS)
-_STARTS = frozenset({"start_map", "start_array"})
-_ENDS = frozenset({"end_map", "end_array"})
+_HEAD_BYTES = 64 * 1024  # enough to see a document's shape and top-level "type"
 _E = TypeVar("_E", bound=Enum)
 
 
@@ -106,9 +106,14 @@ def threat_class_ids() -> frozenset[str]:
     return frozenset(str(entry["id"]) for entry in data["threats"])
 
 
+# Kosovo has no ISO code; XKX/XK are the user-assigned codes the EU, IMF and ACLED use
+# (and the UCDP importer gives), so incidents we export with them read back.
+_USER_ASSIGNED = {"XKX": "XKX", "XK": "XKX"}
+
+
 @cache
 def _country_codes() -> dict[str, str]:
-    table: dict[str, str] = {}
+    table: dict[str, str] = dict(_USER_ASSIGNED)
     for entry in pycountry.countries:
         table[entry.alpha_2] = entry.alpha_3
         table[entry.alpha_3] = entry.alpha_3
@@ -116,7 +121,7 @@ def _country_codes() -> dict[str, str]:
 
 
 def iso_country(value: str, field: str) -> str:
-    """ISO 3166-1 alpha-3 from an alpha-3 or alpha-2 code, any case.
+    """ISO 3166-1 alpha-3 from an alpha-3 or alpha-2 code, any case (and XKX/XK, Kosovo).
 
     Not :func:`country_code`: that one also takes names, and reads "NA" (Namibia) as empty.
     """
@@ -194,9 +199,20 @@ def _datetime(values: Mapping[str, object], field: str) -> datetime | None:
     if not raw:
         return None
     try:
-        return datetime.fromisoformat(raw)
+        moment = datetime.fromisoformat(raw)
     except ValueError as exc:
         raise FieldError(field, raw, "is not an ISO date and time") from exc
+    return utc(moment)
+
+
+def utc(moment: datetime) -> datetime:
+    """The same instant as an aware UTC datetime; a naive time is taken as UTC."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:  # an offset at the very ends of the calendar
+        return moment.replace(tzinfo=None).replace(tzinfo=UTC)
 
 
 def _choice(values: Mapping[str, object], field: str, kind: type[_E]) -> _E | None:
@@ -250,19 +266,6 @@ def _list(values: Mapping[str, object], field: str) -> tuple[str, ...]:
     return tuple(items)
 
 
-def _fatalities(values: Mapping[str, object]) -> tuple[int | None, int | None, int | None]:
-    best = _int(values, "fatalities_best", 0)
-    low = _int(values, "fatalities_low", 0)
-    high = _int(values, "fatalities_high", 0)
-    if low is not None and high is not None and low > high:
-        raise FieldError("fatalities_low", low, "is above fatalities_high")
-    if best is not None and low is not None and best < low:
-        raise FieldError("fatalities_best", best, "is below fatalities_low")
-    if best is not None and high is not None and best > high:
-        raise FieldError("fatalities_best", best, "is above fatalities_high")
-    return best, low, high
-
-
 def incident_from_record(values: Mapping[str, object]) -> Incident:
     """The incident of one record ({field: value}, text or JSON values), validated.
 
@@ -282,13 +285,14 @@ def incident_from_record(values: Mapping[str, object]) -> Incident:
     longitude = _degrees(values, "longitude", 180.0)
     latitude = _degrees(values, "latitude", 90.0)
     if (longitude is None) != (latitude is None):
-        missing, given = ("latitude", "longitude") if latitude is None else ("longitude", "latitude")
+        missing, given = (
+            ("latitude", "longitude") if latitude is None else ("longitude", "latitude")
+        )
         raise FieldError(missing, "", f"is empty but {given} is given")
     threat_class = _text(values, "threat_class", required=True)
     if threat_class not in threat_class_ids():
         raise FieldError("threat_class", threat_class, "is not a threat id of the atlas")
     country = _text(values, "country")
-    best, low, high = _fatalities(values)
     return Incident(
         source=_text(values, "source", required=True),
         source_id=_text(values, "source_id", required=True),
@@ -305,9 +309,9 @@ def incident_from_record(values: Mapping[str, object]) -> Incident:
         threat_class=threat_class,
         source_categories=_list(values, "source_categories"),
         severity=_int(values, "severity", 1, 5) or 1,
-        fatalities_best=best,
-        fatalities_low=low,
-        fatalities_high=high,
+        fatalities_best=_int(values, "fatalities_best", 0),
+        fatalities_low=_int(values, "fatalities_low", 0),
+        fatalities_high=_int(values, "fatalities_high", 0),
         actors=_list(values, "actors"),
         target=_choice(values, "target", Target),
         tags=_list(values, "tags"),
@@ -327,12 +331,17 @@ def _json_value(value: object) -> object:
     return value
 
 
+def incident_to_dict(incident: Incident) -> dict[str, Any]:
+    """Every field of an incident as JSON values, empty ones as null or [] (for ``--json``)."""
+    return {name: _json_value(getattr(incident, name)) for name in FIELDS}
+
+
 def record_from_incident(incident: Incident) -> dict[str, Any]:
     """The record of an incident as JSON values, empty fields left out (no nulls, no [])."""
     record: dict[str, Any] = {}
     for name in FIELDS:
         value = _json_value(getattr(incident, name))
-        if value is None or value == "" or value == []:
+        if value is None or value in ("", []):
             continue
         record[name] = value
     return record
@@ -383,8 +392,38 @@ class _Utf8Reader:
         return self._stream.read(size).encode("utf-8")
 
 
+class _Prefixed:
+    """A byte stream with its already-read head put back in front."""
+
+    def __init__(self, head: bytes, rest: Any) -> None:
+        self._head = head
+        self._rest = rest
+
+    def read(self, size: int = -1) -> bytes:
+        if not self._head:
+            return bytes(self._rest.read(size))
+        if size < 0:
+            chunk, self._head = self._head + bytes(self._rest.read()), b""
+        else:
+            chunk, self._head = self._head[:size], self._head[size:]
+        return chunk
+
+
 def _byte_source(stream: BinaryIO | TextIO) -> Any:
     return _Utf8Reader(stream) if isinstance(stream.read(0), str) else stream  # type: ignore[arg-type]
+
+
+def _top_level_type(head: bytes, member: str) -> str | None:
+    """The document's top-level ``type``, if it comes in ``head`` before ``member`` starts."""
+    try:
+        for prefix, event, value in ijson.parse(io.BytesIO(head)):
+            if prefix == "type" and event == "string":
+                return str(value)
+            if prefix == member and event == "start_array":
+                return None
+    except ijson.JSONError:
+        pass  # a cut head, or broken JSON that the full parse will report where it is
+    return None
 
 
 def json_items(
@@ -396,38 +435,27 @@ def json_items(
 ) -> Iterator[object]:
     """The items of the array ``member`` of a JSON document (or of a top-level array), streamed.
 
-    Only one item is in memory at a time. Raises :class:`FieldError` if the document is
-    not of the expected shape (a top-level ``type`` other than ``document_type``) and
-    ``ijson.JSONError`` on broken JSON.
+    Only one item is in memory at a time (ijson builds it in C). Raises
+    :class:`FieldError` if the document is not of the expected shape (checked in its
+    first 64 KiB: an object, or an array if allowed; a top-level ``type`` equal to
+    ``document_type``) and ``ijson.JSONError`` on broken JSON.
     """
-    events = ijson.parse(_byte_source(stream), use_float=True)
-    first = next(events, None)
-    if first is None:
+    source = _byte_source(stream)
+    head = bytes(source.read(_HEAD_BYTES)).removeprefix(b"\xef\xbb\xbf")
+    start = head.lstrip()[:1]
+    if not start:
         return
-    if first[1] == "start_array" and allow_array:
-        item_prefix = "item"
-    elif first[1] == "start_map":
-        item_prefix = f"{member}.item"
+    if start == b"[" and allow_array:
+        prefix = "item"
+    elif start == b"{":
+        prefix = f"{member}.item"
+        found = _top_level_type(head, member) if document_type else None
+        if found is not None and found != document_type:
+            raise FieldError("type", found, f"is not {document_type!r}")
     else:
         shape = "an array or an object" if allow_array else "an object"
-        raise FieldError("", "", f"is not {shape} with {member!r}")
-    builder: Any = None
-    depth = 0
-    for prefix, event, value in events:
-        if depth:
-            builder.event(event, value)
-            depth += (event in _STARTS) - (event in _ENDS)
-            if not depth:
-                yield builder.value
-        elif prefix == item_prefix:
-            if event in _STARTS:
-                builder = ObjectBuilder()
-                builder.event(event, value)
-                depth = 1
-            elif event not in _ENDS:
-                yield value
-        elif document_type and prefix == "type" and value != document_type:
-            raise FieldError("type", value, f"is not {document_type!r}")
+        raise FieldError("", start.decode("utf-8", "replace"), f"is not {shape} with {member!r}")
+    yield from ijson.items(_Prefixed(head, source), prefix, use_float=True)
 
 
 def _read_json(
