@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import hashlib
 import io
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -28,6 +29,7 @@ from corridor.atlas import load_atlas
 from corridor.commands.output import err, fail, print_json, print_table
 from corridor.cooperation.sharing import Viewer
 from corridor.events.importers import FORMATS, detect_format, read_records
+from corridor.events.importers.base import ParsedRecord
 from corridor.events.model import Incident
 from corridor.settings import settings
 from corridor.store import open_store
@@ -92,6 +94,20 @@ def _choose_format(requested: str | None, stream: io.BufferedReader, path: str) 
     return requested
 
 
+# An agency's own reports: whatever the file says, they are reported by the importing
+# organization, so no file can put words in another organization's mouth.
+OWN_REPORT_FORMATS = frozenset({"csv", "json", "geojson"})
+
+
+def reported_by(records: Iterator[ParsedRecord], organization: str) -> Iterator[ParsedRecord]:
+    """The records with ``reporter`` set to ``organization``."""
+    for record in records:
+        if isinstance(record, Incident) and record.reporter != organization:
+            yield dataclasses.replace(record, reporter=organization)
+        else:
+            yield record
+
+
 def _report_rows(report: ImportReport) -> list[dict[str, Any]]:
     return [
         {"what": "records read", "count": report.records - report.resumed_from},
@@ -135,7 +151,10 @@ def run_import(
         size = None if path == "-" or path.endswith(".gz") else Path(path).stat().st_size
         reject_path = rejects or (Path(f"{path}.rejects.csv") if path != "-" else None)
         reject_file = RejectFile(reject_path, append=True) if reject_path else None
-        records = read_records(FORMATS[name], stream, path)
+        reader = read_records(FORMATS[name], stream, path)
+        records = (
+            reported_by(reader, settings().organization) if name in OWN_REPORT_FORMATS else reader
+        )
         columns = [
             TextColumn("[bold]{task.description}"),
             BarColumn(),
@@ -148,21 +167,22 @@ def run_import(
             task = bar.add_task(f"{Path(path).name} ({name})", total=size, records=0)
 
             def advance(done: int) -> None:
-                position = stream.tell() if size is not None else None
+                position = stream.tell() if size is not None and not stream.closed else None
                 bar.update(task, completed=position, records=done)
 
-            return import_records(
-                engine,
-                records,
-                file_name=path,
-                fmt=name,
-                digest=digest,
-                rejects=reject_file,
-                strict=strict,
-                batch_size=batch_size,
-                origin=settings().instance,
-                progress=advance,
-            )
+            with closing(reader):  # end the reader while its file is open
+                return import_records(
+                    engine,
+                    records,
+                    file_name=path,
+                    fmt=name,
+                    digest=digest,
+                    rejects=reject_file,
+                    strict=strict,
+                    batch_size=batch_size,
+                    origin=settings().instance,
+                    progress=advance,
+                )
 
 
 @app.command("import")

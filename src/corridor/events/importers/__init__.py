@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import importlib
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from corridor.events.importers.base import ParsedRecord, Rejected
 
@@ -79,10 +79,17 @@ def detect_format(head: bytes) -> str | None:
     return None
 
 
-def read_records(fmt: Format, binary: IO[bytes], file_name: str) -> Iterator[ParsedRecord]:
+def read_records(
+    fmt: Format, binary: IO[bytes], file_name: str
+) -> Generator[ParsedRecord, None, None]:
     """Records of an open binary file in format ``fmt`` (text formats decoded as UTF-8)."""
     reader = fmt.reader()
-    stream: Any = binary
-    if not fmt.binary:
-        stream = io.TextIOWrapper(binary, encoding="utf-8-sig", errors="replace", newline="")
-    yield from reader(stream, file_name=Path(file_name).name)
+    if fmt.binary:
+        yield from reader(binary, file_name=Path(file_name).name)
+        return
+    text = io.TextIOWrapper(binary, encoding="utf-8-sig", errors="replace", newline="")
+    try:
+        yield from reader(text, file_name=Path(file_name).name)
+    finally:
+        if not binary.closed:
+            text.detach()  # the caller owns the file: do not close it with the wrapper

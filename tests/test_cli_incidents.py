@@ -1,0 +1,131 @@
+"""``corridor incidents`` as a user runs it, on a fresh SQLite store per test."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from corridor.cli import app
+from corridor.datasets import dataset_path
+from corridor.settings import settings
+from corridor.store import open_store
+
+FIXTURES = Path(__file__).parent / "events" / "fixtures"
+REPORTS = FIXTURES / "generic" / "reports.csv"
+runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def fresh_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    monkeypatch.setenv("CORRIDOR_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.sqlite'}")
+    monkeypatch.setenv("CORRIDOR_ORGANIZATION", "org-a")
+    settings.cache_clear()
+    open_store.cache_clear()
+    yield tmp_path
+    settings.cache_clear()
+    open_store.cache_clear()
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_import_detects_the_format_and_a_second_run_changes_nothing(tmp_path: Path) -> None:
+    code, stdout, stderr = run("incidents", "import", str(REPORTS), "--json")
+    assert code == 0, stderr
+    first = json.loads(stdout)
+    assert (first["format"], first["inserted"], first["rejected"]) == ("csv", 3, 0)
+    code, stdout, _ = run("incidents", "import", str(REPORTS), "--json")
+    second = json.loads(stdout)
+    assert (second["inserted"], second["unchanged"]) == (0, 3)
+
+
+def test_own_reports_are_stamped_with_the_importing_organization() -> None:
+    run("incidents", "import", str(REPORTS))
+    code, stdout, _ = run("incidents", "list", "--json")
+    assert code == 0
+    assert {row["reporter"] for row in json.loads(stdout)} == {"org-a"}
+
+
+def test_list_filters_and_json(tmp_path: Path) -> None:
+    run("incidents", "import", str(REPORTS))
+    code, stdout, _ = run("incidents", "list", "--class", "organized_crime", "--json")
+    assert code == 0 and json.loads(stdout) == []
+    code, stdout, _ = run("incidents", "list", "--since", "2023", "--json")
+    assert {row["source_id"] for row in json.loads(stdout)} == {"KZ-2024-0017", "PK-88"}
+    code, _, stderr = run("incidents", "list", "--bbox", "1,2,3")
+    assert code == 1 and "WEST,SOUTH,EAST,NORTH" in stderr
+
+
+def test_stix_export_then_import_gives_the_same_incidents(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run("incidents", "import", str(REPORTS))
+    bundle = tmp_path / "bundle.json"
+    code, _, stderr = run("incidents", "export", "--format", "stix", "-o", str(bundle))
+    assert code == 0 and "exported 3 incidents" in stderr
+    _, before, _ = run("incidents", "list", "--json")
+    monkeypatch.setenv("CORRIDOR_DATABASE_URL", f"sqlite:///{tmp_path / 'other.sqlite'}")
+    settings.cache_clear()
+    open_store.cache_clear()
+    code, stdout, stderr = run("incidents", "import", str(bundle), "--json")
+    assert code == 0, stderr
+    assert json.loads(stdout)["format"] == "stix"
+    _, after, _ = run("incidents", "list", "--json")
+    assert json.loads(after) == json.loads(before)
+
+
+def test_csv_export_then_import_gives_the_same_incidents(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run("incidents", "import", str(REPORTS))
+    exported = tmp_path / "out.csv"
+    run("incidents", "export", "--format", "csv", "-o", str(exported))
+    _, before, _ = run("incidents", "list", "--json")
+    monkeypatch.setenv("CORRIDOR_DATABASE_URL", f"sqlite:///{tmp_path / 'again.sqlite'}")
+    settings.cache_clear()
+    open_store.cache_clear()
+    code, _, stderr = run("incidents", "import", str(exported))
+    assert code == 0, stderr
+    _, after, _ = run("incidents", "list", "--json")
+    assert json.loads(after) == json.loads(before)
+
+
+def test_strict_import_names_file_line_and_field() -> None:
+    bad = FIXTURES / "generic" / "bad-reports.csv"
+    code, _, stderr = run("incidents", "import", str(bad), "--strict")
+    assert code == 1
+    assert "bad-reports.csv:" in stderr and "field '" in stderr
+
+
+def test_a_file_of_unknown_shape_asks_for_a_format(tmp_path: Path) -> None:
+    odd = tmp_path / "odd.csv"
+    odd.write_text("a,b\n1,2\n", encoding="utf-8")
+    code, _, stderr = run("incidents", "import", str(odd))
+    assert code == 1 and "--format" in stderr
+
+
+def test_piracy_off_somalia_fell_from_2011_to_2013(tmp_path: Path) -> None:
+    """Seed 000 cites the IMB: piracy off Somalia fell sharply from 2011 to 2013."""
+    code, _, stderr = run("incidents", "import", str(dataset_path("pirate_attacks.csv.gz")))
+    assert code == 0, stderr
+    horn = [arg for c in ("SOM", "YEM", "DJI", "ERI", "OMN") for arg in ("--country", c)]
+    code, stdout, _ = run(
+        "incidents",
+        "stats",
+        "--source",
+        "piracy",
+        *horn,
+        "--json",
+        "--chart",
+        str(tmp_path / "piracy.png"),
+    )
+    assert code == 0
+    years = json.loads(stdout)["year"]
+    assert (years["2011"], years["2012"], years["2013"]) == (167, 60, 13)
+    assert (tmp_path / "piracy.png").stat().st_size > 10_000
