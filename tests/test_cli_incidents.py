@@ -23,6 +23,7 @@ runner = CliRunner()
 def fresh_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.setenv("CORRIDOR_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.sqlite'}")
     monkeypatch.setenv("CORRIDOR_ORGANIZATION", "org-a")
+    monkeypatch.chdir(tmp_path)  # reject files and maps land here, never in the repo
     settings.cache_clear()
     open_store.cache_clear()
     yield tmp_path
@@ -96,9 +97,10 @@ def test_csv_export_then_import_gives_the_same_incidents(
     assert json.loads(after) == json.loads(before)
 
 
-def test_strict_import_names_file_line_and_field() -> None:
+def test_strict_import_names_file_line_and_field(tmp_path: Path) -> None:
     bad = FIXTURES / "generic" / "bad-reports.csv"
-    code, _, stderr = run("incidents", "import", str(bad), "--strict")
+    rejects = tmp_path / "rejects.csv"
+    code, _, stderr = run("incidents", "import", str(bad), "--strict", "--rejects", str(rejects))
     assert code == 1
     assert "bad-reports.csv:" in stderr and "field '" in stderr
 

@@ -149,7 +149,7 @@ def run_import(
     with _open_input(path) as stream:
         name = _choose_format(fmt, stream, path)
         size = None if path == "-" or path.endswith(".gz") else Path(path).stat().st_size
-        reject_path = rejects or (Path(f"{path}.rejects.csv") if path != "-" else None)
+        reject_path = rejects or Path(f"{Path(path).name if path != '-' else 'stdin'}.rejects.csv")
         reject_file = RejectFile(reject_path, append=True) if reject_path else None
         reader = read_records(FORMATS[name], stream, path)
         records = (
@@ -207,7 +207,10 @@ def import_(
     ] = False,
     rejects: Annotated[
         Path | None,
-        typer.Option(help="Where to write rejected records (default: FILE.rejects.csv)."),
+        typer.Option(
+            help="Where to write rejected records (default: FILE.rejects.csv in the "
+            "current directory)."
+        ),
     ] = None,
     batch_size: Annotated[
         int, typer.Option(min=1, help="Records per transaction (the unit of atomicity).")
