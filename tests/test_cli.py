@@ -7,10 +7,13 @@ import io
 import json
 from pathlib import Path
 
+import pytest
 import yaml
 from typer.testing import CliRunner
 
 from corridor.cli import app
+from corridor.settings import settings
+from corridor.store import open_store
 
 runner = CliRunner()
 
@@ -113,8 +116,20 @@ def test_check_passes_on_the_bundled_atlas_and_fails_on_a_broken_copy(tmp_path: 
     assert code == 1 and "unknown country code 'ZZZ'" in stderr
 
 
-def test_demo_prints_the_overview() -> None:
-    code, stdout, _ = run("demo")
-    assert code == 0
+def test_demo_prints_the_overview_and_imports_the_bundled_data(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("CORRIDOR_DATABASE_URL", f"sqlite:///{tmp_path / 'demo.sqlite'}")
+    settings.cache_clear()
+    open_store.cache_clear()
+    try:
+        code, stdout, stderr = run("demo")
+    finally:
+        settings.cache_clear()
+        open_store.cache_clear()
+    assert code == 0, stderr
     assert "Core area" in stdout and "Kazakhstan" in stdout
     assert "Red Sea and Indian Ocean west coast routes" in stdout
+    assert "Piracy off Somalia and in the Gulf of Aden" in stdout
+    assert (tmp_path / "corridor-atlas.png").exists()
