@@ -12,9 +12,9 @@ feature (road, river), 6 the country, 7 international waters or airspace;
 month. ``type_of_violence`` goes through ``mappings/ucdp.yaml``. UCDP names countries
 as Gleditsch and Ward states ("DR Congo (Zaire)"); they become ISO 3166-1 alpha-3.
 
-A million rows must import in seconds, so rows come from a plain ``csv.reader`` read
-through a header index, values that repeat (dates, countries, codes, small counts) are
-looked up in tables, and nothing runs a regex.
+Files run to millions of rows, so rows come from a plain ``csv.reader`` read through
+a header index (no dict per row), values that repeat (dates, countries, codes, small
+counts) are parsed once and then looked up, and nothing runs a regex.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import csv
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from operator import itemgetter
-from typing import TextIO, TypeVar
+from typing import TextIO, TypeVar, overload
 
 from corridor.events.categories import CategoryMap, category_map
 from corridor.events.importers.base import (
@@ -129,8 +129,9 @@ _T = TypeVar("_T")
 def ucdp_country(name: str) -> str | None:
     """ISO alpha-3 for a UCDP country name pycountry does not know, or ``None``.
 
-    For ``country_code(..., aliases=ucdp_country)``: the part before " (" is tried
-    first ("Yemen (North Yemen)" -> YEM), then the alias table.
+    For ``country_code(..., aliases=ucdp_country)``: the alias table is tried on the
+    name and on its part before " (" ("Russia (Soviet Union)" -> RUS), then pycountry
+    on that part ("Yemen (North Yemen)" -> YEM).
     """
     head = name.split(" (", 1)[0].strip()
     found = _COUNTRY_ALIASES.get(head.upper()) or _COUNTRY_ALIASES.get(name.upper())
@@ -208,22 +209,24 @@ def _row_parser(rules: CategoryMap) -> Callable[[tuple[str, ...]], Incident]:
     countries: dict[str, str] = {}
 
     def parse(values: tuple[str, ...]) -> Incident:
-        (event_id, kind, start, date_prec, where_prec, lat, lon, country, best) = values[:9]
-        (end, low, high, conflict, dyad, side_a, side_b, where, adm_1, headline, where_text) = [
-            _text(value) for value in values[9:]
+        (event_id, kind, start, date_prec, where_prec, lat, lon, country, best, end, low, high) = (
+            values[:12]
+        )
+        conflict, dyad, side_a, side_b, where, adm_1, headline, about = [
+            "" if value in _NOTHING else value for value in map(str.strip, values[12:])
         ]
         rule, labels = kinds.get(kind) or _code(kind, "type_of_violence", kinds)
         start_date = dates.get(start) or _day(start, "date_start", dates)
-        end_date = (dates.get(end) or _day(end, "date_end", dates)) if end else None
+        end_date = dates.get(end) or _day(end, "date_end", dates, required=False)
         if end_date is not None and end_date < start_date:
             raise FieldError("date_end", end, "is before date_start")
         source_id = _event_id(event_id)
         deaths = _toll(best, "best", required=True)
-        side_a_b = (side_a, side_b) if side_a and side_b else tuple(filter(None, (side_a, side_b)))
+        sides = (side_a, side_b) if side_a and side_b else tuple(filter(None, (side_a, side_b)))
         return Incident(
             source=SOURCE,
             source_id=source_id,
-            title=dyad or " vs ".join(side_a_b) or conflict or f"UCDP event {source_id}",
+            title=dyad or " vs ".join(sides) or conflict or f"UCDP event {source_id}",
             start_date=start_date,
             end_date=end_date,
             date_precision=date_precs.get(date_prec) or _code(date_prec, "date_prec", date_precs),
@@ -235,13 +238,13 @@ def _row_parser(rules: CategoryMap) -> Callable[[tuple[str, ...]], Incident]:
             ),
             country=countries.get(country) or _country(country, countries),
             location_name=_place(where, adm_1),
-            description=headline or where_text,
+            description=headline or about,
             source_categories=labels,
             severity=severity_for(deaths, floor=rule.severity_floor),
             fatalities_best=deaths,
             fatalities_low=_toll(low, "low"),
             fatalities_high=_toll(high, "high"),
-            actors=side_a_b,
+            actors=sides,
             target=rule.target,
             tags=rule.tags,
             reporter=REPORTER,
@@ -253,11 +256,6 @@ def _row_parser(rules: CategoryMap) -> Callable[[tuple[str, ...]], Incident]:
 
 # Death tolls and codes as GED and its R copies write them: "4" and "4.0".
 _SMALL_COUNTS = {str(n): n for n in range(1000)} | {f"{n}.0": n for n in range(1000)}
-
-
-def _text(value: str) -> str:
-    value = value.strip()
-    return "" if value in _NOTHING else value
 
 
 def _code_table(codes: dict[int, _T]) -> dict[str, _T]:
@@ -275,13 +273,18 @@ def _code(value: str, field: str, table: dict[str, _T]) -> _T:
     return found
 
 
-def _day(value: str, field: str, seen: dict[str, date]) -> date:
+@overload
+def _day(value: str, field: str, seen: dict[str, date]) -> date: ...
+@overload
+def _day(value: str, field: str, seen: dict[str, date], *, required: bool) -> date | None: ...
+def _day(value: str, field: str, seen: dict[str, date], *, required: bool = True) -> date | None:
     """A date from "2016-01-01" or "2009-02-20 00:00:00.000" (or base.parse_date), remembered."""
     try:
         found = date.fromisoformat(value[:10])
     except ValueError:
-        parsed = parse_date(value, field)
-        assert parsed is not None  # required=True
+        parsed = parse_date(value, field, required=required)
+        if parsed is None:
+            return None
         found = parsed
     seen[value] = found
     return found
