@@ -21,22 +21,20 @@ with tables for the values that repeat.
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
-from operator import itemgetter
 from typing import TextIO, TypeVar
 
 from corridor.events.categories import CategoryMap, CategoryRule, category_map
 from corridor.events.importers.base import (
     FieldError,
     ParsedRecord,
-    Rejected,
     country_code,
     parse_date,
     parse_int,
     parse_latitude,
     parse_longitude,
+    read_picked_rows,
 )
 from corridor.events.model import (
     DatePrecision,
@@ -134,49 +132,13 @@ def read_acled(stream: TextIO, *, file_name: str) -> Iterator[ParsedRecord]:
     reject on line 1 and nothing else. A row with more values than the header has
     columns is rejected: its values cannot be matched to columns.
     """
-    reader = csv.reader(stream)
-    header = next(reader, None)
-    if header is None:
-        return
-    try:
-        pick = _picker(header, file_name)
-    except FieldError as exc:
-        yield Rejected(file_name, 1, exc.field, exc.value, exc.reason)
-        return
-    parse = _row_parser(category_map(SOURCE))
-    width = len(header)
-    previous_end = reader.line_num
-    for row in reader:
-        line = previous_end + 1
-        previous_end = reader.line_num
-        if len(row) != width:
-            if not row or (len(row) == 1 and not row[0].strip()):
-                continue
-            if len(row) > width:
-                reason = f"has {len(row)} values for {width} columns"
-                yield Rejected(file_name, line, "row", ",".join(row), reason)
-                continue
-            row.extend([""] * (width - len(row)))
-        row.append("")  # what a column missing from the header reads
-        try:
-            yield parse(pick(row))
-        except FieldError as exc:
-            yield Rejected(file_name, line, exc.field, exc.value, exc.reason)
-
-
-def _picker(header: Sequence[str], file_name: str) -> Callable[[list[str]], tuple[str, ...]]:
-    """A getter of the wanted values, in the order of the columns above, from one row.
-
-    Columns missing from the header read the empty string appended to every row; a
-    byte-order mark (ACLED's Excel-friendly exports have one) is not part of a name.
-    """
-    index = {name.strip().lstrip("\ufeff").lower(): i for i, name in enumerate(header)}
-    for name in ACLED_REQUIRED_COLUMNS:
-        if name not in index:
-            raise FieldError(name, "", f"{file_name} has no column {name!r}")
-    missing = len(header)
-    positions = [index.get(name, missing) for name in ACLED_REQUIRED_COLUMNS + _OPTIONAL_COLUMNS]
-    return itemgetter(*positions)
+    return read_picked_rows(
+        stream,
+        file_name=file_name,
+        required=ACLED_REQUIRED_COLUMNS,
+        optional=_OPTIONAL_COLUMNS,
+        parse=_row_parser(category_map(SOURCE)),
+    )
 
 
 def _row_parser(rules: CategoryMap) -> Callable[[tuple[str, ...]], Incident]:
