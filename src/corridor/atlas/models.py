@@ -12,7 +12,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from corridor.atlas.countries import is_country_code
 
@@ -49,14 +49,17 @@ class _Record(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
 
-def _check_country(code: str) -> str:
+def _check_country(code: object) -> str:
+    if not isinstance(code, str):
+        raise ValueError(f"{code!r} is not a country code (expected ISO 3166-1 alpha-3)")
     code = code.strip().upper()
     if not is_country_code(code):
         raise ValueError(f"unknown country code {code!r} (expected ISO 3166-1 alpha-3)")
     return code
 
 
-CountryCode = Annotated[str, Field(min_length=3, max_length=3)]
+CountryCode = Annotated[str, BeforeValidator(_check_country)]
+"""An ISO 3166-1 alpha-3 code, upper-cased; anything else is refused with a clear message."""
 
 
 # --------------------------------------------------------------------------- countries
@@ -95,11 +98,6 @@ class Region(_Record):
     mechanisms: tuple[MechanismRef, ...] = ()
     note: str | None = None
     source: Source
-
-    @field_validator("countries")
-    @classmethod
-    def _known_countries(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple(_check_country(c) for c in value)
 
 
 # --------------------------------------------------------------------------- threats
@@ -156,11 +154,6 @@ class Membership(_Record):
     note: str | None = None
     source: Source | None = None
 
-    @field_validator("country")
-    @classmethod
-    def _known_country(cls, value: str | None) -> str | None:
-        return None if value is None else _check_country(value)
-
     @model_validator(mode="after")
     def _one_party_and_ordered_years(self) -> Membership:
         if (self.country is None) == (self.mechanism is None):
@@ -193,11 +186,6 @@ class Meeting(_Record):
     outcomes: tuple[str, ...] = ()
     note: str | None = None
     source: Source
-
-    @field_validator("countries")
-    @classmethod
-    def _known_countries(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple(_check_country(c) for c in value)
 
     @model_validator(mode="after")
     def _lists_match_counts(self) -> Meeting:
@@ -296,11 +284,6 @@ class Chokepoint(_Record):
     note: str | None = None
     source: Source
 
-    @field_validator("coastal_states")
-    @classmethod
-    def _known_countries(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple(_check_country(c) for c in value)
-
 
 class DisputeKind(StrEnum):
     LAND = "land"
@@ -324,11 +307,6 @@ class Dispute(_Record):
     figures: tuple[Figure, ...] = ()
     note: str | None = None
     source: Source
-
-    @field_validator("parties")
-    @classmethod
-    def _known_countries(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple(_check_country(c) for c in value)
 
 
 class AssetKind(StrEnum):
@@ -372,11 +350,6 @@ class Asset(_Record):
     geometry: Geometry
     note: str | None = None
     source: Source
-
-    @field_validator("countries")
-    @classmethod
-    def _known_countries(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple(_check_country(c) for c in value)
 
     @model_validator(mode="after")
     def _geometry_fits_kind(self) -> Asset:

@@ -34,7 +34,12 @@ def print_table(
     if as_json:
         print_json(list(rows))
         return
-    table = Table(title=title, header_style="bold", title_justify="left")
+    table = Table(
+        title=title,
+        header_style="bold",
+        title_justify="left",
+        min_width=len(title) + 4 if title else None,  # a title never wraps
+    )
     for index, column in enumerate(columns):
         table.add_column(column.replace("_", " "), overflow="fold", no_wrap=index == 0)
     for row in rows:
