@@ -6,27 +6,27 @@ through ``mappings/piracy.yaml`` to a threat class and a severity floor.
 
 Stable ids: an attack's ``source_id`` is 16 hex digits of a BLAKE2b digest of its
 normalized row (every column, taken by name; stripped; ``NA`` as empty; runs of spaces
-collapsed; numbers in one spelling), so importing the same file again, or a copy that went
-through pandas or R, gives the same ids. Exact duplicate rows (the 2020 release has 20) get
-``-2``, ``-3``, ... in file order. A row the publisher later corrects gets a new id.
+and line breaks collapsed; no trailing zeros on the coordinates and distances), so importing
+the same file again, or a copy that went through pandas or R, gives the same ids. Exact
+duplicate rows (the 2020 release has 20) get ``-2``, ``-3``, ... in file order. A row the
+publisher later corrects gets a new id.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
+from operator import itemgetter
 from typing import TextIO
 
 from corridor.events.categories import CategoryRule, category_map
 from corridor.events.importers.base import (
-    FieldError,
     ParsedRecord,
-    Rejected,
     country_code,
-    csv_records,
     parse_date,
     parse_latitude,
     parse_longitude,
+    read_picked_rows,
     text,
 )
 from corridor.events.model import Incident, LocationPrecision, Target, severity_for
@@ -34,6 +34,7 @@ from corridor.events.model import Incident, LocationPrecision, Target, severity_
 __all__ = ["PIRACY_COLUMNS", "piracy_source_id", "read_piracy"]
 
 SOURCE = "piracy"
+REPORTER = "public:piracy"  # public data, TLP:CLEAR, like the other public sources
 
 PIRACY_COLUMNS = (
     "date",
@@ -53,59 +54,56 @@ PIRACY_COLUMNS = (
     "vessel_status",
     "data_source",
 )
-_NUMERIC = frozenset(
-    ("longitude", "latitude", "shore_distance", "shore_longitude", "shore_latitude")
+_REQUIRED = ("date", "longitude", "latitude", "attack_type", "nearest_country")
+_OPTIONAL = tuple(name for name in PIRACY_COLUMNS if name not in _REQUIRED)
+# The row loop hands over the required columns, then the optional ones; ids hash them
+# in the file's documented order.
+_IN_COLUMN_ORDER = itemgetter(*((*_REQUIRED, *_OPTIONAL).index(name) for name in PIRACY_COLUMNS))
+_NUMERIC_AT = tuple(
+    PIRACY_COLUMNS.index(name)
+    for name in ("longitude", "latitude", "shore_distance", "shore_longitude", "shore_latitude")
 )
 # What base.text reads as nothing.
 _EMPTY = frozenset(("", "NA", "N/A", "NULL", "NONE", "NAN", "-"))
-_REQUIRED = ("date", "longitude", "latitude", "attack_type", "nearest_country")
 # Vessel names that name nobody; kept in the data, left out of titles.
 _NO_NAME = frozenset(("name withheld", "unspecified", "unknown", "not stated"))
 
 
-def piracy_source_id(row: dict[str, str]) -> str:
+def _digest(values: Sequence[str]) -> str:
+    """16 hex digits of the normalized values, given in ``PIRACY_COLUMNS`` order."""
+    cleaned = [" ".join(value.split()) for value in values]
+    cleaned = ["" if len(v) <= 4 and v.upper() in _EMPTY else v for v in cleaned]
+    for index in _NUMERIC_AT:  # "116.0" and "116", "-7.17666670" and "-7.1766667" alike
+        value = cleaned[index]
+        if "." in value and "e" not in value.lower():
+            cleaned[index] = value.rstrip("0").rstrip(".")
+    return hashlib.blake2b("\x1f".join(cleaned).encode("utf-8"), digest_size=8).hexdigest()
+
+
+def piracy_source_id(row: Mapping[str, str]) -> str:
     """The content id of one row (without the duplicate counter): 16 hex digits."""
-    parts = []
-    for column in PIRACY_COLUMNS:
-        value = row.get(column) or ""
-        value = " ".join(value.split())
-        if len(value) <= 4 and value.upper() in _EMPTY:
-            value = ""
-        elif column in _NUMERIC:
-            try:
-                value = repr(float(value))
-            except ValueError:
-                pass
-        parts.append(value)
-    return hashlib.blake2b("\x1f".join(parts).encode("utf-8"), digest_size=8).hexdigest()
+    return _digest([row.get(name) or "" for name in PIRACY_COLUMNS])
 
 
 def read_piracy(stream: TextIO, *, file_name: str) -> Iterator[ParsedRecord]:
     """One :class:`Incident` or :class:`Rejected` per attack in a "Crime at Sea" CSV stream.
 
-    Streams row by row; open the file with ``newline=""`` (descriptions span lines).
-    A position of exactly (0, 0) is a placeholder and is dropped. Rejects name the first
-    line of the record; a missing column gives one reject on line 1 and nothing else.
+    Streams row by row (keeping one 16-character digest per row, to number duplicates);
+    open the file with ``newline=""``, descriptions span lines. A position of exactly
+    (0, 0) is a placeholder and is dropped. Rejects name the first line of the record; a
+    missing column gives one reject on line 1 and nothing else.
     """
     lookups = _Lookups()
     seen: dict[str, int] = {}
-    records = csv_records(stream, file_name=file_name, required=_REQUIRED)
-    while True:
-        try:
-            line, row = next(records)
-        except StopIteration:
-            return
-        except FieldError as exc:
-            yield Rejected(file_name, 1, exc.field, exc.value, exc.reason)
-            return
-        digest = piracy_source_id(row)
-        count = seen.get(digest, 0) + 1
-        seen[digest] = count
-        source_id = digest if count == 1 else f"{digest}-{count}"
-        try:
-            yield _incident(row, source_id, lookups)
-        except FieldError as exc:
-            yield Rejected(file_name, line, exc.field, exc.value, exc.reason)
+
+    def parse(values: tuple[str, ...]) -> Incident:
+        digest = _digest(_IN_COLUMN_ORDER(values))
+        count = seen[digest] = seen.get(digest, 0) + 1
+        return _incident(values, digest if count == 1 else f"{digest}-{count}", lookups)
+
+    yield from read_picked_rows(
+        stream, file_name=file_name, required=_REQUIRED, optional=_OPTIONAL, parse=parse
+    )
 
 
 class _Lookups:
@@ -118,10 +116,11 @@ class _Lookups:
         self._tags: dict[tuple[str, str], str] = {}
 
     def country(self, value: str, field: str) -> str | None:
+        """Alpha-3 code; ``NA`` is a missing value in this file (Namibia is ``NAM``)."""
         key = (field, value)
         found = self._countries.get(key, "")
         if found == "":
-            found = self._countries[key] = country_code(value, field)
+            found = self._countries[key] = country_code(text(value), field)
         return found
 
     def rule(self, attack_type: str) -> CategoryRule:
@@ -138,33 +137,38 @@ class _Lookups:
         return found
 
 
-def _incident(row: dict[str, str], source_id: str, lookups: _Lookups) -> Incident:
-    start = parse_date(row["date"], "date")
+def _incident(values: tuple[str, ...], source_id: str, lookups: _Lookups) -> Incident:
+    (day, lon, lat, kind, nearest, _time, place, eez_code, _distance, _shore_lon, _shore_lat,
+     description, vessel_name, vessel_type, vessel_status, data_source) = values  # fmt: skip
+    start = parse_date(day, "date")
     assert start is not None  # required
-    longitude = parse_longitude(row["longitude"])
-    latitude = parse_latitude(row["latitude"])
+    longitude = parse_longitude(lon)
+    latitude = parse_latitude(lat)
     precision = LocationPrecision.EXACT
     if longitude == 0.0 and latitude == 0.0:  # "null island": no position was known
         longitude = latitude = None
     if longitude is None or latitude is None:
         longitude = latitude = None
         precision = LocationPrecision.COUNTRY
-    country = lookups.country(row["nearest_country"], "nearest_country")
-    eez = lookups.country(row.get("eez_country", ""), "eez_country")
-    attack_type = text(row["attack_type"])
+    country = lookups.country(nearest, "nearest_country")
+    eez = lookups.country(eez_code, "eez_country")
+    attack_type = text(kind)
     rule = lookups.rule(attack_type)
-    location = text(row.get("location_description"))
-    vessel_type = text(row.get("vessel_type"))
+    location = text(place)
+    vessel_type = text(vessel_type)
     tags = [f"eez:{eez}"] if eez else []
-    for name in ("vessel_type", "vessel_status", "data_source"):
-        value = vessel_type if name == "vessel_type" else text(row.get(name))
+    for name, value in (
+        ("vessel_type", vessel_type),
+        ("vessel_status", text(vessel_status)),
+        ("data_source", text(data_source)),
+    ):
         if value:
             tags.append(lookups.tag(name, value))
     tags.extend(rule.tags)
     return Incident(
         source=SOURCE,
         source_id=source_id,
-        title=_title(attack_type, vessel_type, text(row.get("vessel_name")), country, location),
+        title=_title(attack_type, vessel_type, text(vessel_name), country, location),
         start_date=start,
         threat_class=rule.threat_class,
         longitude=longitude,
@@ -172,11 +176,12 @@ def _incident(row: dict[str, str], source_id: str, lookups: _Lookups) -> Inciden
         location_precision=precision,
         country=country,
         location_name=location,
-        description=text(row.get("attack_description")),
+        description=text(description),
         source_categories=(attack_type,) if attack_type else (),
         severity=severity_for(None, floor=rule.severity_floor),
         target=rule.target or Target.VESSEL,
         tags=tuple(tags),
+        reporter=REPORTER,
     )
 
 
