@@ -6,7 +6,8 @@
 Each way runs in its own process (so peak memory is its own) on the same
 generated UCDP GED CSV (publisher layout) into the same migrated schema:
 
-* ours: ``corridor.store.import_job.import_records`` over ``read_ucdp``;
+* ours: ``corridor.store.import_columns.import_chunks`` over ``read_ucdp_columns``
+  (what ``corridor incidents import`` runs for a UCDP file);
 * baseline: the standard ``csv`` module and SQLAlchemy Core
   ``insert(...).on_conflict_do_update(...)`` executemany in batches of 20,000
   inside transactions, as ../shared/BENCHMARKS.md describes.
@@ -33,16 +34,17 @@ from sqlalchemy import Engine, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from corridor.events.importers.ucdp import read_ucdp
+from corridor.events.importers.ucdp_columns import read_ucdp_columns
 from corridor.store.database import make_engine, migrate
-from corridor.store.import_job import import_records
+from corridor.store.import_columns import import_chunks
+from corridor.store.indexes import bulk_load_worth_it
 from corridor.store.tables import incidents
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from generate import write_ged_csv  # noqa: E402
 
-DATA = Path("/tmp/corridor-bench")
+DATA = Path("/tmp/corridor-bench")  # ged_1000000.csv may be a link to /tmp/bench/ged_1m.csv
 POSTGRES = "postgresql://postgres@127.0.0.1:5432"
 
 
@@ -66,12 +68,16 @@ def _fresh(url: str) -> Engine:
 
 
 def ours(csv_path: Path, url: str) -> dict[str, Any]:
+    """The path ``corridor incidents import`` takes for a UCDP file (columnar, bulk indexes)."""
     engine = _fresh(url)
     started = time.perf_counter()
-    with csv_path.open(encoding="utf-8", newline="") as stream:
-        report = import_records(
-            engine, read_ucdp(stream, file_name=csv_path.name), file_name=str(csv_path), fmt="ucdp"
-        )
+    report = import_chunks(
+        engine,
+        read_ucdp_columns(csv_path, file_name=csv_path.name),
+        file_name=str(csv_path),
+        fmt="ucdp",
+        bulk=bulk_load_worth_it(engine, csv_path.stat().st_size // 400),
+    )
     seconds = time.perf_counter() - started
     return {"seconds": seconds, "rows": report.counts.inserted, "rejected": report.rejected}
 

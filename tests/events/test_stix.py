@@ -24,7 +24,7 @@ from corridor.events.importers.stix import (
     write_stix,
 )
 from corridor.events.model import Incident, LocationPrecision, Target, Tlp
-from tests.events.test_generic import incident_lists
+from tests.strategies import incident_lists
 
 FIXTURES = Path(__file__).parent / "fixtures" / "stix"
 

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine, select
 
 from corridor.cooperation.sharing import Viewer, may_read
+from corridor.events.columnar import storable
 from corridor.events.model import Incident, Tlp
 from corridor.store.incidents import IncidentQuery, incidents_matching, stats, upsert_incidents
 from corridor.store.tables import incidents as incident_table
@@ -165,7 +166,8 @@ def test_no_organization_sees_what_was_not_shared_with_it(
         connection.exec_driver_sql("DELETE FROM incidents")
         upsert_incidents(connection, batch)
     visible = {(i.source, i.source_id) for i in _all(store, viewer=viewer)}
-    allowed = {(i.source, i.source_id) for i in batch if may_read(viewer, i.tlp, i.reporter)}
+    kept = [storable(i) for i in batch]
+    allowed = {(i.source, i.source_id) for i in kept if may_read(viewer, i.tlp, i.reporter)}
     assert visible == allowed
 
 
@@ -182,6 +184,14 @@ def test_what_goes_in_comes_out_unchanged(store: Engine, batch: list[Incident]) 
         connection.exec_driver_sql("DELETE FROM incidents")
         upsert_incidents(connection, batch)
     stored = {(i.source, i.source_id): i for i in _all(store, viewer=Viewer("org-a"))}
-    for incident in batch:
-        if may_read(Viewer("org-a"), incident.tlp, incident.reporter):
-            assert stored[(incident.source, incident.source_id)] == incident
+    for kept in map(storable, batch):
+        if may_read(Viewer("org-a"), kept.tlp, kept.reporter):
+            assert stored[(kept.source, kept.source_id)] == kept
+
+
+def test_nul_characters_are_stored_as_the_replacement_character(store: Engine) -> None:
+    """PostgreSQL text cannot hold NUL; both databases keep U+FFFD instead, nothing is lost."""
+    with store.begin() as connection:
+        upsert_incidents(connection, [_incident("1", title="a\x00b", actors=("x\x00",))])
+    stored = _all(store)[0]
+    assert (stored.title, stored.actors) == ("a\ufffdb", ("x\ufffd",))

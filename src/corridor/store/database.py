@@ -10,6 +10,8 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 
+from corridor.store.indexes import ensure_indexes
+
 __all__ = ["is_sqlite", "make_engine", "migrate"]
 
 
@@ -53,3 +55,5 @@ def _alembic_config(engine: Engine) -> Config:
 def migrate(engine: Engine) -> None:
     """Bring the schema to the newest migration (creates it on an empty database)."""
     command.upgrade(_alembic_config(engine), "head")
+    with engine.begin() as connection:  # a bulk load that crashed left them out
+        ensure_indexes(connection)

@@ -200,22 +200,30 @@ def import_records(
         flush()
     except StrictImportError:
         report.rejected += rejected_in_batch
-        with engine.begin() as connection:
-            connection.execute(
-                update(import_runs)
-                .where(import_runs.c.id == run_id)
-                .values(status="failed", finished_at=_now())
-            )
+        _fail(engine, run_id)
         raise
     finally:
         report.seconds = time.perf_counter() - started
         if rejects is not None:
             rejects.close()
             report.rejects_file = rejects.path if rejects.used else None
+    _finish(engine, report)
+    return report
+
+
+def _fail(engine: Engine, run_id: int) -> None:
     with engine.begin() as connection:
         connection.execute(
             update(import_runs)
             .where(import_runs.c.id == run_id)
+            .values(status="failed", finished_at=_now())
+        )
+
+
+def _finish(engine: Engine, report: ImportReport) -> None:
+    with engine.begin() as connection:
+        connection.execute(
+            update(import_runs)
+            .where(import_runs.c.id == report.run_id)
             .values(_checkpoint(report, "finished"))
         )
-    return report

@@ -9,35 +9,46 @@ then grows by one. Every read applies the sharing rule for the viewer.
 
 from __future__ import annotations
 
-import hashlib
 import json
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 from sqlalchemy import Connection, Select, and_, func, or_, select, text
 
 from corridor.cooperation.sharing import Viewer
+from corridor.events.columnar import NUL, NUL_STANDIN, RECORD_SCHEMA, record_values
 from corridor.events.model import (
-    INCIDENT_NAMESPACE,
     DatePrecision,
     Incident,
     LocationPrecision,
     Target,
     Tlp,
 )
+from corridor.store.staging import STAGING, Stager, create_staging
 from corridor.store.tables import incidents
 
-__all__ = ["IncidentQuery", "UpsertCounts", "incidents_matching", "stats", "upsert_incidents"]
+__all__ = [
+    "IncidentQuery",
+    "UpsertCounts",
+    "incidents_matching",
+    "stats",
+    "upsert_incidents",
+    "upsert_table",
+]
 
-_STAGING = "incidents_staging"
 COLUMNS: tuple[str, ...] = tuple(c.name for c in incidents.columns if c.name != "id")
 _META = {"uuid", "source", "source_id", "origin_instance", "version", "created_at", "updated_at"}
 _CONTENT: tuple[str, ...] = tuple(c for c in COLUMNS if c not in _META)
-_NAMESPACE = INCIDENT_NAMESPACE.bytes
-_SQLITE_DATETIME = "%Y-%m-%d %H:%M:%S.%f"
+
+
+def _sqlite_time(moment: datetime) -> str:
+    """A time as SQLAlchemy's SQLite DateTime stores it (4-digit year, microseconds)."""
+    return moment.isoformat(sep=" ", timespec="microseconds")
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,89 +67,36 @@ class UpsertCounts:
         )
 
 
-_NEEDS_ESCAPE = re.compile(r'["\\\x00-\x1f]')
-
-
-def _json_list(values: tuple[str, ...]) -> str:
-    """A JSON array of strings; plain strings skip the encoder (the common case)."""
-    if not values:
-        return "[]"
-    joined = '","'.join(values)
-    if _NEEDS_ESCAPE.search(joined) is None:
-        return f'["{joined}"]'
-    return json.dumps(values, ensure_ascii=False, separators=(",", ":"))
-
-
-def _uuid_text(source: str, source_id: str) -> str:
-    """``str(incident_uuid(source, source_id))``, four times faster (the import's hot path)."""
-    digest = bytearray(hashlib.sha1(_NAMESPACE + f"{source}\x1f{source_id}".encode()).digest()[:16])
-    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
-    digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant
-    h = digest.hex()
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
-
-
 def _row(incident: Incident, now: Any, origin: str, *, as_text: bool) -> tuple[Any, ...]:
     """The incident as a tuple in COLUMNS order.
 
     ``as_text`` writes dates and times as SQLAlchemy's SQLite types store them.
     """
-    start: Any = incident.start_date
-    end: Any = incident.end_date
-    updated: Any = incident.source_updated
-    if updated is not None and updated.tzinfo is not None:  # stored as naive UTC
-        updated = updated.astimezone(UTC).replace(tzinfo=None)
+    values = record_values(incident)
     if as_text:
-        start = start.isoformat()
-        end = end.isoformat() if end is not None else None
-        updated = updated.strftime(_SQLITE_DATETIME) if updated is not None else None
-    return (
-        _uuid_text(incident.source, incident.source_id),
-        incident.source,
-        incident.source_id,
-        incident.title,
-        incident.description,
-        start,
-        end,
-        incident.date_precision.value,
-        incident.longitude,
-        incident.latitude,
-        int(incident.location_precision),
-        incident.country,
-        incident.location_name,
-        incident.threat_class,
-        _json_list(incident.source_categories),
-        incident.severity,
-        incident.fatalities_best,
-        incident.fatalities_low,
-        incident.fatalities_high,
-        _json_list(incident.actors),
-        incident.target.value if incident.target else None,
-        _json_list(incident.tags),
-        incident.reporter,
-        incident.tlp.value,
-        updated,
-        origin,
-        1,
-        now,
-        now,
-    )
+        start, end, updated = values[5], values[6], values[24]
+        values = (
+            *values[:5],
+            start.isoformat(),
+            end.isoformat() if end is not None else None,
+            *values[7:24],
+            _sqlite_time(updated) if updated is not None else None,
+        )
+    return (*values, origin, 1, now, now)
 
 
 def _stage(connection: Connection, rows: list[tuple[Any, ...]]) -> None:
     names = ", ".join(COLUMNS)
-    empty_copy = f"SELECT {names} FROM incidents WHERE 1 = 0"
-    connection.execute(text(f"CREATE TEMP TABLE IF NOT EXISTS {_STAGING} AS {empty_copy}"))
-    connection.execute(text(f"DELETE FROM {_STAGING}"))
+    create_staging(connection, names)
     raw = connection.connection.driver_connection
     if connection.dialect.name == "postgresql":
-        with raw.cursor() as cursor, cursor.copy(f"COPY {_STAGING} ({names}) FROM STDIN") as copy:  # type: ignore[union-attr]
+        with raw.cursor() as cursor, cursor.copy(f"COPY {STAGING} ({names}) FROM STDIN") as copy:  # type: ignore[union-attr]
             for row in rows:
                 copy.write_row(row)
         return
     marks = ", ".join("?" * len(COLUMNS))
     cursor = raw.cursor()  # type: ignore[union-attr]
-    cursor.executemany(f"INSERT INTO {_STAGING} ({names}) VALUES ({marks})", rows)
+    cursor.executemany(f"INSERT INTO {STAGING} ({names}) VALUES ({marks})", rows)
     cursor.close()
 
 
@@ -152,12 +110,13 @@ def _differs(new: str, old: str, distinct: str) -> str:
     return "(" + " OR ".join(f"{new}.{c} {distinct} {old}.{c}" for c in _CONTENT) + ")"
 
 
-def _merge(connection: Connection, staged: int) -> UpsertCounts:
+def _merge(connection: Connection, staged: int, staging: str = STAGING) -> UpsertCounts:
+    """Merge the staged rows into incidents; what happened, counted before it happens."""
     distinct = "IS DISTINCT FROM" if connection.dialect.name == "postgresql" else "IS NOT"
     existing, changed = connection.execute(
         text(
             f"SELECT count(*), coalesce(sum(CASE WHEN {_differs('s', 'i', distinct)} "
-            f"AND {_NEWER} THEN 1 ELSE 0 END), 0) FROM {_STAGING} s JOIN incidents i "
+            f"AND {_NEWER} THEN 1 ELSE 0 END), 0) FROM {staging} s JOIN incidents i "
             "ON i.source = s.source AND i.source_id = s.source_id"
         )
     ).one()
@@ -166,7 +125,7 @@ def _merge(connection: Connection, staged: int) -> UpsertCounts:
     newer = _NEWER.replace("s.", "excluded.").replace("i.", "incidents.")
     connection.execute(
         text(
-            f"INSERT INTO incidents ({names}) SELECT {names} FROM {_STAGING} WHERE true "
+            f"INSERT INTO incidents ({names}) SELECT {names} FROM {staging} WHERE true "
             f"ON CONFLICT (source, source_id) DO UPDATE SET {updates}, "
             "version = incidents.version + 1, updated_at = excluded.updated_at "
             f"WHERE {_differs('excluded', 'incidents', distinct)} AND {newer}"
@@ -191,11 +150,58 @@ def upsert_incidents(
     as_text = connection.dialect.name == "sqlite"
     now: Any = datetime.now(UTC).replace(tzinfo=None)
     if as_text:
-        now = now.strftime(_SQLITE_DATETIME)
+        now = _sqlite_time(now)
     unique = {(i.source, i.source_id): i for i in batch}
     rows = [_row(incident, now, origin, as_text=as_text) for incident in unique.values()]
     _stage(connection, rows)
     return _merge(connection, len(rows))
+
+
+assert tuple(RECORD_SCHEMA.names) == COLUMNS[: len(RECORD_SCHEMA)]
+
+
+def upsert_table(
+    connection: Connection, table: pa.Table, stage: Stager, *, origin: str = "local"
+) -> UpsertCounts:
+    """:func:`upsert_incidents` for a record table: staged in bulk, merged by the same SQL."""
+    if table.num_rows == 0:
+        return UpsertCounts()
+    table = _last_of_each(table)
+    text_columns = ("source", "source_id", "title", "description", "location_name", "reporter")
+    for name in text_columns:  # as storable() does
+        index = table.schema.get_field_index(name)
+        table = table.set_column(index, name, pc.replace_substring(table[name], NUL, NUL_STANDIN))
+    size = table.num_rows
+    now: Any = datetime.now(UTC).replace(tzinfo=None)
+    if connection.dialect.name == "sqlite":  # as SQLAlchemy's SQLite types store them
+        now = _sqlite_time(now)
+        for name in ("start_date", "end_date"):
+            table = table.set_column(
+                table.schema.get_field_index(name), name, table[name].cast(pa.string())
+            )
+        updated = pc.strftime(table["source_updated"], format="%Y-%m-%d %H:%M:%S")
+        table = table.set_column(len(RECORD_SCHEMA) - 1, "source_updated", updated)
+    stamps = pa.array([now] * size)
+    full = pa.Table.from_arrays(
+        [
+            *table.columns,
+            pa.array([origin] * size),
+            pa.array([1] * size, pa.int32()),
+            stamps,
+            stamps,
+        ],
+        names=list(COLUMNS),
+    )
+    return _merge(connection, size, stage(connection, full))
+
+
+def _last_of_each(table: pa.Table) -> pa.Table:
+    """The table with only the last record of each (source, source_id), as upsert_incidents."""
+    if pc.count_distinct(table["source_id"]).as_py() == table.num_rows:
+        return table
+    numbered = table.append_column("_n", pa.array(range(table.num_rows), pa.int64()))
+    last = numbered.group_by(["source", "source_id"]).aggregate([("_n", "max")])
+    return table.take(np.sort(last["_n_max"].to_numpy()))
 
 
 # --------------------------------------------------------------------------- reads

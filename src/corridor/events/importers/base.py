@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import cache
+from functools import cache, partial
 from operator import itemgetter
 from typing import TextIO
 
@@ -26,6 +26,7 @@ __all__ = [
     "FieldError",
     "ParsedRecord",
     "Rejected",
+    "column_positions",
     "country_code",
     "csv_records",
     "parse_date",
@@ -33,6 +34,7 @@ __all__ = [
     "parse_int",
     "parse_latitude",
     "parse_longitude",
+    "picked_row_makers",
     "read_picked_rows",
     "text",
 ]
@@ -218,12 +220,22 @@ def _picker(
     Names match in any case, without a byte-order mark; a column missing from the
     header reads the empty string appended to every row.
     """
+    return itemgetter(*column_positions(header, file_name, required, optional))
+
+
+def column_positions(
+    header: Sequence[str], file_name: str, required: Sequence[str], optional: Sequence[str]
+) -> list[int]:
+    """Where each wanted column is, required first; ``len(header)`` for a missing optional one.
+
+    Raises :class:`FieldError` naming the first required column the header lacks.
+    """
     index = {name.strip().lstrip("\ufeff").lower(): i for i, name in enumerate(header)}
     for name in required:
         if name not in index:
             raise FieldError(name, "", f"{file_name} has no column {name!r}")
     missing = len(header)
-    return itemgetter(*(index.get(name, missing) for name in (*required, *optional)))
+    return [index.get(name, missing) for name in (*required, *optional)]
 
 
 def read_picked_rows(
@@ -241,6 +253,25 @@ def read_picked_rows(
     a missing required column gives one reject on line 1 and nothing else; a row
     with more values than the header has columns cannot be matched and is rejected.
     """
+    for make in picked_row_makers(
+        stream, file_name=file_name, required=required, optional=optional, parse=parse
+    ):
+        yield make()
+
+
+def picked_row_makers(
+    stream: TextIO,
+    *,
+    file_name: str,
+    required: Sequence[str],
+    optional: Sequence[str],
+    parse: Callable[[tuple[str, ...]], Incident],
+) -> Iterator[Callable[[], ParsedRecord]]:
+    """:func:`read_picked_rows` with each record made only when asked for.
+
+    A columnar reader walks this beside itself: it skips the rows it read on its
+    own and asks for the records of those it could not, with their lines.
+    """
     reader = csv.reader(stream)
     header = next(reader, None)
     if header is None:
@@ -248,7 +279,7 @@ def read_picked_rows(
     try:
         pick = _picker(header, file_name, required, optional)
     except FieldError as exc:
-        yield Rejected(file_name, 1, exc.field, exc.value, exc.reason)
+        yield partial(Rejected, file_name, 1, exc.field, exc.value, exc.reason)
         return
     width = len(header)
     previous_end = reader.line_num
@@ -260,11 +291,17 @@ def read_picked_rows(
                 continue
             if len(row) > width:
                 reason = f"has {len(row)} values for {width} columns"
-                yield Rejected(file_name, line, "row", ",".join(row), reason)
+                yield partial(Rejected, file_name, line, "row", ",".join(row), reason)
                 continue
             row.extend([""] * (width - len(row)))
         row.append("")  # what a column missing from the header reads
-        try:
-            yield parse(pick(row))
-        except FieldError as exc:
-            yield Rejected(file_name, line, exc.field, exc.value, exc.reason)
+        yield partial(_parsed, parse, pick(row), file_name, line)
+
+
+def _parsed(
+    parse: Callable[[tuple[str, ...]], Incident], values: tuple[str, ...], file_name: str, line: int
+) -> ParsedRecord:
+    try:
+        return parse(values)
+    except FieldError as exc:
+        return Rejected(file_name, line, exc.field, exc.value, exc.reason)

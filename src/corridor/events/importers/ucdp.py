@@ -32,7 +32,7 @@ from corridor.events.importers.base import (
     parse_int,
     parse_latitude,
     parse_longitude,
-    read_picked_rows,
+    picked_row_makers,
 )
 from corridor.events.model import (
     DatePrecision,
@@ -42,7 +42,7 @@ from corridor.events.model import (
     severity_for,
 )
 
-__all__ = ["UCDP_REQUIRED_COLUMNS", "read_ucdp", "ucdp_country"]
+__all__ = ["UCDP_REQUIRED_COLUMNS", "read_ucdp", "ucdp_country", "ucdp_row_makers"]
 
 SOURCE = "ucdp"
 REPORTER = "public:ucdp"
@@ -149,7 +149,12 @@ def read_ucdp(stream: TextIO, *, file_name: str) -> Iterator[ParsedRecord]:
     reject on line 1 and nothing else. A row with more values than the header has
     columns is rejected: its values cannot be matched to columns.
     """
-    return read_picked_rows(
+    return (make() for make in ucdp_row_makers(stream, file_name=file_name))
+
+
+def ucdp_row_makers(stream: TextIO, *, file_name: str) -> Iterator[Callable[[], ParsedRecord]]:
+    """:func:`read_ucdp` with each record made only when asked for (see ucdp_columns)."""
+    return picked_row_makers(
         stream,
         file_name=file_name,
         required=UCDP_REQUIRED_COLUMNS,

@@ -1,0 +1,36 @@
+"""Secondary indexes off for a bulk load, and back on: sorting once beats a million inserts.
+
+A crash between the two leaves the indexes missing, never the data wrong:
+``migrate`` (so every open_store) and the end of every import recreate them.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, Engine, func, select, text
+
+from corridor.store.tables import incidents
+
+__all__ = ["bulk_load_worth_it", "drop_secondary_indexes", "ensure_indexes"]
+
+
+def _secondary() -> list[str]:
+    return sorted(str(index.name) for index in incidents.indexes)
+
+
+def bulk_load_worth_it(engine: Engine, expected_records: int) -> bool:
+    """True when the import is large next to the table: rebuilding then costs less."""
+    with engine.connect() as connection:
+        stored = connection.execute(select(func.count()).select_from(incidents)).scalar_one()
+    return expected_records >= 50_000 and expected_records >= int(stored)
+
+
+def drop_secondary_indexes(connection: Connection) -> None:
+    """Drop the indexes that only serve reads (the unique keys stay: the merge needs them)."""
+    for name in _secondary():
+        connection.execute(text(f"DROP INDEX IF EXISTS {name}"))
+
+
+def ensure_indexes(connection: Connection) -> None:
+    """Create any index of the schema that is missing (after a bulk load, or its crash)."""
+    for index in sorted(incidents.indexes, key=lambda i: str(i.name)):
+        index.create(connection, checkfirst=True)
