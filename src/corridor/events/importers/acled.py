@@ -32,9 +32,8 @@ from corridor.events.importers.base import (
     country_code,
     parse_date,
     parse_int,
-    parse_latitude,
-    parse_longitude,
     read_picked_rows,
+    required_degrees,
 )
 from corridor.events.model import (
     DatePrecision,
@@ -171,8 +170,8 @@ def _row_parser(rules: CategoryMap) -> Callable[[tuple[str, ...]], Incident]:
             start_date=dates.get(day) or _day(day, dates),
             date_precision=when,
             threat_class=rule.threat_class,
-            latitude=_degrees(lat, "latitude", 90.0, parse_latitude),
-            longitude=_degrees(lon, "longitude", 180.0, parse_longitude),
+            latitude=required_degrees(lat, "latitude"),
+            longitude=required_degrees(lon, "longitude"),
             location_precision=where,
             country=countries.get((iso, country)) or _country(iso, country, countries),
             location_name=_place(location, admin1),
@@ -238,23 +237,6 @@ def _toll(value: str) -> int | None:
     if number is not None and number < 0:
         raise FieldError("fatalities", value, "is negative")
     return number
-
-
-def _degrees(
-    value: str, field: str, limit: float, slow: Callable[[str | None, str], float | None]
-) -> float:
-    """A required coordinate within +-limit; ``slow`` (base.parse_*) explains a bad one."""
-    try:
-        number = float(value)
-    except ValueError:
-        pass
-    else:
-        if -limit <= number <= limit:
-            return number
-    found = slow(value, field)
-    if found is None:
-        raise FieldError(field, value, "is empty")
-    return found
 
 
 def _country(iso: str, name: str, seen: dict[tuple[str, str], str]) -> str:

@@ -36,6 +36,7 @@ __all__ = [
     "parse_longitude",
     "picked_row_makers",
     "read_picked_rows",
+    "required_degrees",
     "text",
 ]
 
@@ -146,6 +147,22 @@ def parse_longitude(value: str | None, field: str = "longitude") -> float | None
     if number is not None and not -180.0 <= number <= 180.0:
         raise FieldError(field, value, "is outside -180..180")
     return number
+
+
+def required_degrees(value: str, field: str) -> float:
+    """A required latitude or longitude (by ``field``): fast for a plain number, else explained."""
+    limit = 90.0 if field == "latitude" else 180.0
+    try:
+        number = float(value)
+    except ValueError:
+        pass
+    else:
+        if -limit <= number <= limit:
+            return number
+    found = (parse_latitude if limit == 90.0 else parse_longitude)(value, field)
+    if found is None:
+        raise FieldError(field, value, "is empty")
+    return found
 
 
 def parse_latitude(value: str | None, field: str = "latitude") -> float | None:

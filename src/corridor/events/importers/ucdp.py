@@ -30,9 +30,8 @@ from corridor.events.importers.base import (
     country_code,
     parse_date,
     parse_int,
-    parse_latitude,
-    parse_longitude,
     picked_row_makers,
+    required_degrees,
 )
 from corridor.events.model import (
     DatePrecision,
@@ -199,8 +198,8 @@ def _row_parser(rules: CategoryMap) -> Callable[[tuple[str, ...]], Incident]:
             end_date=end_date,
             date_precision=date_precs.get(date_prec) or _code(date_prec, "date_prec", date_precs),
             threat_class=rule.threat_class,
-            latitude=_degrees(lat, "latitude", 90.0, parse_latitude),
-            longitude=_degrees(lon, "longitude", 180.0, parse_longitude),
+            latitude=required_degrees(lat, "latitude"),
+            longitude=required_degrees(lon, "longitude"),
             location_precision=(
                 where_precs.get(where_prec) or _code(where_prec, "where_prec", where_precs)
             ),
@@ -275,23 +274,6 @@ def _event_id(value: str) -> str:
         return str(int(value[:-2] if value.endswith(".0") else value))
     except ValueError:
         return str(parse_int(value, "id", required=True))
-
-
-def _degrees(
-    value: str, field: str, limit: float, slow: Callable[[str | None, str], float | None]
-) -> float:
-    """A required coordinate within +-limit; ``slow`` (base.parse_*) explains a bad one."""
-    try:
-        number = float(value)
-    except ValueError:
-        pass
-    else:
-        if -limit <= number <= limit:
-            return number
-    found = slow(value, field)
-    if found is None:
-        raise FieldError(field, value, "is empty")
-    return found
 
 
 def _country(value: str, seen: dict[str, str]) -> str:
