@@ -36,7 +36,9 @@ incidents = Table(
     "incidents",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("uuid", String(36), nullable=False, unique=True),
+    # uuid5 of (source, source_id), so that key already makes it unique: a plain index,
+    # which bulk loads can drop and rebuild, serves look-ups by UUID.
+    Column("uuid", String(36), nullable=False),
     Column("source", String(32), nullable=False),
     Column("source_id", String(160), nullable=False),
     Column("title", Text, nullable=False),
@@ -69,6 +71,7 @@ incidents = Table(
     # the filter users run most: one class, a time range, a box
     Index(None, "threat_class", "start_date", "longitude", "latitude"),
     Index(None, "start_date"),
+    Index(None, "uuid"),
     Index(None, "country", "start_date"),
 )
 

@@ -70,13 +70,13 @@ def upgrade() -> None:
         sa.Column("updated_at", sa.DateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_incidents")),
         sa.UniqueConstraint("source", "source_id", name=op.f("uq_incidents_source_source_id")),
-        sa.UniqueConstraint("uuid", name=op.f("uq_incidents_uuid")),
     )
     with op.batch_alter_table("incidents", schema=None) as batch_op:
         batch_op.create_index(
             batch_op.f("ix_incidents_country_start_date"), ["country", "start_date"], unique=False
         )
         batch_op.create_index(batch_op.f("ix_incidents_start_date"), ["start_date"], unique=False)
+        batch_op.create_index(batch_op.f("ix_incidents_uuid"), ["uuid"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_incidents_threat_class_start_date_longitude_latitude"),
             ["threat_class", "start_date", "longitude", "latitude"],
@@ -87,6 +87,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("incidents", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_incidents_threat_class_start_date_longitude_latitude"))
+        batch_op.drop_index(batch_op.f("ix_incidents_uuid"))
         batch_op.drop_index(batch_op.f("ix_incidents_start_date"))
         batch_op.drop_index(batch_op.f("ix_incidents_country_start_date"))
 
