@@ -471,7 +471,7 @@ def demo_import() -> None:
     rows = []
     for name, fmt in BUNDLED_DATASETS.items():
         report = run_import(str(dataset_path(name)), fmt)
-        rows.append({"file": name, **_report_json(report)})
+        rows.append({**_report_json(report), "file": name})
     columns = ["file", "format", "records", "inserted", "updated", "unchanged", "rejected"]
     print_table(rows, columns, title="Imported (a second run changes nothing)")
     with _engine().connect() as connection:
