@@ -26,6 +26,8 @@ __all__ = ["STAGING", "Stager", "arrow_staging", "create_staging"]
 
 STAGING = "incidents_staging"
 _ALIAS = "corridor_staging"
+# A memory-backed folder where there is one: the staging file is scratch, never worth an fsync.
+_SCRATCH = "/dev/shm" if Path("/dev/shm").is_dir() else None
 
 # Loads a full-width Arrow batch for ``connection`` and names the table it is in.
 Stager = Callable[[Connection, pa.Table], str]
@@ -44,7 +46,7 @@ def arrow_staging(connection: Connection) -> Iterator[Stager]:
     if connection.dialect.name == "postgresql":
         yield _copy_csv
         return
-    with tempfile.TemporaryDirectory(prefix="corridor-staging-") as folder:
+    with tempfile.TemporaryDirectory(prefix="corridor-staging-", dir=_SCRATCH) as folder:
         path = str(Path(folder) / "staging.sqlite")
         writer = adbc_sqlite.connect(path)
         raw = connection.connection.driver_connection
