@@ -17,6 +17,7 @@ from corridor.events.categories import category_map
 from corridor.events.importers.acled import read_acled
 from corridor.events.importers.base import ParsedRecord, Rejected
 from corridor.events.model import DatePrecision, Incident, LocationPrecision, Target, Tlp
+from tests.events.records import by_id, rejects
 
 FIXTURES = Path(__file__).parent / "fixtures" / "acled"
 EXPORT_2023 = FIXTURES / "acled_2023_export.csv"
@@ -31,14 +32,6 @@ def read_text(text: str, name: str = "acled.csv") -> list[ParsedRecord]:
 def read_file(path: Path) -> list[ParsedRecord]:
     with path.open(newline="", encoding="utf-8") as stream:
         return list(read_acled(stream, file_name=path.name))
-
-
-def by_id(records: list[ParsedRecord]) -> dict[str, Incident]:
-    return {r.source_id: r for r in records if isinstance(r, Incident)}
-
-
-def rejects(records: list[ParsedRecord]) -> list[Rejected]:
-    return [r for r in records if isinstance(r, Rejected)]
 
 
 # The export layout since March 2023

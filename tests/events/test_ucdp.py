@@ -18,6 +18,7 @@ from corridor.events.categories import category_map
 from corridor.events.importers.base import ParsedRecord, Rejected, country_code
 from corridor.events.importers.ucdp import read_ucdp, ucdp_country
 from corridor.events.model import DatePrecision, Incident, LocationPrecision, Target, Tlp
+from tests.events.records import by_id, rejects
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ucdp"
 SYRIA_SLICE = FIXTURES / "ged_syria_slice.csv"
@@ -33,14 +34,6 @@ def read_text(text: str, name: str = "test.csv") -> list[ParsedRecord]:
 def read_file(path: Path) -> list[ParsedRecord]:
     with path.open(newline="", encoding="utf-8") as stream:
         return list(read_ucdp(stream, file_name=path.name))
-
-
-def by_id(records: list[ParsedRecord]) -> dict[str, Incident]:
-    return {r.source_id: r for r in records if isinstance(r, Incident)}
-
-
-def rejects(records: list[ParsedRecord]) -> list[Rejected]:
-    return [r for r in records if isinstance(r, Rejected)]
 
 
 def slice_lines() -> list[str]:

@@ -27,6 +27,7 @@ from typing import TextIO, TypeVar
 
 from corridor.events.categories import CategoryMap, CategoryRule, category_map
 from corridor.events.importers.base import (
+    NOTHING,
     FieldError,
     ParsedRecord,
     country_code,
@@ -112,8 +113,6 @@ _COUNTRY_ALIASES = {
     "KOSOVO": "XKX",  # no ISO code; the user-assigned code the EU, IMF and ACLED use
 }
 
-# What base.text reads as nothing, in the spellings files use.
-_NOTHING = frozenset(("NA", "N/A", "NULL", "NONE", "NAN", "-", "na", "n/a", "null", "nan"))
 
 _T = TypeVar("_T")
 
@@ -153,7 +152,7 @@ def _row_parser(rules: CategoryMap) -> Callable[[tuple[str, ...]], Incident]:
         event_id, day, time_prec, event_type, country, lat, lon, geo_prec, toll = values[:9]
         iso, timestamp = values[9:11]
         (sub_type, actor1, assoc1, actor2, assoc2, civilians, admin1, location, notes, tags) = [
-            "" if value in _NOTHING else value for value in map(str.strip, values[11:])
+            "" if value in NOTHING else value for value in map(str.strip, values[11:])
         ]
         source_id = _required(event_id, "event_id_cnty")
         rule, labels = kinds.get((event_type, sub_type)) or _kind(
@@ -192,7 +191,7 @@ def _row_parser(rules: CategoryMap) -> Callable[[tuple[str, ...]], Incident]:
 
 def _required(value: str, field: str) -> str:
     cleaned = value.strip()
-    if not cleaned or cleaned in _NOTHING:
+    if not cleaned or cleaned in NOTHING:
         raise FieldError(field, value, "is empty")
     return cleaned
 

@@ -23,6 +23,7 @@ import pycountry
 from corridor.events.model import Incident
 
 __all__ = [
+    "NOTHING",
     "FieldError",
     "ParsedRecord",
     "Rejected",
@@ -97,12 +98,17 @@ def csv_records(
         yield line, dict(zip(header, row + padding, strict=False))
 
 
+_NOTHING_UPPER = ("NA", "N/A", "NULL", "NONE", "NAN", "-")
+NOTHING = frozenset(_NOTHING_UPPER + tuple(v.lower() for v in _NOTHING_UPPER))
+"""The spellings of a missing value that public exports use (exact match after strip)."""
+
+
 def text(value: str | None) -> str:
     """A cleaned text value: stripped, with the usual spellings of nothing made empty."""
     if value is None:
         return ""
     value = value.strip()
-    return "" if value.upper() in ("NA", "N/A", "NULL", "NONE", "NAN", "-") else value
+    return "" if value.upper() in _NOTHING_UPPER else value
 
 
 def parse_int(value: str | None, field: str, *, required: bool = False) -> int | None:

@@ -25,6 +25,7 @@ from typing import TextIO, TypeVar, overload
 
 from corridor.events.categories import CategoryMap, category_map
 from corridor.events.importers.base import (
+    NOTHING,
     FieldError,
     ParsedRecord,
     country_code,
@@ -117,8 +118,6 @@ _COUNTRY_ALIASES = {
     "KOSOVO": "XKX",  # no ISO code; the user-assigned code the EU, IMF and ACLED use
 }
 
-# What base.text reads as nothing, in the spellings files use.
-_NOTHING = frozenset(("NA", "N/A", "NULL", "NONE", "NAN", "-", "na", "n/a", "null", "nan"))
 
 _T = TypeVar("_T")
 
@@ -180,7 +179,7 @@ def _row_parser(rules: CategoryMap) -> Callable[[tuple[str, ...]], Incident]:
             values[:12]
         )
         conflict, dyad, side_a, side_b, where, adm_1, headline, about = [
-            "" if value in _NOTHING else value for value in map(str.strip, values[12:])
+            "" if value in NOTHING else value for value in map(str.strip, values[12:])
         ]
         rule, labels = kinds.get(kind) or _code(kind, "type_of_violence", kinds)
         start_date = dates.get(start) or _day(start, "date_start", dates)

@@ -29,6 +29,7 @@ from pyarrow import csv as pacsv
 from corridor.events.categories import category_map
 from corridor.events.columnar import RECORD_SCHEMA, Chunk, json_list, uuid_column
 from corridor.events.importers.base import (
+    NOTHING,
     FieldError,
     ParsedRecord,
     column_positions,
@@ -36,7 +37,6 @@ from corridor.events.importers.base import (
 )
 from corridor.events.importers.ucdp import (
     _DATE_PREC,
-    _NOTHING,
     _OPTIONAL_COLUMNS,
     _VIOLENCE,
     _WHERE_PREC,
@@ -56,7 +56,7 @@ _ROWS_PER_LIST = 20_000  # records per chunk once the row logic has the file
 
 # What str.strip removes: Arrow's own whitespace set differs (\x1c-\x1f).
 _SPACE = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
-_NOTHING_SET = pa.array(sorted(_NOTHING))
+_NOTHING_SET = pa.array(sorted(NOTHING))
 _INTEGER = r"^[0-9]{1,15}(\.0)?$"  # "4" and "4.0": what _SMALL_COUNTS and int() agree on
 _DEGREES = r"^-?[0-9]{1,3}(\.[0-9]+)?([eE]-?[0-9]{1,2})?$"  # repr() writes 5e-05
 _ISO_DAY = r"^[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}"
