@@ -37,6 +37,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from corridor.events.importers.ucdp_columns import read_ucdp_columns
 from corridor.store.database import make_engine, migrate
 from corridor.store.import_columns import import_chunks
+from corridor.store.import_job import ImportJob
 from corridor.store.indexes import bulk_load_worth_it
 from corridor.store.tables import incidents
 
@@ -74,8 +75,7 @@ def ours(csv_path: Path, url: str) -> dict[str, Any]:
     report = import_chunks(
         engine,
         read_ucdp_columns(csv_path, file_name=csv_path.name),
-        file_name=str(csv_path),
-        fmt="ucdp",
+        ImportJob(file_name=str(csv_path), fmt="ucdp"),
         bulk=bulk_load_worth_it(engine, csv_path.stat().st_size // 400),
     )
     seconds = time.perf_counter() - started

@@ -13,7 +13,7 @@ from corridor.events.importers.ucdp_columns import read_ucdp_columns
 from corridor.events.model import Incident
 from corridor.store.database import migrate
 from corridor.store.import_columns import import_chunks
-from corridor.store.import_job import RejectFile, import_records
+from corridor.store.import_job import ImportJob, RejectFile, import_records
 from corridor.store.incidents import IncidentQuery, incidents_matching
 from corridor.store.indexes import drop_secondary_indexes
 from corridor.store.tables import incidents
@@ -34,20 +34,25 @@ def _indexes(engine: Engine) -> set[str]:
 
 def test_columnar_import_stores_what_the_row_import_stores(store: Engine, tmp_path: Path) -> None:
     report = import_chunks(
-        store, read_ucdp_columns(SYRIA, file_name=SYRIA.name), file_name="a", fmt="ucdp", bulk=True
+        store,
+        read_ucdp_columns(SYRIA, file_name=SYRIA.name),
+        ImportJob(file_name="a", fmt="ucdp"),
+        bulk=True,
     )
     assert (report.counts.inserted, report.rejected, report.records) == (16_566, 0, 16_566)
     columnar = _stored(store)
     assert _indexes(store) >= {str(i.name) for i in incidents.indexes}
     with gzip.open(SYRIA, "rt", encoding="utf-8", newline="") as stream:
         again = import_records(
-            store, read_ucdp(stream, file_name=SYRIA.name), file_name="b", fmt="ucdp"
+            store, read_ucdp(stream, file_name=SYRIA.name), ImportJob(file_name="b", fmt="ucdp")
         )
     assert (again.counts.inserted, again.counts.updated, again.counts.unchanged) == (0, 0, 16_566)
     with store.begin() as connection:
         connection.execute(text("DELETE FROM incidents"))
     with gzip.open(SYRIA, "rt", encoding="utf-8", newline="") as stream:
-        import_records(store, read_ucdp(stream, file_name=SYRIA.name), file_name="c", fmt="ucdp")
+        import_records(
+            store, read_ucdp(stream, file_name=SYRIA.name), ImportJob(file_name="c", fmt="ucdp")
+        )
     assert _stored(store) == columnar
 
 
@@ -61,11 +66,7 @@ def test_columnar_import_resumes_and_writes_rejects(store: Engine, tmp_path: Pat
     first = import_chunks(
         store,
         read_ucdp_columns(path, file_name="ged.csv"),
-        file_name="ged.csv",
-        fmt="ucdp",
-        digest="d",
-        rejects=rejects,
-        batch_size=7,
+        ImportJob(file_name="ged.csv", fmt="ucdp", digest="d", rejects=rejects, batch_size=7),
     )
     assert (first.counts.inserted, first.rejected, first.records) == (49, 1, 50)
     assert "ged.csv,6,country,Atlantis,is not a known country" in rejects.path.read_text()
@@ -74,10 +75,7 @@ def test_columnar_import_resumes_and_writes_rejects(store: Engine, tmp_path: Pat
     resumed = import_chunks(
         store,
         read_ucdp_columns(path, file_name="ged.csv"),
-        file_name="ged.csv",
-        fmt="ucdp",
-        digest="d",
-        batch_size=7,
+        ImportJob(file_name="ged.csv", fmt="ucdp", digest="d", batch_size=7),
     )
     assert resumed.resumed_from == 21
     assert resumed.counts.unchanged == 29

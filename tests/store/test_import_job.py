@@ -17,7 +17,7 @@ from sqlalchemy import Engine, func, select, text
 from corridor.events.importers.base import ParsedRecord, Rejected
 from corridor.events.model import Incident
 from corridor.store.database import make_engine, migrate
-from corridor.store.import_job import RejectFile, StrictImportError, import_records
+from corridor.store.import_job import ImportJob, RejectFile, StrictImportError, import_records
 from corridor.store.tables import import_runs, incidents
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,10 +51,10 @@ def _run(engine: Engine) -> dict[str, object]:
 
 def test_import_twice_inserts_once(store: Engine) -> None:
     first = import_records(
-        store, _records(250), file_name="f.csv", fmt="csv", digest="d1", batch_size=100
+        store, _records(250), ImportJob(file_name="f.csv", fmt="csv", digest="d1", batch_size=100)
     )
     second = import_records(
-        store, _records(250), file_name="f.csv", fmt="csv", digest="d1", batch_size=100
+        store, _records(250), ImportJob(file_name="f.csv", fmt="csv", digest="d1", batch_size=100)
     )
     assert first.counts.inserted == 250
     assert (second.counts.inserted, second.counts.unchanged) == (0, 250)
@@ -66,7 +66,7 @@ def test_bad_records_go_to_the_reject_file_and_the_rest_is_imported(
 ) -> None:
     rejects = RejectFile(tmp_path / "rejects.csv")
     report = import_records(
-        store, _records(100, bad_every=10), file_name="f.csv", fmt="csv", rejects=rejects
+        store, _records(100, bad_every=10), ImportJob(file_name="f.csv", fmt="csv", rejects=rejects)
     )
     assert (report.counts.inserted, report.rejected) == (90, 10)
     lines = (tmp_path / "rejects.csv").read_text(encoding="utf-8").splitlines()
@@ -80,10 +80,7 @@ def test_strict_stops_at_the_first_bad_record(store: Engine) -> None:
         import_records(
             store,
             _records(100, bad_every=30),
-            file_name="f.csv",
-            fmt="csv",
-            strict=True,
-            batch_size=10,
+            ImportJob(file_name="f.csv", fmt="csv", strict=True, batch_size=10),
         )
     assert stopped.value.reject.line == 31
     assert "f.csv:31: field 'latitude'" in str(stopped.value)
@@ -100,16 +97,18 @@ def test_an_interrupted_import_resumes_after_the_last_committed_batch(store: Eng
         import_records(
             store,
             _records(1000),
-            file_name="f.csv",
-            fmt="csv",
-            digest="d2",
-            batch_size=100,
-            progress=interrupt_after_two_batches,
+            ImportJob(
+                file_name="f.csv",
+                fmt="csv",
+                digest="d2",
+                batch_size=100,
+                progress=interrupt_after_two_batches,
+            ),
         )
     run = _run(store)
     assert (run["status"], run["records_done"]) == ("running", 200)
     report = import_records(
-        store, _records(1000), file_name="f.csv", fmt="csv", digest="d2", batch_size=100
+        store, _records(1000), ImportJob(file_name="f.csv", fmt="csv", digest="d2", batch_size=100)
     )
     assert report.resumed_from == 200
     assert report.counts.inserted == 800

@@ -35,7 +35,13 @@ from corridor.events.model import Incident
 from corridor.settings import settings
 from corridor.store import open_store
 from corridor.store.import_columns import import_chunks
-from corridor.store.import_job import ImportReport, RejectFile, StrictImportError, import_records
+from corridor.store.import_job import (
+    ImportJob,
+    ImportReport,
+    RejectFile,
+    StrictImportError,
+    import_records,
+)
 from corridor.store.incidents import IncidentQuery, incidents_matching, stats
 from corridor.store.indexes import bulk_load_worth_it
 
@@ -173,31 +179,31 @@ def run_import(
                 position = stream.tell() if size is not None and not stream.closed else None
                 bar.update(task, completed=position, records=done)
 
-            job: dict[str, Any] = {
-                "file_name": path,
-                "fmt": name,
-                "digest": digest,
-                "rejects": reject_file,
-                "strict": strict,
-                "batch_size": batch_size,
-                "origin": settings().instance,
-                "progress": advance,
-            }
+            job = ImportJob(
+                file_name=path,
+                fmt=name,
+                digest=digest,
+                rejects=reject_file,
+                strict=strict,
+                batch_size=batch_size,
+                origin=settings().instance,
+                progress=advance,
+            )
             if name in COLUMNAR_FORMATS and path != "-":
                 return _import_columns(engine, Path(path), name, job)
             with closing(reader):  # end the reader while its file is open
-                return import_records(engine, records, **job)
+                return import_records(engine, records, job)
 
 
 # Formats with a columnar reader (records identical to the row reader's, ten times faster).
 COLUMNAR_FORMATS = frozenset({"ucdp"})
 
 
-def _import_columns(engine: Engine, path: Path, fmt: str, job: dict[str, Any]) -> ImportReport:
+def _import_columns(engine: Engine, path: Path, fmt: str, job: ImportJob) -> ImportReport:
     """The columnar path: Arrow blocks in, Arrow batches out; large loads rebuild indexes."""
     expected = path.stat().st_size // (60 if path.suffix == ".gz" else 400)  # bytes per GED row
     with closing(read_ucdp_columns(path, file_name=path.name)) as chunks:
-        return import_chunks(engine, chunks, bulk=bulk_load_worth_it(engine, expected), **job)
+        return import_chunks(engine, chunks, job, bulk=bulk_load_worth_it(engine, expected))
 
 
 @app.command("import")

@@ -11,7 +11,7 @@ read-only indexes and builds them once at the end.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 import pyarrow as pa
 from sqlalchemy import Connection, Engine, update
@@ -21,14 +21,14 @@ from corridor.events.columnar import Chunk, record_table
 from corridor.events.importers.base import Rejected
 from corridor.events.model import Incident
 from corridor.store.import_job import (
-    DEFAULT_BATCH,
+    ImportJob,
     ImportReport,
     RejectFile,
     StrictImportError,
     _checkpoint,
     _fail,
     _finish,
-    _start_run,
+    start_report,
 )
 from corridor.store.incidents import upsert_table
 from corridor.store.indexes import drop_secondary_indexes, ensure_indexes
@@ -66,28 +66,16 @@ def batches(chunks: Iterable[Chunk], *, skip: int, size: int) -> Iterator[list[C
 
 
 def import_chunks(
-    engine: Engine,
-    chunks: Iterable[Chunk],
-    *,
-    file_name: str,
-    fmt: str,
-    digest: str | None = None,
-    rejects: RejectFile | None = None,
-    strict: bool = False,
-    batch_size: int = DEFAULT_BATCH,
-    origin: str = "local",
-    progress: Callable[[int], None] | None = None,
-    bulk: bool = False,
+    engine: Engine, chunks: Iterable[Chunk], job: ImportJob, *, bulk: bool = False
 ) -> ImportReport:
     """Store the records of ``chunks``; return what happened (see import_records).
 
     ``bulk`` drops the read-only indexes for the load and rebuilds them at the end.
     """
-    run_id, resume_from = _start_run(engine, file_name, digest, fmt)
-    report = ImportReport(file=file_name, format=fmt, resumed_from=resume_from, run_id=run_id)
-    report.records = resume_from
+    report = start_report(engine, job)
+    rejects, strict, origin, progress = job.rejects, job.strict, job.origin, job.progress
     started = time.perf_counter()
-    work = ahead(batches(chunks, skip=resume_from, size=batch_size))
+    work = ahead(batches(chunks, skip=report.resumed_from, size=job.batch_size))
     try:
         with engine.connect() as connection:
             if bulk:
@@ -101,7 +89,7 @@ def import_chunks(
             with connection.begin():
                 ensure_indexes(connection)
     except StrictImportError:
-        _fail(engine, run_id)
+        _fail(engine, report.run_id)
         raise
     finally:
         work.close()  # type: ignore[attr-defined]

@@ -24,7 +24,14 @@ from corridor.events.model import Incident
 from corridor.store.incidents import UpsertCounts, upsert_incidents
 from corridor.store.tables import import_runs
 
-__all__ = ["ImportReport", "RejectFile", "StrictImportError", "import_records"]
+__all__ = [
+    "ImportJob",
+    "ImportReport",
+    "RejectFile",
+    "StrictImportError",
+    "import_records",
+    "start_report",
+]
 
 DEFAULT_BATCH = 20_000
 
@@ -144,26 +151,42 @@ def _checkpoint(report: ImportReport, status: str | None = None) -> dict[str, ob
     return values
 
 
-def import_records(
-    engine: Engine,
-    records: Iterable[ParsedRecord],
-    *,
-    file_name: str,
-    fmt: str,
-    digest: str | None = None,
-    rejects: RejectFile | None = None,
-    strict: bool = False,
-    batch_size: int = DEFAULT_BATCH,
-    origin: str = "local",
-    progress: Callable[[int], None] | None = None,
-) -> ImportReport:
-    """Store ``records``; return what happened. ``digest`` (of the file) enables resuming.
+@dataclass(frozen=True)
+class ImportJob:
+    """What to import and how, for the row path and the columnar path alike.
+
+    ``digest`` (of the file) lets an interrupted run resume; ``batch_size`` records
+    make one transaction; ``progress`` is told the records done after each batch.
+    """
+
+    file_name: str
+    fmt: str
+    digest: str | None = None
+    rejects: RejectFile | None = None
+    strict: bool = False
+    batch_size: int = DEFAULT_BATCH
+    origin: str = "local"
+    progress: Callable[[int], None] | None = None
+
+
+def start_report(engine: Engine, job: ImportJob) -> ImportReport:
+    """A report for a new run of ``job``, or for the unfinished run it resumes."""
+    run_id, resume_from = _start_run(engine, job.file_name, job.digest, job.fmt)
+    report = ImportReport(
+        file=job.file_name, format=job.fmt, resumed_from=resume_from, run_id=run_id
+    )
+    report.records = resume_from
+    return report
+
+
+def import_records(engine: Engine, records: Iterable[ParsedRecord], job: ImportJob) -> ImportReport:
+    """Store ``records``; return what happened.
 
     Raises :class:`StrictImportError` in ``strict`` mode at the first bad record.
     """
-    run_id, resume_from = _start_run(engine, file_name, digest, fmt)
-    report = ImportReport(file=file_name, format=fmt, resumed_from=resume_from, run_id=run_id)
-    report.records = resume_from
+    report = start_report(engine, job)
+    resume_from, run_id = report.resumed_from, report.run_id
+    rejects, strict, progress = job.rejects, job.strict, job.progress
     started = time.perf_counter()
     batch: list[Incident] = []
     rejected_in_batch = 0
@@ -171,7 +194,7 @@ def import_records(
     def flush() -> None:
         nonlocal rejected_in_batch
         with engine.begin() as connection:
-            report.counts = report.counts + upsert_incidents(connection, batch, origin=origin)
+            report.counts = report.counts + upsert_incidents(connection, batch, origin=job.origin)
             report.rejected += rejected_in_batch
             connection.execute(
                 update(import_runs).where(import_runs.c.id == run_id).values(_checkpoint(report))
@@ -195,7 +218,7 @@ def import_records(
                     raise StrictImportError(record, report)
             else:
                 batch.append(record)
-            if len(batch) >= batch_size:
+            if len(batch) >= job.batch_size:
                 flush()
         flush()
     except StrictImportError:
@@ -211,7 +234,9 @@ def import_records(
     return report
 
 
-def _fail(engine: Engine, run_id: int) -> None:
+def _fail(engine: Engine, run_id: int | None) -> None:
+    if run_id is None:
+        return
     with engine.begin() as connection:
         connection.execute(
             update(import_runs)
