@@ -14,10 +14,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, func, select, text
 
+from corridor.datasets import dataset_path
 from corridor.events.importers.base import ParsedRecord, Rejected
 from corridor.events.model import Incident
 from corridor.store.database import make_engine, migrate
 from corridor.store.import_job import ImportJob, RejectFile, StrictImportError, import_records
+from corridor.store.staging import SCRATCH
 from corridor.store.tables import import_runs, incidents
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -115,13 +117,16 @@ def test_an_interrupted_import_resumes_after_the_last_committed_batch(store: Eng
     assert _count(store) == 1000
 
 
-def _piracy_file() -> Path:
-    from corridor.datasets import dataset_path
-
-    return dataset_path("pirate_attacks.csv.gz")
-
-
-def test_an_import_killed_with_sigkill_leaves_a_consistent_store(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("dataset", "fmt", "records"),
+    [
+        ("pirate_attacks.csv.gz", "piracy", 7511),  # the row path
+        ("ged_syria_2016_2019.csv.gz", "ucdp", 16_566),  # the columnar path, staged ahead
+    ],
+)
+def test_an_import_killed_with_sigkill_leaves_a_consistent_store(
+    tmp_path: Path, dataset: str, fmt: str, records: int
+) -> None:
     database = tmp_path / "crash.sqlite"
     env = {**os.environ, "CORRIDOR_DATABASE_URL": f"sqlite:///{database}"}
     command = [
@@ -130,9 +135,9 @@ def test_an_import_killed_with_sigkill_leaves_a_consistent_store(tmp_path: Path)
         "corridor.cli",
         "incidents",
         "import",
-        str(_piracy_file()),
+        str(dataset_path(dataset)),
         "--format",
-        "piracy",
+        fmt,
         "--batch-size",
         "250",
     ]
@@ -176,5 +181,6 @@ def test_an_import_killed_with_sigkill_leaves_a_consistent_store(tmp_path: Path)
             select(func.count(func.distinct(incidents.c.source_id)))
         ).scalar_one()
         runs = connection.execute(select(import_runs.c.status, import_runs.c.records_done)).all()
-    assert total == distinct == 7511
-    assert runs == [("finished", 7511)]
+    assert total == distinct == records
+    assert runs == [("finished", records)]
+    assert not list(Path(SCRATCH).glob(f"corridor-staging-{process.pid}-*"))  # swept

@@ -150,6 +150,30 @@ def test_amber_reports_stay_with_their_organization(store: Engine) -> None:
         assert stats(connection, IncidentQuery(), Viewer("org-b"))["total"] == 2
 
 
+_IDS = st.sets(st.integers(0, 30), max_size=20)
+
+
+@settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(stored=_IDS, incoming=_IDS, edited=_IDS)
+def test_the_counts_say_what_each_record_met(
+    store: Engine, stored: set[int], incoming: set[int], edited: set[int]
+) -> None:
+    """New, changed and unchanged records counted as a record-by-record comparison would."""
+    with store.begin() as connection:
+        connection.exec_driver_sql("DELETE FROM incidents")
+        upsert_incidents(connection, [_incident(str(i)) for i in sorted(stored)])
+    batch = [_incident(str(i), fatalities_best=9 if i in edited else 3) for i in sorted(incoming)]
+    with store.begin() as connection:
+        counts = upsert_incidents(connection, batch)
+    old = incoming & stored
+    assert counts.inserted == len(incoming - stored)
+    assert counts.updated == len(old & edited)
+    assert counts.unchanged == len(old - edited)
+    assert len(_versions(store)) == len(stored | incoming)
+
+
 @settings(
     max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

@@ -4,14 +4,16 @@ The same guarantees as :func:`~corridor.store.import_job.import_records`: one
 transaction per batch of ``batch_size`` records that also moves the run's
 checkpoint, resume after the last committed record, a reject file, ``strict``.
 What differs is the traffic: a batch reaches the database as one Arrow table,
-the reader runs in its own thread, and a load large next to the table drops the
-read-only indexes and builds them once at the end.
+read, checked and staged in the reader's own thread while the store merges the
+batch before it; and a load large next to the table drops the read-only
+indexes and builds them once at the end.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 import pyarrow as pa
 from sqlalchemy import Connection, Engine, update
@@ -23,16 +25,15 @@ from corridor.events.model import Incident
 from corridor.store.import_job import (
     ImportJob,
     ImportReport,
-    RejectFile,
     StrictImportError,
     _checkpoint,
     _fail,
     _finish,
     start_report,
 )
-from corridor.store.incidents import upsert_table
+from corridor.store.incidents import merge_staged, storable_table
 from corridor.store.indexes import drop_secondary_indexes, ensure_indexes
-from corridor.store.staging import Stager, arrow_staging
+from corridor.store.staging import ArrowStaging, StagedBatch, arrow_staging
 from corridor.store.tables import import_runs
 
 __all__ = ["import_chunks"]
@@ -65,6 +66,32 @@ def batches(chunks: Iterable[Chunk], *, skip: int, size: int) -> Iterator[list[C
         yield pending
 
 
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    """A batch as the reader's thread leaves it: rejects in order, the rest staged."""
+
+    size: int
+    rejects: list[tuple[int, Rejected]]  # (position in the batch, reject)
+    staged: StagedBatch
+
+
+def _prepare(batch: list[Chunk], staging: ArrowStaging, *, dialect: str) -> _Prepared:
+    """Everything a batch needs short of the store: runs in the reader's thread."""
+    tables: list[pa.Table] = []
+    rejects: list[tuple[int, Rejected]] = []
+    position = 0
+    for chunk in batch:
+        if not isinstance(chunk, list):
+            tables.append(chunk)
+            position += chunk.num_rows
+            continue
+        rejects.extend((position + i, r) for i, r in enumerate(chunk) if isinstance(r, Rejected))
+        tables.append(record_table([r for r in chunk if isinstance(r, Incident)]))
+        position += len(chunk)
+    rows = storable_table(pa.concat_tables(tables), dialect=dialect)
+    return _Prepared(position, rejects, staging.prepare(rows))
+
+
 def import_chunks(
     engine: Engine, chunks: Iterable[Chunk], job: ImportJob, *, bulk: bool = False
 ) -> ImportReport:
@@ -73,68 +100,59 @@ def import_chunks(
     ``bulk`` drops the read-only indexes for the load and rebuilds them at the end.
     """
     report = start_report(engine, job)
-    rejects, strict, origin, progress = job.rejects, job.strict, job.origin, job.progress
+    rejects, progress = job.rejects, job.progress
     started = time.perf_counter()
-    work = ahead(batches(chunks, skip=report.resumed_from, size=job.batch_size))
-    try:
-        with engine.connect() as connection:
-            if bulk:
-                with connection.begin():
-                    drop_secondary_indexes(connection)
-            with arrow_staging(connection) as stage:
-                for batch in work:
-                    _store(connection, stage, batch, report, rejects, strict=strict, origin=origin)
+    dialect = engine.dialect.name
+    with arrow_staging(dialect) as staging:
+        # Two threads ahead of the store: one reads and checks, one stages.
+        read = ahead(batches(chunks, skip=report.resumed_from, size=job.batch_size))
+        work = ahead(_prepare(batch, staging, dialect=dialect) for batch in read)
+        try:
+            with engine.connect() as connection:
+                if bulk:
+                    with connection.begin():
+                        drop_secondary_indexes(connection)
+                for prepared in work:
+                    _store(connection, staging, prepared, report, job)
                     if progress is not None:
                         progress(report.records)
-            with connection.begin():
-                ensure_indexes(connection)
-    except StrictImportError:
-        _fail(engine, report.run_id)
-        raise
-    finally:
-        work.close()  # type: ignore[attr-defined]
-        report.seconds = time.perf_counter() - started
-        if rejects is not None:
-            rejects.close()
-            report.rejects_file = rejects.path if rejects.used else None
+                with connection.begin():
+                    ensure_indexes(connection)
+        except StrictImportError:
+            _fail(engine, report.run_id)
+            raise
+        finally:
+            work.close()  # type: ignore[attr-defined]
+            read.close()  # type: ignore[attr-defined]
+            report.seconds = time.perf_counter() - started
+            if rejects is not None:
+                rejects.close()
+                report.rejects_file = rejects.path if rejects.used else None
     _finish(engine, report)
     return report
 
 
 def _store(
     connection: Connection,
-    stage: Stager,
-    batch: list[Chunk],
+    staging: ArrowStaging,
+    prepared: _Prepared,
     report: ImportReport,
-    rejects: RejectFile | None,
-    *,
-    strict: bool,
-    origin: str,
+    job: ImportJob,
 ) -> None:
-    """One batch in one transaction with its checkpoint; rejects written as they come."""
-    tables: list[pa.Table] = []
-    rejected = 0
-    for position, chunk in enumerate(batch):
-        if not isinstance(chunk, list):
-            tables.append(chunk)
-            continue
-        for index, record in enumerate(chunk):
-            if isinstance(record, Rejected):
-                if rejects is not None:
-                    rejects.write(record)
-                rejected += 1
-                if strict:
-                    done = sum(_size(c) for c in batch[:position]) + index
-                    report.records += done
-                    report.rejected += rejected
-                    raise StrictImportError(record, report)
-        tables.append(record_table([r for r in chunk if isinstance(r, Incident)]))
-    with connection.begin():
-        report.counts = report.counts + upsert_table(
-            connection, pa.concat_tables(tables), stage, origin=origin
+    """One batch in one transaction with its checkpoint; rejects written first."""
+    for position, reject in prepared.rejects:
+        if job.rejects is not None:
+            job.rejects.write(reject)
+        if job.strict:
+            report.records += position
+            report.rejected += 1
+            raise StrictImportError(reject, report)
+    with staging.transaction(connection, prepared.staged) as source:
+        report.counts = report.counts + merge_staged(
+            connection, source, prepared.staged.rows, origin=job.origin
         )
-        report.records += sum(_size(c) for c in batch)
-        report.rejected += rejected
+        report.records += prepared.size
+        report.rejected += len(prepared.rejects)
         connection.execute(
             update(import_runs).where(import_runs.c.id == report.run_id).values(_checkpoint(report))
         )

@@ -29,21 +29,25 @@ from corridor.events.model import (
     Target,
     Tlp,
 )
-from corridor.store.staging import STAGING, Stager, create_staging
+from corridor.store.staging import STAGING, create_staging
 from corridor.store.tables import incidents
 
 __all__ = [
     "IncidentQuery",
     "UpsertCounts",
     "incidents_matching",
+    "merge_staged",
     "stats",
+    "storable_table",
     "upsert_incidents",
-    "upsert_table",
 ]
 
 COLUMNS: tuple[str, ...] = tuple(c.name for c in incidents.columns if c.name != "id")
 _META = {"uuid", "source", "source_id", "origin_instance", "version", "created_at", "updated_at"}
 _CONTENT: tuple[str, ...] = tuple(c for c in COLUMNS if c not in _META)
+# What a staging table holds: the record; the merge adds origin, version and times.
+RECORD_COLUMNS: tuple[str, ...] = tuple(RECORD_SCHEMA.names)
+assert COLUMNS[: len(RECORD_COLUMNS)] == RECORD_COLUMNS
 
 
 def _sqlite_time(moment: datetime) -> str:
@@ -67,26 +71,26 @@ class UpsertCounts:
         )
 
 
-def _row(incident: Incident, now: Any, origin: str, *, as_text: bool) -> tuple[Any, ...]:
-    """The incident as a tuple in COLUMNS order.
+def _row(incident: Incident, *, as_text: bool) -> tuple[Any, ...]:
+    """The incident as a tuple in RECORD_COLUMNS order.
 
     ``as_text`` writes dates and times as SQLAlchemy's SQLite types store them.
     """
     values = record_values(incident)
-    if as_text:
-        start, end, updated = values[5], values[6], values[24]
-        values = (
-            *values[:5],
-            start.isoformat(),
-            end.isoformat() if end is not None else None,
-            *values[7:24],
-            _sqlite_time(updated) if updated is not None else None,
-        )
-    return (*values, origin, 1, now, now)
+    if not as_text:
+        return values
+    start, end, updated = values[5], values[6], values[24]
+    return (
+        *values[:5],
+        start.isoformat(),
+        end.isoformat() if end is not None else None,
+        *values[7:24],
+        _sqlite_time(updated) if updated is not None else None,
+    )
 
 
 def _stage(connection: Connection, rows: list[tuple[Any, ...]]) -> None:
-    names = ", ".join(COLUMNS)
+    names = ", ".join(RECORD_COLUMNS)
     create_staging(connection, names)
     raw = connection.connection.driver_connection
     if connection.dialect.name == "postgresql":
@@ -94,7 +98,7 @@ def _stage(connection: Connection, rows: list[tuple[Any, ...]]) -> None:
             for row in rows:
                 copy.write_row(row)
         return
-    marks = ", ".join("?" * len(COLUMNS))
+    marks = ", ".join("?" * len(RECORD_COLUMNS))
     cursor = raw.cursor()  # type: ignore[union-attr]
     cursor.executemany(f"INSERT INTO {STAGING} ({names}) VALUES ({marks})", rows)
     cursor.close()
@@ -110,9 +114,35 @@ def _differs(new: str, old: str, distinct: str) -> str:
     return "(" + " OR ".join(f"{new}.{c} {distinct} {old}.{c}" for c in _CONTENT) + ")"
 
 
-def _merge(connection: Connection, staged: int, staging: str = STAGING) -> UpsertCounts:
-    """Merge the staged rows into incidents; what happened, counted before it happens."""
+def _merge(connection: Connection, staged: int, staging: str, origin: str) -> UpsertCounts:
+    """Merge the staged records into incidents; what happened, counted in the same transaction.
+
+    The staging table holds RECORD_COLUMNS; origin, version and times are added here.
+    """
+    now: Any = datetime.now(UTC).replace(tzinfo=None)
+    if connection.dialect.name == "sqlite":
+        now = _sqlite_time(now)
+    stamp = {"origin": origin, "now": now}
+    names = ", ".join(COLUMNS)
+    updates = ", ".join(f"{c} = excluded.{c}" for c in _CONTENT)
+    newer = _NEWER.replace("s.", "excluded.").replace("i.", "incidents.")
     distinct = "IS DISTINCT FROM" if connection.dialect.name == "postgresql" else "IS NOT"
+    merge = text(
+        f"INSERT INTO incidents ({names}) SELECT {', '.join(RECORD_COLUMNS)}, "
+        f":origin, 1, :now, :now FROM {staging} WHERE true "
+        f"ON CONFLICT (source, source_id) DO UPDATE SET {updates}, "
+        "version = incidents.version + 1, updated_at = excluded.updated_at "
+        f"WHERE {_differs('excluded', 'incidents', distinct)} AND {newer}"
+    )
+    if connection.dialect.name == "sqlite":
+        # One writer at a time, and a new row's id is above every stored id: the rows
+        # above the old maximum are the inserted ones, the rest of the changes updates.
+        highest = connection.execute(text("SELECT coalesce(max(id), 0) FROM incidents")).scalar()
+        written = connection.execute(merge, stamp).rowcount
+        inserted = connection.execute(
+            text("SELECT count(*) FROM incidents WHERE id > :highest"), {"highest": highest}
+        ).scalar_one()
+        return UpsertCounts(int(inserted), written - int(inserted), staged - written)
     existing, changed = connection.execute(
         text(
             f"SELECT count(*), coalesce(sum(CASE WHEN {_differs('s', 'i', distinct)} "
@@ -120,17 +150,7 @@ def _merge(connection: Connection, staged: int, staging: str = STAGING) -> Upser
             "ON i.source = s.source AND i.source_id = s.source_id"
         )
     ).one()
-    names = ", ".join(COLUMNS)
-    updates = ", ".join(f"{c} = excluded.{c}" for c in _CONTENT)
-    newer = _NEWER.replace("s.", "excluded.").replace("i.", "incidents.")
-    connection.execute(
-        text(
-            f"INSERT INTO incidents ({names}) SELECT {names} FROM {staging} WHERE true "
-            f"ON CONFLICT (source, source_id) DO UPDATE SET {updates}, "
-            "version = incidents.version + 1, updated_at = excluded.updated_at "
-            f"WHERE {_differs('excluded', 'incidents', distinct)} AND {newer}"
-        )
-    )
+    connection.execute(merge, stamp)
     return UpsertCounts(
         inserted=staged - int(existing),
         updated=int(changed),
@@ -148,51 +168,37 @@ def upsert_incidents(
     if not batch:
         return UpsertCounts()
     as_text = connection.dialect.name == "sqlite"
-    now: Any = datetime.now(UTC).replace(tzinfo=None)
-    if as_text:
-        now = _sqlite_time(now)
     unique = {(i.source, i.source_id): i for i in batch}
-    rows = [_row(incident, now, origin, as_text=as_text) for incident in unique.values()]
+    rows = [_row(incident, as_text=as_text) for incident in unique.values()]
     _stage(connection, rows)
-    return _merge(connection, len(rows))
+    return _merge(connection, len(rows), STAGING, origin)
 
 
-assert tuple(RECORD_SCHEMA.names) == COLUMNS[: len(RECORD_SCHEMA)]
+def storable_table(table: pa.Table, *, dialect: str) -> pa.Table:
+    """A record table as :func:`upsert_incidents` stages it, for :func:`merge_staged`.
 
-
-def upsert_table(
-    connection: Connection, table: pa.Table, stage: Stager, *, origin: str = "local"
-) -> UpsertCounts:
-    """:func:`upsert_incidents` for a record table: staged in bulk, merged by the same SQL."""
-    if table.num_rows == 0:
-        return UpsertCounts()
+    One record per (source, source_id), the last; values as the dialect stores them.
+    """
     table = _last_of_each(table)
     text_columns = ("source", "source_id", "title", "description", "location_name", "reporter")
     for name in text_columns:  # as storable() does
         index = table.schema.get_field_index(name)
         table = table.set_column(index, name, pc.replace_substring(table[name], NUL, NUL_STANDIN))
-    size = table.num_rows
-    now: Any = datetime.now(UTC).replace(tzinfo=None)
-    if connection.dialect.name == "sqlite":  # as SQLAlchemy's SQLite types store them
-        now = _sqlite_time(now)
+    if dialect == "sqlite":  # as SQLAlchemy's SQLite types store them
         for name in ("start_date", "end_date"):
             table = table.set_column(
                 table.schema.get_field_index(name), name, table[name].cast(pa.string())
             )
         updated = pc.strftime(table["source_updated"], format="%Y-%m-%d %H:%M:%S")
         table = table.set_column(len(RECORD_SCHEMA) - 1, "source_updated", updated)
-    stamps = pa.array([now] * size)
-    full = pa.Table.from_arrays(
-        [
-            *table.columns,
-            pa.array([origin] * size),
-            pa.array([1] * size, pa.int32()),
-            stamps,
-            stamps,
-        ],
-        names=list(COLUMNS),
-    )
-    return _merge(connection, size, stage(connection, full))
+    return table
+
+
+def merge_staged(
+    connection: Connection, staging: str, rows: int, *, origin: str = "local"
+) -> UpsertCounts:
+    """Merge ``rows`` records staged in the table ``staging``, in the caller's transaction."""
+    return _merge(connection, rows, staging, origin)
 
 
 def _last_of_each(table: pa.Table) -> pa.Table:

@@ -1,19 +1,33 @@
 """Where a batch waits before the merge: a staging table, loaded in bulk.
 
 Row batches go in with executemany (SQLite) or COPY (PostgreSQL). Arrow batches
-avoid Python per row altogether: on SQLite, ADBC writes them into a separate
-staging database file that the store's connection attaches (two SQLite
-libraries must never open the same file in one process: closing one's file
-handle drops the other's POSIX locks); on PostgreSQL they are written as CSV by
-Arrow and COPYed over the store's own connection, inside its transaction.
+avoid Python per row altogether, and their staging is split in two so that the
+heavy half runs in the reader's thread while the store merges the batch before:
+
+* :meth:`ArrowStaging.prepare` (any thread) writes the batch where the store can
+  read it: on SQLite, ADBC writes it into a scratch SQLite file of its own; on
+  PostgreSQL, Arrow writes it as CSV in memory.
+* :meth:`ArrowStaging.transaction` (the store's thread) opens the transaction in
+  which the batch is readable: the scratch file attached (ATTACH is refused
+  inside a transaction, so it comes first), or the CSV COPYed into a temporary
+  table inside the transaction.
+
+Each SQLite batch gets a file of its own, written and closed by ADBC before the
+store attaches it: two SQLite libraries in one process must never have one file
+open together (their POSIX locks ignore each other, and closing one's handle
+drops the other's locks).
 """
 
 from __future__ import annotations
 
 import io
+import itertools
+import os
+import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,15 +36,12 @@ from adbc_driver_sqlite import dbapi as adbc_sqlite
 from pyarrow import csv as pacsv
 from sqlalchemy import Connection, text
 
-__all__ = ["STAGING", "Stager", "arrow_staging", "create_staging"]
+__all__ = ["SCRATCH", "STAGING", "ArrowStaging", "StagedBatch", "arrow_staging", "create_staging"]
 
 STAGING = "incidents_staging"
 _ALIAS = "corridor_staging"
-# A memory-backed folder where there is one: the staging file is scratch, never worth an fsync.
-_SCRATCH = "/dev/shm" if Path("/dev/shm").is_dir() else None
-
-# Loads a full-width Arrow batch for ``connection`` and names the table it is in.
-Stager = Callable[[Connection, pa.Table], str]
+# A memory-backed folder where there is one: staging files are scratch, never worth an fsync.
+SCRATCH = Path("/dev/shm") if Path("/dev/shm").is_dir() else Path(tempfile.gettempdir())
 
 
 def create_staging(connection: Connection, columns: str) -> None:
@@ -40,42 +51,92 @@ def create_staging(connection: Connection, columns: str) -> None:
     connection.execute(text(f"DELETE FROM {STAGING}"))
 
 
-@contextmanager
-def arrow_staging(connection: Connection) -> Iterator[Stager]:
-    """A stager of Arrow batches for this connection, for as long as the block runs."""
-    if connection.dialect.name == "postgresql":
-        yield _copy_csv
-        return
-    with tempfile.TemporaryDirectory(prefix="corridor-staging-", dir=_SCRATCH) as folder:
-        path = str(Path(folder) / "staging.sqlite")
-        writer = adbc_sqlite.connect(path)
-        raw = connection.connection.driver_connection
-        raw.execute(f"ATTACH DATABASE ? AS {_ALIAS}", (path,))  # type: ignore[union-attr]
+@dataclass(frozen=True, slots=True)
+class StagedBatch:
+    """A batch ready to merge: in a scratch SQLite file, or as CSV for COPY."""
+
+    rows: int
+    columns: tuple[str, ...]
+    path: Path | None = None
+    csv: bytes = b""
+
+
+class ArrowStaging:
+    """Stages Arrow batches for one store connection; see the module's docstring."""
+
+    def __init__(self, dialect: str, folder: Path) -> None:
+        self._postgresql = dialect == "postgresql"
+        self._folder = folder
+        self._numbers = itertools.count()
+
+    def prepare(self, table: pa.Table) -> StagedBatch:
+        """Write ``table`` where the store can read it; safe to call from another thread."""
+        columns = tuple(table.column_names)
+        if self._postgresql:  # Arrow writes CSV in C++, quoting text so '' is not NULL
+            buffer = io.BytesIO()
+            options = pacsv.WriteOptions(include_header=False, quoting_style="needed")
+            pacsv.write_csv(table, buffer, options)
+            return StagedBatch(table.num_rows, columns, csv=buffer.getvalue())
+        path = self._folder / f"batch-{next(self._numbers)}.sqlite"
+        with adbc_sqlite.connect(str(path)) as writer:
+            with writer.cursor() as cursor:
+                cursor.adbc_ingest(STAGING, table, mode="create")
+            writer.commit()
+        return StagedBatch(table.num_rows, columns, path=path)
+
+    @contextmanager
+    def transaction(self, connection: Connection, batch: StagedBatch) -> Iterator[str]:
+        """One transaction of ``connection`` in which the batch is readable as the name given."""
+        if self._postgresql:
+            with connection.begin():
+                yield self._copy(connection, batch)
+            return
+        assert batch.path is not None
+        raw: Any = connection.connection.driver_connection
+        raw.execute(f"ATTACH DATABASE ? AS {_ALIAS}", (str(batch.path),))
         try:
-
-            def stage(_connection: Connection, table: pa.Table) -> str:
-                with writer.cursor() as cursor:
-                    cursor.adbc_ingest(STAGING, table, mode="replace")
-                writer.commit()
-                return f"{_ALIAS}.{STAGING}"
-
-            yield stage
+            with connection.begin():
+                yield f"{_ALIAS}.{STAGING}"
         finally:
-            if connection.in_transaction():
-                connection.rollback()
-            raw.execute(f"DETACH DATABASE {_ALIAS}")  # type: ignore[union-attr]
-            writer.close()
+            raw.execute(f"DETACH DATABASE {_ALIAS}")
+            batch.path.unlink(missing_ok=True)
+
+    @staticmethod
+    def _copy(connection: Connection, batch: StagedBatch) -> str:
+        names = ", ".join(batch.columns)
+        create_staging(connection, names)
+        raw: Any = connection.connection.driver_connection
+        sql = f"COPY {STAGING} ({names}) FROM STDIN (FORMAT csv)"
+        with raw.cursor() as cursor, cursor.copy(sql) as copy:
+            copy.write(batch.csv)
+        return STAGING
 
 
-def _copy_csv(connection: Connection, table: pa.Table) -> str:
-    """COPY the batch as CSV: Arrow writes it in C++, quoting text so '' is not NULL."""
-    create_staging(connection, ", ".join(table.column_names))
-    buffer = io.BytesIO()
-    options = pacsv.WriteOptions(include_header=False, quoting_style="needed")
-    pacsv.write_csv(table, buffer, options)
-    raw: Any = connection.connection.driver_connection
-    names = ", ".join(table.column_names)
-    sql = f"COPY {STAGING} ({names}) FROM STDIN (FORMAT csv)"
-    with raw.cursor() as cursor, cursor.copy(sql) as copy:
-        copy.write(buffer.getbuffer())
-    return STAGING
+_PREFIX = "corridor-staging-"
+
+
+@contextmanager
+def arrow_staging(dialect: str) -> Iterator[ArrowStaging]:
+    """Staging for one import: its scratch folder is removed when the block ends."""
+    _sweep_orphans(SCRATCH)
+    prefix = f"{_PREFIX}{os.getpid()}-"
+    with tempfile.TemporaryDirectory(prefix=prefix, dir=SCRATCH) as folder:
+        yield ArrowStaging(dialect, Path(folder))
+
+
+def _sweep_orphans(scratch: Path) -> None:
+    """Remove the scratch folders of imports whose process died (a kill -9 skips cleanup)."""
+    for folder in scratch.glob(f"{_PREFIX}*-*"):
+        pid = folder.name.removeprefix(_PREFIX).split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
