@@ -1,6 +1,6 @@
 """The incident repository: bulk upsert by (source, source_id) and filtered reads.
 
-Writes go through a staging table: rows are bulk-loaded into it (executemany
+Writes go through a staging table: records are bulk-loaded into it (executemany
 on SQLite, COPY on PostgreSQL), then one ``INSERT ... SELECT ... ON CONFLICT``
 merges them. A stored record is replaced only when its content changed and
 the incoming record is at least as new (``source_updated``); its ``version``
@@ -104,14 +104,16 @@ def _stage(connection: Connection, rows: list[tuple[Any, ...]]) -> None:
     cursor.close()
 
 
+# The incoming record is at least as new as the stored one (or either has no date).
 _NEWER = (
-    "(s.source_updated IS NULL OR i.source_updated IS NULL OR s.source_updated >= i.source_updated)"
+    "(excluded.source_updated IS NULL OR incidents.source_updated IS NULL "
+    "OR excluded.source_updated >= incidents.source_updated)"
 )
 
 
-def _differs(new: str, old: str, distinct: str) -> str:
-    """SQL: some content column of ``new`` differs from ``old`` (NULL-safe)."""
-    return "(" + " OR ".join(f"{new}.{c} {distinct} {old}.{c}" for c in _CONTENT) + ")"
+def _differs(distinct: str) -> str:
+    """SQL: some content column of the incoming record differs from the stored one."""
+    return "(" + " OR ".join(f"excluded.{c} {distinct} incidents.{c}" for c in _CONTENT) + ")"
 
 
 def _merge(connection: Connection, staged: int, staging: str, origin: str) -> UpsertCounts:
@@ -125,14 +127,13 @@ def _merge(connection: Connection, staged: int, staging: str, origin: str) -> Up
     stamp = {"origin": origin, "now": now}
     names = ", ".join(COLUMNS)
     updates = ", ".join(f"{c} = excluded.{c}" for c in _CONTENT)
-    newer = _NEWER.replace("s.", "excluded.").replace("i.", "incidents.")
     distinct = "IS DISTINCT FROM" if connection.dialect.name == "postgresql" else "IS NOT"
     merge = text(
         f"INSERT INTO incidents ({names}) SELECT {', '.join(RECORD_COLUMNS)}, "
         f":origin, 1, :now, :now FROM {staging} WHERE true "
         f"ON CONFLICT (source, source_id) DO UPDATE SET {updates}, "
         "version = incidents.version + 1, updated_at = excluded.updated_at "
-        f"WHERE {_differs('excluded', 'incidents', distinct)} AND {newer}"
+        f"WHERE {_differs(distinct)} AND {_NEWER}"
     )
     if connection.dialect.name == "sqlite":
         # One writer at a time, and a new row's id is above every stored id: the rows
@@ -143,19 +144,16 @@ def _merge(connection: Connection, staged: int, staging: str, origin: str) -> Up
             text("SELECT count(*) FROM incidents WHERE id > :highest"), {"highest": highest}
         ).scalar_one()
         return UpsertCounts(int(inserted), written - int(inserted), staged - written)
-    existing, changed = connection.execute(
+    # PostgreSQL: a row the statement inserted has no xmax yet; one it updated has ours.
+    returning = merge.text + " RETURNING (xmax = 0) AS inserted"
+    inserted, updated = connection.execute(
         text(
-            f"SELECT count(*), coalesce(sum(CASE WHEN {_differs('s', 'i', distinct)} "
-            f"AND {_NEWER} THEN 1 ELSE 0 END), 0) FROM {staging} s JOIN incidents i "
-            "ON i.source = s.source AND i.source_id = s.source_id"
-        )
+            f"WITH merged AS ({returning}) SELECT count(*) FILTER (WHERE inserted), "
+            "count(*) FILTER (WHERE NOT inserted) FROM merged"
+        ),
+        stamp,
     ).one()
-    connection.execute(merge, stamp)
-    return UpsertCounts(
-        inserted=staged - int(existing),
-        updated=int(changed),
-        unchanged=int(existing) - int(changed),
-    )
+    return UpsertCounts(int(inserted), int(updated), staged - int(inserted) - int(updated))
 
 
 def upsert_incidents(

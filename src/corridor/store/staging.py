@@ -48,7 +48,8 @@ def create_staging(connection: Connection, columns: str) -> None:
     """An empty temporary table with the incidents' ``columns`` (made once per connection)."""
     empty_copy = f"SELECT {columns} FROM incidents WHERE 1 = 0"
     connection.execute(text(f"CREATE TEMP TABLE IF NOT EXISTS {STAGING} AS {empty_copy}"))
-    connection.execute(text(f"DELETE FROM {STAGING}"))
+    empty = "TRUNCATE" if connection.dialect.name == "postgresql" else "DELETE FROM"
+    connection.execute(text(f"{empty} {STAGING}"))
 
 
 @dataclass(frozen=True, slots=True)
