@@ -160,10 +160,13 @@ def query(url: str) -> dict[str, Any]:
     sqlite = engine.dialect.name == "sqlite"
     timings: dict[str, Any] = {}
     with engine.connect() as connection:
+        if not sqlite:  # psycopg would reuse the indexed plan it prepared for the same text
+            connection.connection.driver_connection.prepare_threshold = None  # type: ignore[union-attr]
         for name, hint in (("indexed", ""), ("scan", "NOT INDEXED" if sqlite else "")):
             if not sqlite and name == "scan":
                 connection.execute(text("SET enable_indexscan = off"))
                 connection.execute(text("SET enable_bitmapscan = off"))
+                connection.execute(text("SET enable_indexonlyscan = off"))
             sql = QUERY.format(hint=hint)
             count = connection.execute(text(sql)).scalar()
             runs = []
@@ -179,7 +182,7 @@ def query(url: str) -> dict[str, Any]:
 
 def _child(way: str, csv_path: Path, url: str) -> dict[str, Any]:
     result = {"ours": ours, "baseline": baseline, "query": query}[way]
-    outcome = result(url) if way == "query" else result(csv_path, url)  # type: ignore[operator]
+    outcome: dict[str, Any] = result(url) if way == "query" else result(csv_path, url)  # type: ignore[operator]
     outcome["peak_mb"] = _peak_mb()
     return outcome
 
@@ -187,7 +190,8 @@ def _child(way: str, csv_path: Path, url: str) -> dict[str, Any]:
 def _spawn(way: str, csv_path: Path, url: str) -> dict[str, Any]:
     command = [sys.executable, __file__, "--child", way, "--csv", str(csv_path), "--url", url]
     done = subprocess.run(command, capture_output=True, text=True, check=True)
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    outcome: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return outcome
 
 
 def main() -> None:
