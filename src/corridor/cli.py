@@ -10,6 +10,7 @@ import typer
 from corridor import __version__
 from corridor.commands import atlas as atlas_commands
 from corridor.commands import incidents as incident_commands
+from corridor.commands import risk as risk_commands
 from corridor.commands.output import err
 from corridor.settings import settings
 
@@ -21,6 +22,7 @@ app = typer.Typer(
 )
 app.add_typer(atlas_commands.app, name="atlas")
 app.add_typer(incident_commands.app, name="incidents")
+app.add_typer(risk_commands.app, name="risk")
 
 
 def _version(value: bool) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
+from matplotlib.colors import LogNorm
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from shapely.geometry.base import BaseGeometry
@@ -21,7 +23,7 @@ from corridor.atlas.catalog import Atlas
 from corridor.atlas.geometry import to_shape
 from corridor.atlas.models import AssetKind
 
-__all__ = ["draw_atlas_map"]
+__all__ = ["draw_atlas_map", "draw_risk_map"]
 
 ZONE_COLOURS = {"core": "#f4d6a0", "extension": "#f9e7c6", "radiation": "#fbf3e4"}
 KIND_STYLES: dict[AssetKind, tuple[str, float, Any]] = {
@@ -54,13 +56,39 @@ def _draw_lines(ax: Axes, geom: BaseGeometry, **style: Any) -> None:
         ax.plot(xs, ys, **style)
 
 
+def _countries(ax: Axes, colour_of: dict[str, str], default: str = "#eeeeee") -> None:
+    for code, geom in country_shapes().items():
+        _fill(ax, geom, facecolor=colour_of.get(code, default), edgecolor="#9e9e9e", linewidth=0.3)
+
+
+def _finish(
+    fig: Any, ax: Axes, path: Path, title: str, handles: list[Artist], extent: tuple[float, ...]
+) -> Path:
+    """Frame, legend, title, credits; write the PNG and return its path."""
+    ax.set_xlim(extent[0], extent[1])
+    ax.set_ylim(extent[2], extent[3])
+    ax.set_aspect(1.2)
+    ax.set_facecolor("#dceefb")
+    ax.set_xlabel("longitude")
+    ax.set_ylabel("latitude")
+    ax.legend(handles=handles, loc="lower left", fontsize=8, framealpha=0.9)
+    ax.set_title(title, loc="left")
+    fig.text(
+        0.99, 0.01, "Borders: Natural Earth 1:50m. Pipelines: Global Energy Monitor (CC BY 4.0).",
+        ha="right", fontsize=7, color="#555555",
+    )  # fmt: skip
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path)
+    plt.close(fig)
+    return path
+
+
 def draw_atlas_map(atlas: Atlas, path: Path, *, title: str | None = None) -> Path:
     """Write a PNG of the Belt zones, assets, chokepoints and disputes; return its path."""
     fig, ax = plt.subplots(figsize=(16, 10), dpi=110)
     zone_of = {code: c.belt_zone for code, c in atlas.countries.items()}
-    for code, geom in country_shapes().items():
-        colour = ZONE_COLOURS.get(zone_of.get(code) or "", "#eeeeee")
-        _fill(ax, geom, facecolor=colour, edgecolor="#9e9e9e", linewidth=0.3)
+    _countries(ax, {code: ZONE_COLOURS[z] for code, z in zone_of.items() if z in ZONE_COLOURS})
     for dispute in atlas.disputes.values():
         geom = to_shape(dispute.geometry)
         colour = "#e31a1c" if dispute.category == "dispute" else "#ff7f00"
@@ -82,12 +110,6 @@ def draw_atlas_map(atlas: Atlas, path: Path, *, title: str | None = None) -> Pat
             point.name, (point.longitude, point.latitude), xytext=(4, 4),
             textcoords="offset points", fontsize=7, color="#67000d",
         )  # fmt: skip
-    ax.set_xlim(EXTENT[0], EXTENT[1])
-    ax.set_ylim(EXTENT[2], EXTENT[3])
-    ax.set_aspect(1.2)
-    ax.set_facecolor("#dceefb")
-    ax.set_xlabel("longitude")
-    ax.set_ylabel("latitude")
     handles: list[Artist] = [
         Patch(facecolor=c, edgecolor="#9e9e9e", label=f"Belt {z} area")
         for z, c in ZONE_COLOURS.items()
@@ -105,14 +127,58 @@ def draw_atlas_map(atlas: Atlas, path: Path, *, title: str | None = None) -> Pat
         Patch(facecolor="none", edgecolor="#e31a1c", hatch="///", label="dispute"),
         Patch(facecolor="none", edgecolor="#ff7f00", hatch="///", label="hot spot"),
     ]
-    ax.legend(handles=handles, loc="lower left", fontsize=8, framealpha=0.9)
-    ax.set_title(title or f"Secure Corridor atlas {atlas.version}", loc="left")
-    fig.text(
-        0.99, 0.01, "Borders: Natural Earth 1:50m. Pipelines: Global Energy Monitor (CC BY 4.0).",
-        ha="right", fontsize=7, color="#555555",
-    )  # fmt: skip
-    fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path)
-    plt.close(fig)
-    return path
+    return _finish(
+        fig, ax, path, title or f"Secure Corridor atlas {atlas.version}", handles, EXTENT
+    )
+
+
+def draw_risk_map(
+    atlas: Atlas,
+    scores: dict[str, float],
+    incidents: tuple[Sequence[float], Sequence[float]],
+    path: Path,
+    *,
+    title: str,
+    label_top: int = 8,
+) -> Path:
+    """Assets coloured by exposure (log scale) over the borders, with the incidents as dots.
+
+    The ``label_top`` most exposed assets are named on the map, numbered by rank.
+    """
+    fig, ax = plt.subplots(figsize=(16, 10), dpi=110)
+    _countries(ax, {})
+    lon, lat = incidents
+    ax.scatter(lon, lat, s=2, color="#737373", alpha=0.35, linewidths=0, label="incident")
+    top = max([s for s in scores.values() if s > 0], default=1.0)
+    palette = plt.get_cmap("YlOrRd")
+    low = max(top / 1000, 1e-3)
+    scale = LogNorm(vmin=low, vmax=top)
+
+    def colour(asset_id: str) -> Any:
+        score = scores.get(asset_id, 0.0)
+        return "#2c7bb6" if score <= 0 else palette(0.25 + 0.75 * scale(max(score, low)))
+
+    ranked = sorted(atlas.assets.values(), key=lambda a: scores.get(a.id, 0.0))
+    for asset in ranked:  # the most exposed drawn last, on top
+        geom = to_shape(asset.geometry)
+        if geom.geom_type == "Point":
+            ax.plot(geom.x, geom.y, marker="o", color=colour(asset.id), markersize=6,
+                    markeredgecolor="#252525", markeredgewidth=0.5, linestyle="none")  # fmt: skip
+        else:
+            _draw_lines(ax, geom, color=colour(asset.id), linewidth=2.4, alpha=0.95)
+    for rank, asset in enumerate(reversed(ranked[-label_top:]), start=1):
+        if scores.get(asset.id, 0.0) <= 0:
+            break
+        x, y = to_shape(asset.geometry).representative_point().coords[0]
+        ax.annotate(
+            f"{rank}. {asset.name}", (x, y), xytext=(5, 5), textcoords="offset points",
+            fontsize=7, color="#67000d", bbox={"boxstyle": "round", "fc": "white", "alpha": 0.7},
+        )  # fmt: skip
+    mappable = plt.cm.ScalarMappable(norm=scale, cmap=palette)
+    fig.colorbar(mappable, ax=ax, shrink=0.6, label="exposure (log scale)")
+    handles: list[Artist] = [
+        Line2D([], [], color="#2c7bb6", linewidth=2.4, label="no incident within reach"),
+        Line2D([], [], color=palette(0.9), linewidth=2.4, label="exposed asset"),
+        Line2D([], [], color="#737373", marker=".", linestyle="none", label="incident"),
+    ]
+    return _finish(fig, ax, path, title, handles, EXTENT)

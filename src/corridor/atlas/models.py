@@ -331,10 +331,7 @@ class Criticality(StrEnum):
     IMPORTANT = "important"
     ORDINARY = "ordinary"
 
-    @property
-    def weight(self) -> float:
-        """Multiplier used by risk scoring: core 1.0, important 0.6, ordinary 0.3."""
-        return {"core": 1.0, "important": 0.6, "ordinary": 0.3}[self.value]
+    # What each level multiplies an exposure by lives in the risk profile (risk/profiles).
 
 
 class Asset(_Record):

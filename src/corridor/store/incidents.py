@@ -35,6 +35,7 @@ from corridor.store.tables import incidents
 __all__ = [
     "IncidentQuery",
     "UpsertCounts",
+    "filtered",
     "incidents_matching",
     "merge_staged",
     "stats",
@@ -235,7 +236,8 @@ def _visible(viewer: Viewer) -> Any:
     return clause
 
 
-def _filtered(statement: Select[Any], query: IncidentQuery, viewer: Viewer) -> Select[Any]:
+def filtered(statement: Select[Any], query: IncidentQuery, viewer: Viewer) -> Select[Any]:
+    """``statement`` narrowed to the query's filters and to what ``viewer`` may read."""
     c = incidents.c
     conditions = [_visible(viewer)]
     if query.since is not None:
@@ -296,7 +298,7 @@ def incidents_matching(
     """Incidents that pass the filters and that ``viewer`` may read, oldest first."""
     c = incidents.c
     order = (c.start_date.desc(), c.id.desc()) if query.newest_first else (c.start_date, c.id)
-    statement = _filtered(select(incidents), query, viewer).order_by(*order)
+    statement = filtered(select(incidents), query, viewer).order_by(*order)
     if query.limit is not None:
         statement = statement.limit(query.limit)
     if query.offset:
@@ -315,13 +317,13 @@ def stats(connection: Connection, query: IncidentQuery, viewer: Viewer) -> dict[
     )
     result: dict[str, Any] = {}
     for name, key in (("threat_class", c.threat_class), ("country", c.country), ("year", year)):
-        statement = _filtered(select(key, func.count()), query, viewer).group_by(key).order_by(key)
+        statement = filtered(select(key, func.count()), query, viewer).group_by(key).order_by(key)
         result[name] = {
             (str(int(k)) if name == "year" and k is not None else k): n
             for k, n in connection.execute(statement)
         }
     per_year_class = (
-        _filtered(select(year, c.threat_class, func.count()), query, viewer)
+        filtered(select(year, c.threat_class, func.count()), query, viewer)
         .group_by(year, c.threat_class)
         .order_by(year)
     )
@@ -329,6 +331,6 @@ def stats(connection: Connection, query: IncidentQuery, viewer: Viewer) -> dict[
     for y, threat, n in connection.execute(per_year_class):
         by_year.setdefault(str(int(y)), {})[threat] = n
     result["year_class"] = by_year
-    total = _filtered(select(func.count()), query, viewer)
+    total = filtered(select(func.count()), query, viewer)
     result["total"] = connection.execute(total).scalar_one()
     return result

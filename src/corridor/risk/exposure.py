@@ -1,0 +1,249 @@
+"""Exposure of assets to incidents: a sum anyone can recompute by hand.
+
+    exposure(asset) = criticality(asset) x sum over incidents within the radius of
+        class weight x severity x (1 - distance / radius) x 0.5 ** (age / half-life)
+
+severity = max(non-lethal floor, log2(1 + fatalities)); age in days before the "as
+of" date (incidents after it do not count); distance in geodesic km to the nearest
+point of the asset (``index``). Every number comes from the profile, so a score,
+its explanation and the profile that made it travel together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+from numpy.typing import NDArray
+
+from corridor.events.model import Incident
+from corridor.risk.index import AssetIndex, Pairs
+from corridor.risk.profile import ExposureProfile, RiskProfile
+from corridor.risk.shapes import AssetShapes
+
+__all__ = [
+    "Contribution",
+    "Exposure",
+    "IncidentArrays",
+    "LiveExposure",
+    "exposure_of",
+    "incident_weights",
+    "severity",
+]
+
+Ancestors = Callable[[str], list[str]]
+
+
+@dataclass(frozen=True, eq=False)
+class IncidentArrays:
+    """Incidents as columns: what exposure and country risk read, a million at a time."""
+
+    ids: NDArray[np.object_]  # UUID text, for explanations
+    lon: NDArray[np.float64]  # NaN where the incident has no position
+    lat: NDArray[np.float64]
+    threat_class: NDArray[np.object_]
+    start_date: NDArray[np.datetime64]  # datetime64[D]
+    fatalities: NDArray[np.float64]  # NaN where unknown
+    country: NDArray[np.object_]  # ISO alpha-3 or None
+    title: NDArray[np.object_]
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @classmethod
+    def from_incidents(cls, incidents: Iterable[Incident]) -> IncidentArrays:
+        rows = [
+            (
+                str(i.uuid),
+                np.nan if i.longitude is None else i.longitude,
+                np.nan if i.latitude is None else i.latitude,
+                i.threat_class,
+                i.start_date,
+                np.nan if i.fatalities_best is None else i.fatalities_best,
+                i.country,
+                i.title,
+            )
+            for i in incidents
+        ]
+        columns = list(zip(*rows, strict=True)) if rows else [()] * 8
+        return cls(
+            ids=np.array(columns[0], dtype=object),
+            lon=np.array(columns[1], dtype=np.float64),
+            lat=np.array(columns[2], dtype=np.float64),
+            threat_class=np.array(columns[3], dtype=object),
+            start_date=np.array(columns[4], dtype="datetime64[D]"),
+            fatalities=np.array(columns[5], dtype=np.float64),
+            country=np.array(columns[6], dtype=object),
+            title=np.array(columns[7], dtype=object),
+        )
+
+    def take(self, rows: NDArray[np.int64] | NDArray[np.bool_]) -> IncidentArrays:
+        return IncidentArrays(
+            self.ids[rows],
+            self.lon[rows],
+            self.lat[rows],
+            self.threat_class[rows],
+            self.start_date[rows],
+            self.fatalities[rows],
+            self.country[rows],
+            self.title[rows],
+        )
+
+
+def severity(fatalities: NDArray[np.float64], floor: float) -> NDArray[np.float64]:
+    """log2(1 + fatalities), never below ``floor`` (non-lethal and unknown incidents)."""
+    lethal = np.log2(1.0 + np.nan_to_num(np.maximum(fatalities, 0.0), nan=0.0))
+    return np.maximum(lethal, floor)
+
+
+def _per_class(classes: NDArray[np.object_], value: Callable[[str], float]) -> NDArray[np.float64]:
+    """``value(class)`` for every row, computed once per distinct class."""
+    names, positions = np.unique(classes.astype(str), return_inverse=True)
+    return np.array([value(str(n)) for n in names], np.float64)[positions]
+
+
+def incident_weights(
+    incidents: IncidentArrays, profile: ExposureProfile, as_of: date, ancestors: Ancestors
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """(weight, radius km, age days) per incident; weight 0 for those that cannot count.
+
+    weight = class weight x severity x time decay; an incident after ``as_of`` or with
+    no position weighs nothing.
+    """
+    weight = _per_class(incidents.threat_class, lambda c: profile.weight_of(c, ancestors))
+    radius = _per_class(incidents.threat_class, lambda c: profile.radius_of(c, ancestors))
+    age = (np.datetime64(as_of, "D") - incidents.start_date).astype(np.float64)
+    weight = weight * severity(incidents.fatalities, profile.non_lethal_floor)
+    weight = weight * np.exp2(-np.maximum(age, 0.0) / profile.half_life_days)
+    counts = (age >= 0) & np.isfinite(incidents.lon) & np.isfinite(incidents.lat)
+    return np.where(counts, weight, 0.0), radius, age
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """One incident's part in an asset's exposure."""
+
+    incident_id: str
+    title: str
+    threat_class: str
+    start_date: date
+    distance_km: float
+    age_days: int
+    fatalities: float | None
+    points: float
+    share: float
+
+
+@dataclass(frozen=True, eq=False)
+class Exposure:
+    """Every asset's exposure as of a date, with what each incident contributed."""
+
+    asset_ids: tuple[str, ...]
+    scores: NDArray[np.float64]
+    pairs: Pairs
+    points: NDArray[np.float64]  # per pair: what that incident adds to that asset
+    incidents: IncidentArrays
+    ages: NDArray[np.float64]
+    as_of: date
+    profile: RiskProfile
+
+    def score_of(self, asset_id: str) -> float:
+        return float(self.scores[self.asset_ids.index(asset_id)])
+
+    def ranking(self) -> list[tuple[str, float]]:
+        """(asset id, score), highest first; ties by id so the order is stable."""
+        order = sorted(
+            range(len(self.asset_ids)), key=lambda k: (-self.scores[k], self.asset_ids[k])
+        )
+        return [(self.asset_ids[k], float(self.scores[k])) for k in order]
+
+    def contributions(self, asset_id: str, top: int | None = 10) -> list[Contribution]:
+        """The incidents behind an asset's score, largest share first."""
+        number = self.asset_ids.index(asset_id)
+        rows = np.flatnonzero((self.pairs.asset == number) & (self.points > 0))
+        rows = rows[np.argsort(-self.points[rows], kind="stable")][:top]
+        total = float(self.scores[number])
+        found = []
+        for row in rows:
+            i = int(self.pairs.incident[row])
+            deaths = float(self.incidents.fatalities[i])
+            found.append(
+                Contribution(
+                    incident_id=str(self.incidents.ids[i]),
+                    title=str(self.incidents.title[i]),
+                    threat_class=str(self.incidents.threat_class[i]),
+                    start_date=self.incidents.start_date[i].astype(object),
+                    distance_km=float(self.pairs.distance_km[row]),
+                    age_days=int(self.ages[i]),
+                    fatalities=None if np.isnan(deaths) else deaths,
+                    points=float(self.points[row]),
+                    share=float(self.points[row]) / total if total > 0 else 0.0,
+                )
+            )
+        return found
+
+    @property
+    def data_range(self) -> tuple[date, date] | None:
+        """First and last date of the incidents that could count (on or before as_of)."""
+        counted = self.incidents.start_date[self.ages >= 0]
+        if len(counted) == 0:
+            return None
+        return counted.min().astype(object), counted.max().astype(object)
+
+
+def exposure_of(
+    shapes: AssetShapes,
+    criticality: Sequence[str],
+    incidents: IncidentArrays,
+    profile: RiskProfile,
+    as_of: date,
+    ancestors: Ancestors,
+    *,
+    index: AssetIndex | None = None,
+) -> Exposure:
+    """Score every asset of ``shapes`` (criticality per asset: core, important, ordinary)."""
+    settings = profile.exposure
+    weight, radius, age = incident_weights(incidents, settings, as_of, ancestors)
+    index = index or AssetIndex(shapes, settings.largest_radius_km)
+    counting = np.flatnonzero(weight > 0)
+    found = index.pairs(incidents.lon[counting], incidents.lat[counting], radius[counting])
+    pairs = Pairs(found.asset, counting[found.incident], found.distance_km)
+    factor = np.array([settings.criticality[c] for c in criticality], np.float64)
+    points = (
+        weight[pairs.incident]
+        * (1.0 - pairs.distance_km / radius[pairs.incident])
+        * factor[pairs.asset]
+    )
+    scores = np.bincount(pairs.asset, weights=points, minlength=len(shapes)).astype(np.float64)
+    return Exposure(shapes.ids, scores, pairs, points, incidents, age, as_of, profile)
+
+
+class LiveExposure:
+    """Exposures kept current as incidents arrive: each one updates only the assets it reaches."""
+
+    def __init__(
+        self,
+        exposure: Exposure,
+        index: AssetIndex,
+        criticality: Sequence[str],
+        ancestors: Ancestors,
+    ) -> None:
+        self.scores = exposure.scores.copy()
+        self._index = index
+        self._settings = exposure.profile.exposure
+        self._as_of = exposure.as_of
+        self._ancestors = ancestors
+        self._factor = np.array([self._settings.criticality[c] for c in criticality], np.float64)
+
+    def add(self, incident: IncidentArrays) -> NDArray[np.int64]:
+        """Add one incident's contributions; return the assets it changed."""
+        weight, radius, _ = incident_weights(incident, self._settings, self._as_of, self._ancestors)
+        if len(weight) != 1:
+            raise ValueError("add takes one incident at a time")
+        if weight[0] <= 0:
+            return np.empty(0, np.int64)
+        assets, km = self._index.near(float(incident.lon[0]), float(incident.lat[0]), radius[0])
+        self.scores[assets] += weight[0] * (1.0 - km / radius[0]) * self._factor[assets]
+        return assets
