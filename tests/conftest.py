@@ -1,4 +1,4 @@
-"""Shared fixtures: the bundled atlas, and a fresh store on SQLite and on PostgreSQL.
+"""Shared fixtures: the bundled atlas, a fresh store on SQLite and PostgreSQL, the CLI's store.
 
 Store tests run against both databases. PostgreSQL is the real local server
 (``make test`` starts it if it is down); set CORRIDOR_TEST_POSTGRES_URL to use
@@ -16,6 +16,8 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 
 from corridor.atlas import Atlas, load_atlas
+from corridor.settings import settings
+from corridor.store import open_store
 from corridor.store.database import make_engine, migrate
 
 POSTGRES_URL = os.environ.get("CORRIDOR_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432")
@@ -65,3 +67,16 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     migrate(engine)
     yield engine
     engine.dispose()
+
+
+@pytest.fixture
+def cli_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The commands pointed at a fresh SQLite store, run from an empty folder, as org-a."""
+    monkeypatch.setenv("CORRIDOR_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.sqlite'}")
+    monkeypatch.setenv("CORRIDOR_ORGANIZATION", "org-a")
+    monkeypatch.chdir(tmp_path)  # reject files and maps land here, never in the repo
+    settings.cache_clear()
+    open_store.cache_clear()
+    yield tmp_path
+    settings.cache_clear()
+    open_store.cache_clear()

@@ -9,18 +9,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from typer.testing import CliRunner
 
-from corridor.cli import app
 from corridor.settings import settings
 from corridor.store import open_store
-
-runner = CliRunner()
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, list(args))
-    return result.exit_code, result.stdout, result.stderr
+from tests.cli import run
 
 
 def test_countries_of_the_core_zone_as_json() -> None:

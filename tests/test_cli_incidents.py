@@ -3,37 +3,22 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from corridor.cli import app
 from corridor.datasets import dataset_path
 from corridor.settings import settings
 from corridor.store import open_store
+from tests.cli import run
 
 FIXTURES = Path(__file__).parent / "events" / "fixtures"
 REPORTS = FIXTURES / "generic" / "reports.csv"
-runner = CliRunner()
 
 
 @pytest.fixture(autouse=True)
-def fresh_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    monkeypatch.setenv("CORRIDOR_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.sqlite'}")
-    monkeypatch.setenv("CORRIDOR_ORGANIZATION", "org-a")
-    monkeypatch.chdir(tmp_path)  # reject files and maps land here, never in the repo
-    settings.cache_clear()
-    open_store.cache_clear()
-    yield tmp_path
-    settings.cache_clear()
-    open_store.cache_clear()
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, list(args))
-    return result.exit_code, result.stdout, result.stderr
+def fresh_store(cli_store: Path) -> Path:
+    return cli_store
 
 
 def test_import_detects_the_format_and_a_second_run_changes_nothing(tmp_path: Path) -> None:

@@ -46,10 +46,13 @@ def demo(
     map_path: Annotated[
         Path, typer.Option("--map", help="Where to draw the atlas map (PNG).")
     ] = Path("corridor-atlas.png"),
+    risk_map_path: Annotated[
+        Path, typer.Option("--risk-map", help="Where to draw the map of exposure (PNG).")
+    ] = Path("corridor-risk.png"),
 ) -> None:
-    """The main job on the bundled data: an overview of the atlas and a map of it.
+    """The main job on the bundled data: the atlas, the incidents, the most exposed assets.
 
-    Example: corridor demo --map out/atlas.png
+    Example: corridor demo --map out/atlas.png --risk-map out/risk.png
     """
     from corridor.atlas import load_atlas
     from corridor.maps import draw_atlas_map
@@ -62,6 +65,8 @@ def demo(
         f"\n[bold]Incidents[/bold]: importing the bundled real data into {settings().database_url}"
     )
     incident_commands.demo_import()
+    err.print("\n[bold]Risk[/bold]: exposure of the atlas's assets to the incidents near them")
+    risk_commands.demo_exposure(risk_map_path)
 
 
 def main() -> None:

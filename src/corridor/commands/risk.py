@@ -120,7 +120,7 @@ def _asset_rows(inputs: Inputs, exposure: Exposure, top: int) -> list[dict[str, 
                 "kind": asset.kind.value,
                 "criticality": asset.criticality.value,
                 "exposure": round(score, 2),
-                "incidents": reached.get(number, 0),
+                "incidents_in_reach": reached.get(number, 0),
             }
         )
     return rows
@@ -144,7 +144,7 @@ def assets(
         inputs.atlas, inputs.incidents, inputs.profile, inputs.as_of, threat=threat
     )
     rows = _asset_rows(inputs, exposure, top)
-    columns = ["rank", "asset", "name", "kind", "criticality", "exposure", "incidents"]
+    columns = ["rank", "asset", "name", "kind", "criticality", "exposure", "incidents_in_reach"]
     title = f"Most exposed assets{f' to {threat}' if threat else ''}, as of {inputs.as_of}"
     if as_json:
         print_json({"as_of": inputs.as_of, "profile": inputs.profile.label, "assets": rows})
@@ -153,6 +153,18 @@ def assets(
         _footer(exposure)
     if map_path is not None:
         err.print(f"map: {draw_exposure_map(inputs, exposure, map_path, title)}")
+
+
+def demo_exposure(map_path: Path) -> None:
+    """The demo's last act: the ten most exposed assets on the bundled data, and their map."""
+    inputs = read_inputs(None, None, None)
+    exposure = atlas_exposure(inputs.atlas, inputs.incidents, inputs.profile, inputs.as_of)
+    title = f"The ten most exposed assets, as of {inputs.as_of}"
+    columns = ["rank", "asset", "name", "kind", "criticality", "exposure", "incidents_in_reach"]
+    print_table(_asset_rows(inputs, exposure, 10), columns, title=title)
+    _footer(exposure)
+    err.print(f"map of exposure: {draw_exposure_map(inputs, exposure, map_path, title)}")
+    err.print("why a score: corridor risk explain ASSET_ID", highlight=False)
 
 
 def draw_exposure_map(inputs: Inputs, exposure: Exposure, path: Path, title: str) -> Path:
