@@ -49,6 +49,7 @@ ThreatOption = Annotated[
     str | None,
     typer.Option("--threat", help="Only incidents of this threat class and the classes under it."),
 ]
+ASSET_COLUMNS = ("rank", "asset", "name", "kind", "criticality", "exposure", "incidents_in_reach")
 TopOption = Annotated[int, typer.Option("--top", min=1, help="How many rows to show.")]
 MapOption = Annotated[
     Path | None, typer.Option("--map", help="Also draw the scores on a map (PNG).", dir_okay=False)
@@ -144,12 +145,11 @@ def assets(
         inputs.atlas, inputs.incidents, inputs.profile, inputs.as_of, threat=threat
     )
     rows = _asset_rows(inputs, exposure, top)
-    columns = ["rank", "asset", "name", "kind", "criticality", "exposure", "incidents_in_reach"]
     title = f"Most exposed assets{f' to {threat}' if threat else ''}, as of {inputs.as_of}"
     if as_json:
         print_json({"as_of": inputs.as_of, "profile": inputs.profile.label, "assets": rows})
     else:
-        print_table(rows, columns, title=title)
+        print_table(rows, ASSET_COLUMNS, title=title)
         _footer(exposure)
     if map_path is not None:
         err.print(f"map: {draw_exposure_map(inputs, exposure, map_path, title)}")
@@ -160,8 +160,7 @@ def demo_exposure(map_path: Path) -> None:
     inputs = read_inputs(None, None, None)
     exposure = atlas_exposure(inputs.atlas, inputs.incidents, inputs.profile, inputs.as_of)
     title = f"The ten most exposed assets, as of {inputs.as_of}"
-    columns = ["rank", "asset", "name", "kind", "criticality", "exposure", "incidents_in_reach"]
-    print_table(_asset_rows(inputs, exposure, 10), columns, title=title)
+    print_table(_asset_rows(inputs, exposure, 10), ASSET_COLUMNS, title=title)
     _footer(exposure)
     err.print(f"map of exposure: {draw_exposure_map(inputs, exposure, map_path, title)}")
     err.print("why a score: corridor risk explain ASSET_ID", highlight=False)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import numpy as np
-
 from corridor.atlas.catalog import Atlas
 from corridor.risk.exposure import Exposure, IncidentArrays, exposure_of
 from corridor.risk.profile import RiskProfile
@@ -25,10 +23,7 @@ def atlas_shapes(atlas: Atlas) -> tuple[AssetShapes, list[str]]:
 
 def of_threat(incidents: IncidentArrays, atlas: Atlas, threat: str | None) -> IncidentArrays:
     """Only the incidents of ``threat`` or a class under it (all of them for None)."""
-    if threat is None:
-        return incidents
-    wanted = {threat, *atlas.threat_descendants(threat)}
-    return incidents.take(np.isin(incidents.threat_class.astype(str), sorted(wanted)))
+    return incidents if threat is None else incidents.of_class(threat, atlas.threat_ancestors)
 
 
 def atlas_exposure(

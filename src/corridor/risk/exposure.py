@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 from corridor.events.model import Incident
 from corridor.risk.index import AssetIndex, Pairs
@@ -79,6 +79,43 @@ class IncidentArrays:
             title=np.array(columns[7], dtype=object),
         )
 
+    @classmethod
+    def of_columns(
+        cls,
+        *,
+        lon: ArrayLike = (),
+        lat: ArrayLike = (),
+        threat_class: ArrayLike,
+        start_date: ArrayLike,
+        fatalities: ArrayLike,
+        country: ArrayLike | None = None,
+    ) -> IncidentArrays:
+        """From the columns at hand; ids and titles numbered, missing positions NaN."""
+        classes = np.asarray(threat_class, dtype=object)
+        size = len(classes)
+        nowhere = np.full(size, np.nan)
+        return cls(
+            ids=np.array([f"#{k}" for k in range(size)], dtype=object),
+            lon=np.asarray(lon, np.float64) if np.size(lon) else nowhere,
+            lat=np.asarray(lat, np.float64) if np.size(lat) else nowhere.copy(),
+            threat_class=classes,
+            start_date=np.asarray(start_date, "datetime64[D]"),
+            fatalities=np.asarray(fatalities, np.float64),
+            country=np.asarray(country if country is not None else [None] * size, dtype=object),
+            title=np.array([""] * size, dtype=object),
+        )
+
+    def __post_init__(self) -> None:
+        sizes = {len(getattr(self, name)) for name in self.__dataclass_fields__}
+        if len(sizes) > 1:
+            raise ValueError("IncidentArrays columns must have equal lengths")
+
+    def of_class(self, threat_class: str, ancestors: Ancestors) -> IncidentArrays:
+        """The incidents of ``threat_class`` or of a class below it in the taxonomy."""
+        names, at = np.unique(self.threat_class.astype(str), return_inverse=True)
+        wanted = np.array([threat_class in (n, *ancestors(n)) for n in names], bool)
+        return self.take(wanted[at] if len(names) else np.zeros(len(self), bool))
+
     def take(self, rows: NDArray[np.int64] | NDArray[np.bool_]) -> IncidentArrays:
         return IncidentArrays(
             self.ids[rows],
@@ -94,8 +131,8 @@ class IncidentArrays:
 
 def severity(fatalities: NDArray[np.float64], floor: float) -> NDArray[np.float64]:
     """log2(1 + fatalities), never below ``floor`` (non-lethal and unknown incidents)."""
-    lethal = np.log2(1.0 + np.nan_to_num(np.maximum(fatalities, 0.0), nan=0.0))
-    return np.maximum(lethal, floor)
+    with np.errstate(invalid="ignore"):
+        return np.fmax(floor, np.log2(1.0 + np.maximum(fatalities, 0.0)))
 
 
 def _per_class(classes: NDArray[np.object_], value: Callable[[str], float]) -> NDArray[np.float64]:

@@ -95,9 +95,10 @@ class CountryProfile(_Strict):
 
 
 class CorridorProfile(_Strict):
-    """How segment scores become chances of disruption."""
+    """How segment scores become chances of disruption (see risk.corridors)."""
 
     probability_scale: PositiveFloat = 50.0
+    country_probability_at_10: float = Field(0.5, ge=0, le=1)
 
 
 class RiskProfile(_Strict):
