@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from corridor.datasets import dataset_path
@@ -48,7 +49,7 @@ def test_explain_shows_parameters_and_the_incidents_that_make_the_score() -> Non
     top = result["top_incidents"]
     assert len(top) == 10
     assert all(0 < t["share"] < 1 and t["distance_km"] <= 100 for t in top)
-    assert result["data_range"][1] <= "2011-12-31"
+    assert result["data_range"].endswith("2011-12-29")  # the last attack before --as-of
 
 
 def test_a_copied_and_edited_profile_changes_the_scores(tmp_path: Path) -> None:
@@ -82,10 +83,64 @@ def test_a_bad_profile_is_refused_with_its_line_and_field(tmp_path: Path) -> Non
     [
         (("risk", "assets", "--as-of", "2011-13-01"), "not a date"),
         (("risk", "assets", "--threat", "pirates"), "not a threat class"),
-        (("risk", "explain", "no-such-asset"), "no such asset"),
+        (("risk", "explain", "no-such-asset"), "neither an asset id"),
+        (("risk", "corridors", "--route", "port-gwadar,nowhere"), "nowhere is neither"),
+        (("risk", "countries", "--indicators", "missing.csv"), "missing.csv"),
     ],
 )
 def test_bad_options_get_one_clear_line(args: tuple[str, ...], message: str) -> None:
     code, _, stderr = run(*args)
     assert code == 1
     assert message in stderr
+
+
+def test_countries_rank_by_the_composite_and_show_every_component(tmp_path: Path) -> None:
+    code, stdout, stderr = run(
+        "risk", "countries", "--threat", "piracy", "--as-of", "2011-12-31", "--json",
+        "--map", "c.png",
+    )  # fmt: skip
+    assert code == 0, stderr
+    rows = json.loads(stdout)["countries"]
+    assert [r["country"] for r in rows[:3]] == ["YEM", "SOM", "NGA"]
+    for row in rows:
+        parts = row["hazard"] * row["vulnerability"] * row["lack_of_coping"]
+        assert abs(row["risk"] - parts ** (1 / 3)) < 0.02  # rounded to 2 digits
+    assert (tmp_path / "c.png").stat().st_size > 50_000
+
+
+def test_explain_a_country_names_its_indicators_and_classes() -> None:
+    code, stdout, stderr = run("risk", "explain", "som", "--as-of", "2011-12-31", "--json")
+    assert code == 0, stderr
+    result = json.loads(stdout)
+    assert result["country"] == "SOM" and result["window"] == "2008-12-31 .. 2011-12-31"
+    assert set(result["indicators_used"]) == {"PV.EST", "GE.EST", "RL.EST", "CC.EST"}
+    assert [r["class"] for r in result["hazard_by_class"]] == ["piracy"]
+
+
+def test_corridors_and_a_route_of_ones_own() -> None:
+    code, stdout, stderr = run("risk", "corridors", "--as-of", "2011-12-31", "--json")
+    assert code == 0, stderr
+    found = {c["corridor"]: c for c in json.loads(stdout)["corridors"]}
+    assert len(found) == 6
+    for corridor in found.values():
+        chances = [s["probability"] for s in corridor["segments"]]
+        whole = 1 - np.prod([1 - p for p in chances])
+        assert abs(corridor["disruption_chance"] - whole) < 1e-9
+        weakest = max(corridor["segments"], key=lambda s: s["probability"])
+        assert corridor["weakest_segment"] == weakest["label"]
+    code, stdout, _ = run(
+        "risk", "corridors", "--as-of", "2011-12-31", "--json",
+        "--route", "sea-lane-bab-el-mandeb-red-sea-suez,port-djibouti-doraleh,SOM",
+    )  # fmt: skip
+    route = json.loads(stdout)["corridors"][0]
+    assert [s["label"] for s in route["segments"]] == [
+        "sea-lane-bab-el-mandeb-red-sea-suez", "port-djibouti-doraleh", "SOM",
+    ]  # fmt: skip
+    assert route["weakest_segment"] == "sea-lane-bab-el-mandeb-red-sea-suez"
+
+
+def test_explain_a_corridor_lists_its_segments_by_country() -> None:
+    code, stdout, stderr = run("risk", "explain", "corridor-china-indochina", "--json")
+    assert code == 0, stderr
+    segments = json.loads(stdout)["segments"]
+    assert {s["country"] for s in segments} >= {"CHN", "VNM", "LAO", "THA", "MYS", "SGP"}

@@ -13,7 +13,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
-from matplotlib.colors import LogNorm
+from matplotlib.colors import LogNorm, Normalize
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from shapely.geometry.base import BaseGeometry
@@ -23,7 +23,7 @@ from corridor.atlas.catalog import Atlas
 from corridor.atlas.geometry import to_shape
 from corridor.atlas.models import AssetKind
 
-__all__ = ["draw_atlas_map", "draw_risk_map"]
+__all__ = ["draw_atlas_map", "draw_country_map", "draw_risk_map"]
 
 ZONE_COLOURS = {"core": "#f4d6a0", "extension": "#f9e7c6", "radiation": "#fbf3e4"}
 KIND_STYLES: dict[AssetKind, tuple[str, float, Any]] = {
@@ -56,7 +56,7 @@ def _draw_lines(ax: Axes, geom: BaseGeometry, **style: Any) -> None:
         ax.plot(xs, ys, **style)
 
 
-def _countries(ax: Axes, colour_of: dict[str, str], default: str = "#eeeeee") -> None:
+def _countries(ax: Axes, colour_of: dict[str, Any], default: str = "#eeeeee") -> None:
     for code, geom in country_shapes().items():
         _fill(ax, geom, facecolor=colour_of.get(code, default), edgecolor="#9e9e9e", linewidth=0.3)
 
@@ -181,4 +181,15 @@ def draw_risk_map(
         Line2D([], [], color=palette(0.9), linewidth=2.4, label="exposed asset"),
         Line2D([], [], color="#737373", marker=".", linestyle="none", label="incident"),
     ]
+    return _finish(fig, ax, path, title, handles, EXTENT)
+
+
+def draw_country_map(values: dict[str, float], path: Path, *, title: str) -> Path:
+    """Countries filled by a 0-10 score; countries without one stay grey."""
+    fig, ax = plt.subplots(figsize=(16, 10), dpi=110)
+    palette = plt.get_cmap("OrRd")
+    _countries(ax, {code: palette(0.08 + 0.92 * v / 10.0) for code, v in values.items()})
+    mappable = plt.cm.ScalarMappable(norm=Normalize(0, 10), cmap=palette)
+    fig.colorbar(mappable, ax=ax, shrink=0.6, label="risk (0-10)")
+    handles: list[Artist] = [Patch(facecolor="#eeeeee", edgecolor="#9e9e9e", label="no score")]
     return _finish(fig, ax, path, title, handles, EXTENT)

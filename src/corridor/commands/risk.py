@@ -11,10 +11,14 @@ import typer
 
 from corridor.atlas import load_atlas
 from corridor.atlas.catalog import Atlas
+from corridor.atlas.models import AssetKind
 from corridor.commands.output import err, fail, print_json, print_table
 from corridor.cooperation.sharing import Viewer
-from corridor.risk.assets import atlas_exposure
+from corridor.risk.assets import atlas_exposure, corridor_segments, of_threat, route_segments
+from corridor.risk.corridors import CorridorRisk, corridor_risk
+from corridor.risk.country import CountryRisk, country_risk
 from corridor.risk.exposure import Exposure, IncidentArrays
+from corridor.risk.indicators import IndicatorError, bundled_indicators, load_indicators
 from corridor.risk.profile import ProfileError, RiskProfile, default_profile_path, load_profile
 from corridor.settings import settings
 from corridor.store import open_store
@@ -50,6 +54,15 @@ ThreatOption = Annotated[
     typer.Option("--threat", help="Only incidents of this threat class and the classes under it."),
 ]
 ASSET_COLUMNS = ("rank", "asset", "name", "kind", "criticality", "exposure", "incidents_in_reach")
+IndicatorsOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--indicators",
+        help="Vulnerability and coping indicators: a World Bank bulk CSV or a long "
+        "country,indicator,year,value CSV (default: the bundled WGI 1996-2018).",
+        dir_okay=False,
+    ),
+]
 TopOption = Annotated[int, typer.Option("--top", min=1, help="How many rows to show.")]
 MapOption = Annotated[
     Path | None, typer.Option("--map", help="Also draw the scores on a map (PNG).", dir_okay=False)
@@ -179,31 +192,68 @@ def draw_exposure_map(inputs: Inputs, exposure: Exposure, path: Path, title: str
 @app.command()
 def explain(
     record_id: Annotated[
-        str, typer.Argument(help="An asset id (see `corridor atlas list assets`).")
+        str,
+        typer.Argument(
+            help="An asset id (see `corridor atlas list assets`), an economic corridor's id "
+            "or an ISO alpha-3 country code."
+        ),
     ],
     as_of: AsOfOption = None,
     profile: ProfileOption = None,
     threat: ThreatOption = None,
+    indicators: IndicatorsOption = None,
     top: TopOption = 10,
     as_json: JsonOption = False,
 ) -> None:
-    """What makes a score: the parameters, the data's time range and the top incidents.
+    """What makes a score: the parameters, the data's time range and what weighed most.
 
+    For an asset, the incidents with their distance, age, class and share of the score;
+    for a corridor, also its segments; for a country, each component and threat class.
     Example: corridor risk explain sea-lane-bab-el-mandeb-red-sea-suez --as-of 2011-12-31
     """
     inputs = read_inputs(as_of, profile, threat)
-    if record_id not in inputs.atlas.assets:
-        raise fail(f"{record_id}: no such asset; `corridor atlas list assets` lists them")
+    if record_id in inputs.atlas.assets:
+        _explain_asset(inputs, record_id, threat, indicators, top, as_json)
+    elif record_id.upper() in inputs.atlas.countries:
+        _explain_country(inputs, record_id.upper(), threat, indicators, as_json)
+    else:
+        raise fail(
+            f"{record_id}: neither an asset id (`corridor atlas list assets`) nor an ISO "
+            "alpha-3 country code"
+        )
+
+
+def _show(
+    summary: dict[str, Any], tables: dict[str, tuple[list[dict[str, Any]], Any]], as_json: bool
+) -> None:
+    """The summary as lines and each table, or all of it as one JSON object."""
+    if as_json:
+        print_json({**summary, **{name: data for name, (_, data) in tables.items()}})
+        return
+    for key, value in summary.items():
+        err.print(f"[bold]{key.replace('_', ' ')}[/bold]: {value}", highlight=False)
+    for title, (rows, _) in tables.items():
+        print_table(rows, list(rows[0]) if rows else ["none"], title=title.replace("_", " "))
+
+
+def _explain_asset(
+    inputs: Inputs,
+    asset_id: str,
+    threat: str | None,
+    indicators: Path | None,
+    top: int,
+    as_json: bool,
+) -> None:
     exposure = atlas_exposure(
         inputs.atlas, inputs.incidents, inputs.profile, inputs.as_of, threat=threat
     )
-    asset = inputs.atlas.assets[record_id]
+    asset = inputs.atlas.assets[asset_id]
     settings_ = inputs.profile.exposure
-    parts = exposure.contributions(record_id, top=top)
+    parts = exposure.contributions(asset_id, top=top)
     summary = {
-        "asset": record_id,
+        "asset": asset_id,
         "name": asset.name,
-        "exposure": exposure.score_of(record_id),
+        "exposure": exposure.score_of(asset_id),
         "as_of": inputs.as_of,
         "profile": inputs.profile.label,
         "criticality": asset.criticality.value,
@@ -212,7 +262,7 @@ def explain(
         "radius_km_by_class": settings_.radius_km_by_class,
         "half_life_days": settings_.half_life_days,
         "non_lethal_floor": settings_.non_lethal_floor,
-        "data_range": exposure.data_range,
+        "data_range": " .. ".join(map(str, exposure.data_range or ())) or None,
     }
     rows = [
         {
@@ -228,13 +278,58 @@ def explain(
         }
         for p in parts
     ]
-    if as_json:
-        print_json({**summary, "top_incidents": [vars(p) for p in parts]})
-        return
-    for key, value in summary.items():
-        err.print(f"[bold]{key.replace('_', ' ')}[/bold]: {value}", highlight=False)
-    columns = ["incident", "date", "class", "km", "age_days", "deaths", "points", "share", "title"]
-    print_table(rows, columns, title=f"The incidents behind {record_id}'s exposure")
+    tables: dict[str, tuple[list[dict[str, Any]], Any]] = {
+        "top_incidents": (rows, [vars(p) for p in parts])
+    }
+    if asset.kind == AssetKind.ECONOMIC_CORRIDOR:
+        chosen = of_threat(inputs.incidents, inputs.atlas, threat)
+        by_country = {c.country: c.risk for c in _country_scores(inputs, threat, indicators)}
+        segments = corridor_segments(inputs.atlas, asset_id, chosen, inputs.profile, inputs.as_of)
+        result = corridor_risk(asset_id, segments, by_country, inputs.profile.corridor)
+        summary["disruption_chance"] = round(result.probability, 4)
+        segment_rows = [
+            {
+                "segment": s.label,
+                "exposure": round(s.exposure, 2),
+                "country_risk": _round(s.country_risk),
+                "chance": round(s.probability, 3),
+            }
+            for s in result.segments
+        ]
+        tables["segments"] = (segment_rows, [vars(s) for s in result.segments])
+    _show(summary, tables, as_json)
+
+
+def _explain_country(
+    inputs: Inputs, country: str, threat: str | None, indicators: Path | None, as_json: bool
+) -> None:
+    scores = {c.country: c for c in _country_scores(inputs, threat, indicators)}
+    found = scores.get(country)
+    if found is None:
+        raise fail(f"{country}: no incidents in the window and no indicators: no score")
+    summary = {
+        "country": country,
+        "name": inputs.atlas.countries[country].name,
+        "risk": found.risk,
+        "hazard": found.hazard,
+        "vulnerability": found.vulnerability,
+        "lack_of_coping": found.coping,
+        "incidents": found.incidents,
+        "window": f"{found.window[0]} .. {found.window[1]}",
+        "profile": found.profile,
+        "indicators_used": found.indicators,
+        "method": "risk = (hazard x vulnerability x lack of coping) ** (1/3), each 0-10",
+    }
+    rows = [
+        {
+            "class": name,
+            "rate_per_year": round(found.rate_by_class[name], 2),
+            "hazard": round(hazard, 2),
+            "weight": found.class_weights[name],
+        }
+        for name, hazard in sorted(found.hazard_by_class.items(), key=lambda kv: -kv[1])
+    ]
+    _show(summary, {"hazard_by_class": (rows, rows)}, as_json)
 
 
 @app.command("profile")
@@ -258,3 +353,167 @@ def show_profile(
         raise fail(f"{write}: already exists; choose another name or remove it")
     write.write_text(text, encoding="utf-8")
     err.print(f"wrote {write}: edit it, then pass --profile {write}")
+
+
+# --------------------------------------------------------------------------- countries
+
+
+def _country_scores(
+    inputs: Inputs, threat: str | None, indicators: Path | None
+) -> list[CountryRisk]:
+    try:
+        table = load_indicators(indicators) if indicators else bundled_indicators()
+    except IndicatorError as exc:
+        raise fail(str(exc)) from exc
+    except OSError as exc:
+        raise fail(f"{indicators}: {exc.strerror or exc}") from exc
+    chosen = of_threat(inputs.incidents, inputs.atlas, threat)
+    return country_risk(chosen, table, inputs.profile, inputs.as_of, inputs.atlas.threat_ancestors)
+
+
+def _round(value: float | None, digits: int = 2) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+@app.command()
+def countries(
+    as_of: AsOfOption = None,
+    profile: ProfileOption = None,
+    threat: ThreatOption = None,
+    indicators: IndicatorsOption = None,
+    top: TopOption = 20,
+    map_path: MapOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Country risk, INFORM-style: hazard from incidents x vulnerability x lack of coping.
+
+    Each component runs 0-10; risk is their geometric mean, so a country with no
+    incidents in the window scores 0 however fragile. Example:
+    corridor risk countries --threat armed_conflict --as-of 2019-12-31
+    """
+    inputs = read_inputs(as_of, profile, threat)
+    every = _country_scores(inputs, threat, indicators)
+    scores = [c for c in every if c.hazard > 0]  # the rest score 0: nothing happened there
+    rows = [
+        {
+            "rank": rank,
+            "country": c.country,
+            "name": inputs.atlas.countries[c.country].name
+            if c.country in inputs.atlas.countries
+            else "",
+            "risk": _round(c.risk),
+            "hazard": _round(c.hazard),
+            "vulnerability": _round(c.vulnerability),
+            "lack_of_coping": _round(c.coping),
+            "incidents": c.incidents,
+        }
+        for rank, c in enumerate(scores[:top], start=1)
+    ]
+    window = scores[0].window if scores else (None, inputs.as_of)
+    if as_json:
+        print_json(
+            {
+                "as_of": inputs.as_of,
+                "window": window,
+                "profile": inputs.profile.label,
+                "countries": rows,
+            }
+        )
+    else:
+        title = f"Country risk{f' of {threat}' if threat else ''}, as of {inputs.as_of}"
+        print_table(rows, list(rows[0]) if rows else ["country"], title=title)
+        err.print(
+            f"[dim]incidents from {window[0]} to {window[1]}; {len(every) - len(scores)} "
+            f"countries without any score 0; profile {inputs.profile.label}; "
+            "`corridor risk explain ISO3` for the parts of a score[/dim]",
+            highlight=False,
+        )
+    if map_path is not None:
+        from corridor.maps import draw_country_map
+
+        values = {c.country: c.risk for c in scores if c.risk is not None}
+        title = f"Country risk{f' of {threat}' if threat else ''}, as of {inputs.as_of}"
+        err.print(f"map: {draw_country_map(values, map_path, title=title)}")
+
+
+# --------------------------------------------------------------------------- corridors
+
+
+@app.command()
+def corridors(
+    route: Annotated[
+        str | None,
+        typer.Option(
+            "--route",
+            help="Score a route of your own instead: atlas asset ids and ISO alpha-3 "
+            "countries, comma-separated, e.g. port-gwadar,pakistan-ml1-railway,PAK.",
+        ),
+    ] = None,
+    as_of: AsOfOption = None,
+    profile: ProfileOption = None,
+    threat: ThreatOption = None,
+    indicators: IndicatorsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """The chance each economic corridor (or your route) is disrupted, and its weakest segment.
+
+    A segment's chance combines its exposure and its country's risk; the corridor's is
+    that at least one segment is disrupted. `corridor risk explain CORRIDOR_ID` lists the
+    segments. Example: corridor risk corridors --route port-gwadar,pakistan-ml1-railway,PAK
+    """
+    inputs = read_inputs(as_of, profile, threat)
+    results = _corridor_results(inputs, threat, indicators, route)
+    rows = [
+        {
+            "corridor": r.corridor,
+            "disruption_chance": round(r.probability, 3),
+            "weakest_segment": r.weakest.label if r.weakest else None,
+            "its_chance": round(r.weakest.probability, 3) if r.weakest else None,
+            "segments": len(r.segments),
+        }
+        for r in sorted(results, key=lambda r: -r.probability)
+    ]
+    if as_json:
+        print_json({"as_of": inputs.as_of, "profile": inputs.profile.label,
+                    "corridors": [_corridor_json(r) for r in results]})  # fmt: skip
+        return
+    print_table(rows, list(rows[0]), title=f"Corridor risk, as of {inputs.as_of}")
+
+
+def _corridor_results(
+    inputs: Inputs, threat: str | None, indicators: Path | None, route: str | None
+) -> list[CorridorRisk]:
+    chosen = of_threat(inputs.incidents, inputs.atlas, threat)
+    by_country = {c.country: c.risk for c in _country_scores(inputs, threat, indicators)}
+    settings_ = inputs.profile.corridor
+    if route is not None:
+        parts = [p.strip() for p in route.split(",") if p.strip()]
+        exposure = atlas_exposure(
+            inputs.atlas, inputs.incidents, inputs.profile, inputs.as_of, threat=threat
+        )
+        try:
+            segments = route_segments(inputs.atlas, parts, exposure)
+        except KeyError as exc:
+            raise fail(
+                f"--route: {exc.args[0]} is neither an atlas asset nor a country code"
+            ) from exc
+        return [corridor_risk("your route", segments, by_country, settings_)]
+    ids = [a.id for a in inputs.atlas.assets.values() if a.kind == AssetKind.ECONOMIC_CORRIDOR]
+    return [
+        corridor_risk(
+            i,
+            corridor_segments(inputs.atlas, i, chosen, inputs.profile, inputs.as_of),
+            by_country,
+            settings_,
+        )
+        for i in ids
+    ]
+
+
+def _corridor_json(result: CorridorRisk) -> dict[str, Any]:
+    return {
+        "corridor": result.corridor,
+        "disruption_chance": result.probability,
+        "weakest_segment": result.weakest.label if result.weakest else None,
+        "segments": [vars(s) for s in result.segments],
+    }

@@ -1,15 +1,23 @@
-"""Exposure of the atlas's assets: the atlas and the risk engine brought together."""
+"""The atlas and the risk engine brought together: its assets' exposure, its corridors' segments."""
 
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
+import shapely
+import shapely.geometry
+from shapely.geometry.base import BaseGeometry
+
+from corridor.atlas.borders import country_shapes
 from corridor.atlas.catalog import Atlas
+from corridor.atlas.geometry import to_shape
+from corridor.risk.corridors import Segment, pieces_by_country
 from corridor.risk.exposure import Exposure, IncidentArrays, exposure_of
 from corridor.risk.profile import RiskProfile
 from corridor.risk.shapes import AssetShapes
 
-__all__ = ["atlas_exposure", "atlas_shapes", "of_threat"]
+__all__ = ["atlas_exposure", "atlas_shapes", "corridor_segments", "of_threat", "route_segments"]
 
 
 def atlas_shapes(atlas: Atlas) -> tuple[AssetShapes, list[str]]:
@@ -38,3 +46,52 @@ def atlas_exposure(
     shapes, criticality = atlas_shapes(atlas)
     chosen = of_threat(incidents, atlas, threat)
     return exposure_of(shapes, criticality, chosen, profile, as_of, atlas.threat_ancestors)
+
+
+def corridor_segments(
+    atlas: Atlas,
+    corridor_id: str,
+    incidents: IncidentArrays,
+    profile: RiskProfile,
+    as_of: date,
+) -> list[Segment]:
+    """An economic corridor's line cut at the borders of the countries it names, each piece
+    scored as a line asset of the corridor's criticality."""
+    corridor = atlas.assets[corridor_id]
+    pieces = pieces_by_country(to_shape(corridor.geometry), corridor.countries, country_shapes())
+    labels = [
+        f"{corridor_id} in {code}" if code else f"{corridor_id} elsewhere" for code, _ in pieces
+    ]
+    shapes = AssetShapes.from_geojson(
+        (label, *_geojson(piece)) for label, (_, piece) in zip(labels, pieces, strict=True)
+    )
+    critical = [corridor.criticality.value] * len(pieces)
+    scores = exposure_of(shapes, critical, incidents, profile, as_of, atlas.threat_ancestors).scores
+    return [
+        Segment(label, code, float(score))
+        for label, (code, _), score in zip(labels, pieces, scores, strict=True)
+    ]
+
+
+def route_segments(atlas: Atlas, parts: list[str], exposure: Exposure) -> list[Segment]:
+    """A route a user names: atlas assets (scored by ``exposure``) and ISO alpha-3 countries
+    (scored by their country risk alone)."""
+    segments = []
+    for part in parts:
+        if part in atlas.assets:
+            asset = atlas.assets[part]
+            country = asset.countries[0] if len(asset.countries) == 1 else None
+            segments.append(Segment(part, country, exposure.score_of(part)))
+        elif part.upper() in atlas.countries:
+            segments.append(Segment(part.upper(), part.upper(), 0.0))
+        else:
+            raise KeyError(part)
+    return segments
+
+
+def _geojson(geometry: BaseGeometry) -> tuple[str, Any]:
+    mapping = shapely.geometry.mapping(geometry)
+    if mapping["type"] == "GeometryCollection":  # a line cut may leave stray points
+        lines = [g for g in geometry.geoms if g.geom_type in ("LineString", "MultiLineString")]
+        mapping = shapely.geometry.mapping(shapely.union_all(lines))
+    return mapping["type"], mapping["coordinates"]
