@@ -14,11 +14,23 @@ from corridor.atlas.catalog import Atlas
 from corridor.atlas.models import AssetKind
 from corridor.commands.output import err, fail, print_json, print_table
 from corridor.cooperation.sharing import Viewer
-from corridor.risk.assets import atlas_exposure, corridor_segments, of_threat, route_segments
+from corridor.risk.assets import (
+    atlas_exposure,
+    atlas_shapes,
+    corridor_segments,
+    of_threat,
+    route_segments,
+)
+from corridor.risk.backtest import backtest_assets, backtest_countries
 from corridor.risk.corridors import CorridorRisk, corridor_risk
 from corridor.risk.country import CountryRisk, country_risk
 from corridor.risk.exposure import Exposure, IncidentArrays
-from corridor.risk.indicators import IndicatorError, bundled_indicators, load_indicators
+from corridor.risk.indicators import (
+    IndicatorError,
+    IndicatorTable,
+    bundled_indicators,
+    load_indicators,
+)
 from corridor.risk.profile import ProfileError, RiskProfile, default_profile_path, load_profile
 from corridor.settings import settings
 from corridor.store import open_store
@@ -358,15 +370,19 @@ def show_profile(
 # --------------------------------------------------------------------------- countries
 
 
-def _country_scores(
-    inputs: Inputs, threat: str | None, indicators: Path | None
-) -> list[CountryRisk]:
+def _indicator_table(indicators: Path | None) -> IndicatorTable:
     try:
-        table = load_indicators(indicators) if indicators else bundled_indicators()
+        return load_indicators(indicators) if indicators else bundled_indicators()
     except IndicatorError as exc:
         raise fail(str(exc)) from exc
     except OSError as exc:
         raise fail(f"{indicators}: {exc.strerror or exc}") from exc
+
+
+def _country_scores(
+    inputs: Inputs, threat: str | None, indicators: Path | None
+) -> list[CountryRisk]:
+    table = _indicator_table(indicators)
     chosen = of_threat(inputs.incidents, inputs.atlas, threat)
     return country_risk(chosen, table, inputs.profile, inputs.as_of, inputs.atlas.threat_ancestors)
 
@@ -517,3 +533,65 @@ def _corridor_json(result: CorridorRisk) -> dict[str, Any]:
         "weakest_segment": result.weakest.label if result.weakest else None,
         "segments": [vars(s) for s in result.segments],
     }
+
+
+# --------------------------------------------------------------------------- backtest
+
+
+@app.command()
+def backtest(
+    train_until: Annotated[
+        str,
+        typer.Option(
+            "--train-until",
+            help="Score with the incidents up to this date (YYYY-MM-DD); judge against "
+            "the 365 days after it.",
+        ),
+    ],
+    profile: ProfileOption = None,
+    threat: ThreatOption = None,
+    indicators: IndicatorsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Would the scores have foretold the next year? Ours against "last year's count".
+
+    Rank correlation (Spearman) and precision of the top decile, for the atlas's assets
+    and for countries. Example: corridor risk backtest --train-until 2010-12-31 --threat piracy
+    """
+    try:
+        day = date.fromisoformat(train_until)
+    except ValueError as exc:
+        raise fail(f"--train-until {train_until}: not a date (YYYY-MM-DD)") from exc
+    inputs = read_inputs(None, profile, threat)  # every incident: the next year is the test
+    chosen = of_threat(inputs.incidents, inputs.atlas, threat)
+    shapes, _ = atlas_shapes(inputs.atlas)
+    ancestors = inputs.atlas.threat_ancestors
+    table = _indicator_table(indicators)
+    results = [
+        backtest_assets(shapes, chosen, inputs.profile, day, ancestors),
+        backtest_countries(chosen, table, inputs.profile, day, ancestors),
+        backtest_countries(chosen, table, inputs.profile, day, ancestors, hazard_only=True),
+    ]
+    rows = [
+        {
+            "subject": r.subject,
+            "items": len(r.items),
+            "spearman": _round(r.spearman, 3),
+            "spearman_baseline": _round(r.spearman_baseline, 3),
+            "top_decile_precision": _round(r.precision, 3),
+            "precision_baseline": _round(r.precision_baseline, 3),
+        }
+        for r in results
+    ]
+    if as_json:
+        print_json({"train_until": day, "profile": inputs.profile.label, "results": rows})
+        return
+    title = f"Backtest: scores as of {day} against the next 365 days"
+    print_table(rows, list(rows[0]), title=title)
+    err.print(
+        "[dim]baseline: last year's count of incidents within reach (assets) or in the "
+        "country. Assets are scored as if all were ordinary (criticality is cost, not "
+        "likelihood); 'countries (hazard)' ranks by the incident component alone. NaN: "
+        "nothing to rank.[/dim]",
+        highlight=False,
+    )
