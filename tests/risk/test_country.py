@@ -323,3 +323,19 @@ def test_somalia_piracy_risk_is_high_in_2011_and_its_hazard_falls_by_2014(
     assert peak.hazard == pytest.approx(4.861637, abs=1e-6)
     assert later.hazard == pytest.approx(1.021248, abs=1e-6)
     assert later.hazard < peak.hazard
+
+
+def test_the_horn_leads_piracy_risk_in_2009_to_2011_and_falls_by_2013(
+    bundled_incidents: IncidentArrays, atlas: Atlas
+) -> None:
+    """One-year windows: Yemen (the Gulf of Aden's coast) and Somalia lead, then fall."""
+
+    def ranking(year: int) -> list[CountryRisk]:
+        return class_risk(bundled_incidents, "piracy", date(year, 12, 31), atlas, window_years=1)
+
+    for year in (2009, 2010, 2011):
+        assert [r.country for r in ranking(year)[:2]] == ["YEM", "SOM"]
+    peak, after = by_country(ranking(2011)), by_country(ranking(2013))
+    assert after["SOM"].hazard < peak["SOM"].hazard
+    assert after["YEM"].hazard < 0.75 * peak["YEM"].hazard
+    assert ranking(2013)[0].country == "NGA"  # the Gulf of Guinea took the lead
