@@ -172,3 +172,12 @@ def test_no_incident_or_no_asset_gives_no_pairs() -> None:
     assert len(index.pairs(np.empty(0), np.empty(0), 50)) == 0
     empty = AssetIndex(AssetShapes.from_lines([], []), 50)
     assert len(empty.pairs([10.0], [10.0], 50)) == 0
+
+
+def test_a_point_assets_search_box_is_its_radius_not_the_globe() -> None:
+    """A point has no arc: its box must not take the crest of a great circle (the pole)."""
+    index = AssetIndex(AssetShapes.from_lines(["p"], [np.array([[30.0, 10.0]])]), 50)
+    box, everywhere, _ = index._reach(50)
+    lat_lo, lat_hi, lon_lo, lon_hi = box[0]
+    assert not everywhere[0]
+    assert 9.5 < lat_lo < 10 < lat_hi < 10.5 and 29.5 < lon_lo < 30 < lon_hi < 30.5

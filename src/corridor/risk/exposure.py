@@ -135,10 +135,12 @@ def severity(fatalities: NDArray[np.float64], floor: float) -> NDArray[np.float6
         return np.fmax(floor, np.log2(1.0 + np.maximum(fatalities, 0.0)))
 
 
-def _per_class(classes: NDArray[np.object_], value: Callable[[str], float]) -> NDArray[np.float64]:
-    """``value(class)`` for every row, computed once per distinct class."""
+def _per_class(
+    classes: NDArray[np.object_], *values: Callable[[str], float]
+) -> list[NDArray[np.float64]]:
+    """Each ``value(class)`` for every row, computed once per distinct class."""
     names, positions = np.unique(classes.astype(str), return_inverse=True)
-    return np.array([value(str(n)) for n in names], np.float64)[positions]
+    return [np.array([v(str(n)) for n in names], np.float64)[positions] for v in values]
 
 
 def incident_weights(
@@ -149,8 +151,11 @@ def incident_weights(
     weight = class weight x severity x time decay; an incident after ``as_of`` or with
     no position weighs nothing.
     """
-    weight = _per_class(incidents.threat_class, lambda c: profile.weight_of(c, ancestors))
-    radius = _per_class(incidents.threat_class, lambda c: profile.radius_of(c, ancestors))
+    weight, radius = _per_class(
+        incidents.threat_class,
+        lambda c: profile.weight_of(c, ancestors),
+        lambda c: profile.radius_of(c, ancestors),
+    )
     age = (np.datetime64(as_of, "D") - incidents.start_date).astype(np.float64)
     weight = weight * severity(incidents.fatalities, profile.non_lethal_floor)
     weight = weight * np.exp2(-np.maximum(age, 0.0) / profile.half_life_days)
@@ -245,8 +250,11 @@ def exposure_of(
     weight, radius, age = incident_weights(incidents, settings, as_of, ancestors)
     index = index or AssetIndex(shapes, settings.largest_radius_km)
     counting = np.flatnonzero(weight > 0)
-    found = index.pairs(incidents.lon[counting], incidents.lat[counting], radius[counting])
-    pairs = Pairs(found.asset, counting[found.incident], found.distance_km)
+    if len(counting) == len(incidents):  # nothing to leave out: no copies, no renumbering
+        pairs = index.pairs(incidents.lon, incidents.lat, radius)
+    else:
+        found = index.pairs(incidents.lon[counting], incidents.lat[counting], radius[counting])
+        pairs = Pairs(found.asset, counting[found.incident], found.distance_km)
     factor = np.array([settings.criticality[c] for c in criticality], np.float64)
     points = (
         weight[pairs.incident]

@@ -24,14 +24,18 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from corridor.risk.kernels import WGS84_A, WGS84_E2, pairs_in_grid, point_distances_km
+from corridor.risk.kernels import (
+    TIGHTEST_KM,
+    pairs_in_grid,
+    point_distances_km,
+    segments_around,
+)
 from corridor.risk.shapes import AssetShapes
 
-__all__ = ["AssetIndex", "Pairs", "unit_vectors"]
+__all__ = ["AssetIndex", "Pairs", "segment_ends", "unit_vectors"]
 
-# No point of the ellipsoid curves tighter than the meridian at the equator: an angle
-# times this radius never overstates a distance, so boxes built with it miss nothing.
-_TIGHTEST_KM = WGS84_A * (1.0 - WGS84_E2)
+# boxes built with the tightest curvature miss nothing
+_TIGHTEST_KM = TIGHTEST_KM
 _SMALLEST_CELL_DEG = 0.2  # keeps the grid under two million cells for tiny radii
 _EDGE = 1e-9  # widen boxes by a hair more than the radius: rounding never drops a pair
 
@@ -57,8 +61,12 @@ class Pairs:
     def __len__(self) -> int:
         return len(self.asset)
 
+    @classmethod
+    def none(cls) -> Pairs:
+        return cls(np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0))
 
-def _segments(shapes: AssetShapes) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+
+def segment_ends(shapes: AssetShapes) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
     """Vertex numbers (start, end) of every segment; a one-vertex part is one point-segment."""
     offsets = shapes.part_offsets
     sizes = np.diff(offsets)
@@ -78,6 +86,7 @@ def _latitude_range(
     z_hi = np.maximum(a[:, 2], b[:, 2])
     crest = np.array([0.0, 0.0, 1.0]) - normal[:, 2:3] * normal  # north pole onto the plane
     length = np.linalg.norm(crest, axis=1, keepdims=True)
+    length[np.linalg.norm(normal, axis=1) == 0] = 0.0  # a point has no arc, so no crest
     crest = np.divide(crest, length, out=np.zeros_like(crest), where=length > 1e-12)
     for sign in (1.0, -1.0):
         top = sign * crest
@@ -100,7 +109,7 @@ class AssetIndex:
             raise ValueError("the radius must be positive")
         self.shapes = shapes
         self.max_radius_km = float(max_radius_km)
-        start, end = _segments(shapes)
+        start, end = segment_ends(shapes)
         vertices = unit_vectors(shapes.lon, shapes.lat)
         self._a = np.ascontiguousarray(vertices[start])
         self._b = np.ascontiguousarray(vertices[end])
@@ -121,35 +130,32 @@ class AssetIndex:
         self._mid = np.ascontiguousarray(
             np.divide(middle, norm, out=self._a.copy(), where=norm > 1e-12)
         )
-        reach = max_radius_km / _TIGHTEST_KM + _EDGE
-        half = np.arccos(np.clip(np.einsum("ij,ij->i", self._a, self._mid), -1, 1))
-        self._reach_cos = np.cos(np.minimum(half + reach, np.pi))
-        self._box, self._everywhere = self._boxes(shapes, start, end, reach)
-
-    def _boxes(
-        self,
-        shapes: AssetShapes,
-        start: NDArray[np.int64],
-        end: NDArray[np.int64],
-        reach: float,
-    ) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
-        """Each segment's bounding box widened by ``reach`` radians (lon range may wrap)."""
-        lat_lo, lat_hi = _latitude_range(self._a, self._b, self._n)
+        self._half = np.arccos(np.clip(np.einsum("ij,ij->i", self._a, self._mid), -1, 1))
+        self._lat_lo, self._lat_hi = _latitude_range(self._a, self._b, self._n)
         lon_a, lon_b = shapes.lon[start], shapes.lon[end]
         turn = (lon_b - lon_a + 180.0) % 360.0 - 180.0  # the short way round
-        lon_lo = lon_a + np.minimum(turn, 0.0)
-        lon_hi = lon_a + np.maximum(turn, 0.0)
+        self._lon_lo = lon_a + np.minimum(turn, 0.0)
+        self._lon_hi = lon_a + np.maximum(turn, 0.0)
+        self._near = self._reach(self.max_radius_km)
+
+    def _reach(
+        self, radius_km: float
+    ) -> tuple[NDArray[np.float64], NDArray[np.bool_], NDArray[np.float64]]:
+        """Each segment's bounding box widened by the radius (its longitudes may wrap),
+        whether that box spans every longitude, and the cosine beyond which no point of
+        the sphere is within the radius of the arc."""
+        reach = radius_km / _TIGHTEST_KM + _EDGE
         widen = math.degrees(reach)
-        lat_lo, lat_hi = lat_lo - widen, lat_hi + widen
+        lat_lo, lat_hi = self._lat_lo - widen, self._lat_hi + widen
         extreme = np.maximum(np.abs(lat_lo), np.abs(lat_hi))
         ratio = math.sin(reach) / np.cos(np.radians(np.minimum(extreme, 90.0)))
-        everywhere = (extreme >= 90.0) | (ratio >= 1.0) | (np.maximum(lat_hi, -lat_lo) >= 89.999)
+        everywhere = (extreme >= 89.999) | (ratio >= 1.0)
         spread = np.degrees(np.arcsin(np.clip(ratio, 0.0, 1.0)))
-        lon_lo, lon_hi = lon_lo - spread, lon_hi + spread
+        lon_lo, lon_hi = self._lon_lo - spread, self._lon_hi + spread
         everywhere |= lon_hi - lon_lo >= 360.0
         shift = np.floor((lon_lo + 180.0) / 360.0) * 360.0  # lon_lo into [-180, 180)
-        box = np.stack([lat_lo, lat_hi, lon_lo - shift, lon_hi - shift], axis=1)
-        return np.ascontiguousarray(box), everywhere
+        box = np.ascontiguousarray(np.stack([lat_lo, lat_hi, lon_lo - shift, lon_hi - shift], 1))
+        return box, everywhere, np.cos(np.minimum(self._half + reach, np.pi))
 
     @property
     def segments(self) -> int:
@@ -161,39 +167,68 @@ class AssetIndex:
         """Every (asset, incident) with the incident within its radius of the asset.
 
         ``radius_km`` is one radius or one per incident, at most the index's maximum.
+        Incidents sharing a radius (a profile has a few) are scanned together, with a grid
+        and boxes sized for it rather than for the largest.
         """
-        points = unit_vectors(lon, lat)
-        count = len(points)
-        radius = np.broadcast_to(np.asarray(radius_km, np.float64), (count,)).copy()
-        if count and radius.max() > self.max_radius_km * (1 + 1e-12):
-            raise ValueError(f"a radius exceeds the index's {self.max_radius_km} km")
-        cell_deg = max(math.degrees(self.max_radius_km / _TIGHTEST_KM), _SMALLEST_CELL_DEG)
-        rows, cols = math.ceil(180.0 / cell_deg), math.ceil(360.0 / cell_deg)
-        lat_deg = np.asarray(lat, np.float64).reshape(-1)
         lon_deg = np.asarray(lon, np.float64).reshape(-1)
-        row = np.minimum(np.floor((lat_deg + 90.0) / cell_deg).astype(np.int64), rows - 1)
-        column = np.floor((lon_deg + 180.0) / cell_deg).astype(np.int64) % cols
-        cell = row * cols + column
+        lat_deg = np.asarray(lat, np.float64).reshape(-1)
+        radius = np.broadcast_to(np.asarray(radius_km, np.float64), lon_deg.shape).copy()
+        if len(radius) and radius.max() > self.max_radius_km * (1 + 1e-12):
+            raise ValueError(f"a radius exceeds the index's {self.max_radius_km} km")
+        values = np.unique(radius)
+        groups = [radius == v for v in values] if len(values) <= 4 else [np.ones(len(radius), bool)]
+        found = []
+        for chosen in groups:
+            rows = np.flatnonzero(chosen)
+            part = self._scan(lon_deg[rows], lat_deg[rows], radius[rows], workers)
+            found.append(Pairs(part.asset, rows[part.incident], part.distance_km))
+        if len(found) == 1:
+            return found[0]
+        if not found:
+            return Pairs.none()
+        return Pairs(
+            np.concatenate([f.asset for f in found]),
+            np.concatenate([f.incident for f in found]),
+            np.concatenate([f.distance_km for f in found]),
+        )
+
+    def _scan(
+        self,
+        lon: NDArray[np.float64],
+        lat: NDArray[np.float64],
+        radius: NDArray[np.float64],
+        workers: int,
+    ) -> Pairs:
+        """One group of incidents, sorted into grid order so the scan reads memory in order."""
+        count = len(lon)
+        largest = float(radius.max()) if count else self.max_radius_km
+        box, everywhere, reach_cos = self._reach(largest)
+        cell_deg = max(math.degrees(largest / _TIGHTEST_KM), _SMALLEST_CELL_DEG)
+        rows, cols = math.ceil(180.0 / cell_deg), math.ceil(360.0 / cell_deg)
+        row = np.minimum(np.floor((lat + 90.0) / cell_deg).astype(np.int64), rows - 1)
+        cell = row * cols + np.floor((lon + 180.0) / cell_deg).astype(np.int64) % cols
         order = np.argsort(cell, kind="stable").astype(np.int64)
+        points = unit_vectors(lon[order], lat[order])
+        by_cell = np.ascontiguousarray(radius[order])
         cell_start = np.zeros(rows * cols + 1, np.int64)
         np.cumsum(np.bincount(cell, minlength=rows * cols), out=cell_start[1:])
-        blocks = self._blocks(workers or os.cpu_count() or 1)
+        threads = workers or os.cpu_count() or 1
 
         def scan(block: tuple[int, int]) -> tuple[NDArray[np.int64], ...]:
             best = np.full(count, np.inf)
             return pairs_in_grid(
                 block[0], block[1], self._asset_segments, self._a, self._b, self._n,
-                self._mid, self._reach_cos, self._box, self._everywhere, points, radius,
-                cell_start, order, cell_deg, rows, cols, best,
+                self._mid, reach_cos, box, everywhere, points, by_cell,
+                cell_start, cell_deg, rows, cols, best,
             )  # fmt: skip
 
-        with ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
-            found = list(pool.map(scan, blocks))
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            found = list(pool.map(scan, self._blocks(threads)))
         if not found:
-            return Pairs(np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0))
+            return Pairs.none()
         return Pairs(
             np.concatenate([f[0] for f in found]),
-            np.concatenate([f[1] for f in found]),
+            order[np.concatenate([f[1] for f in found])],
             np.concatenate([f[2] for f in found]).astype(np.float64),
         )
 
@@ -217,10 +252,8 @@ class AssetIndex:
         """
         if radius_km > self.max_radius_km * (1 + 1e-12):
             raise ValueError(f"the radius exceeds the index's {self.max_radius_km} km")
-        box = self._box
-        inside = (box[:, 0] <= lat) & (lat <= box[:, 1])
-        inside &= self._everywhere | ((lon - box[:, 2]) % 360.0 <= box[:, 3] - box[:, 2])
-        candidates = np.flatnonzero(inside).astype(np.int64)
+        box, everywhere, _ = self._near
+        candidates = segments_around(float(lon), float(lat), box, everywhere)
         point = unit_vectors([lon], [lat])[0]
         km = point_distances_km(point[0], point[1], point[2], candidates, self._a, self._b, self._n)
         keep = km <= radius_km

@@ -14,10 +14,21 @@ import math
 import numpy as np
 from numba import njit
 
-__all__ = ["WGS84_A", "WGS84_E2", "arc_distance_km", "pairs_in_grid", "point_distances_km"]
+__all__ = [
+    "TIGHTEST_KM",
+    "WGS84_A",
+    "WGS84_E2",
+    "arc_distance_km",
+    "pairs_in_grid",
+    "point_distances_km",
+    "segments_around",
+]
 
 WGS84_A = 6378.137  # km
 WGS84_E2 = 0.00669437999014  # first eccentricity squared
+# No point of the ellipsoid curves tighter than the meridian at the equator: an angle
+# times this radius never overstates a distance.
+TIGHTEST_KM = WGS84_A * (1.0 - WGS84_E2)
 
 
 @njit(cache=True, inline="always")
@@ -51,16 +62,11 @@ def _km(theta: float, px: float, py: float, pz: float, qx: float, qy: float, qz:
     return theta / (north_share / meridian + (1.0 - north_share) / normal)
 
 
-@njit(cache=True)
-def arc_distance_km(
-    px: float,
-    py: float,
-    pz: float,
-    a: np.ndarray,  # the arc's start, unit vector (3,)
-    b: np.ndarray,  # its end
-    n: np.ndarray,  # unit normal of its plane, zeros for a point
-) -> float:
-    """Distance from P to the nearest point of the great-circle arc from a to b."""
+@njit(cache=True, inline="always")
+def _arc_angle(
+    px: float, py: float, pz: float, a: np.ndarray, b: np.ndarray, n: np.ndarray
+) -> tuple[float, float, float, float]:
+    """Angle from P to the nearest point of the arc from a to b, and that point."""
     if n[0] != 0.0 or n[1] != 0.0 or n[2] != 0.0:
         s = px * n[0] + py * n[1] + pz * n[2]
         qx, qy, qz = px - s * n[0], py - s * n[1], pz - s * n[2]
@@ -71,13 +77,26 @@ def arc_distance_km(
         c2 += (qx * b[1] - qy * b[0]) * n[2]
         q = math.sqrt(qx * qx + qy * qy + qz * qz)
         if c1 >= 0.0 and c2 >= 0.0 and q > 1e-15:
-            theta = math.atan2(abs(s), q)
-            return _km(theta, px, py, pz, qx / q, qy / q, qz / q)
+            return math.atan2(abs(s), q), qx / q, qy / q, qz / q
     to_a = _angle(px, py, pz, a[0], a[1], a[2])
     to_b = _angle(px, py, pz, b[0], b[1], b[2])
     if to_a <= to_b:
-        return _km(to_a, px, py, pz, a[0], a[1], a[2])
-    return _km(to_b, px, py, pz, b[0], b[1], b[2])
+        return to_a, a[0], a[1], a[2]
+    return to_b, b[0], b[1], b[2]
+
+
+@njit(cache=True)
+def arc_distance_km(
+    px: float,
+    py: float,
+    pz: float,
+    a: np.ndarray,  # the arc's start, unit vector (3,)
+    b: np.ndarray,  # its end
+    n: np.ndarray,  # unit normal of its plane, zeros for a point
+) -> float:
+    """Distance from P to the nearest point of the great-circle arc from a to b."""
+    theta, qx, qy, qz = _arc_angle(px, py, pz, a, b, n)
+    return _km(theta, px, py, pz, qx, qy, qz)
 
 
 @njit(cache=True, nogil=True)
@@ -110,16 +129,16 @@ def pairs_in_grid(
     reach_cos: np.ndarray,  # cos(half arc + largest radius): nothing farther is in reach
     box: np.ndarray,  # (n_segments, 4) lat_lo, lat_hi, lon_lo, lon_hi widened by the radius
     everywhere: np.ndarray,  # segment's widened box spans every longitude
-    points: np.ndarray,  # (n_incidents, 3) unit vectors
-    radius_km: np.ndarray,  # per incident
-    cell_start: np.ndarray,  # incidents of grid cell c are order[cell_start[c]:[c + 1]]
-    order: np.ndarray,
+    points: np.ndarray,  # (n_incidents, 3) unit vectors, sorted by grid cell
+    radius_km: np.ndarray,  # per incident, in the same order
+    cell_start: np.ndarray,  # incidents of grid cell c are cell_start[c]:cell_start[c + 1]
     cell_deg: float,
     rows: int,
     cols: int,
     best: np.ndarray,  # scratch, all inf on entry and on exit (n_incidents,)
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(asset, incident, km) for every incident within its radius of an asset in the range.
+    """(asset, incident, km) for every incident within its radius of an asset in the range;
+    incidents are numbered in their sorted order.
 
     Each segment visits the grid cells its widened box touches; an incident near several
     segments of one asset keeps its smallest distance (``best``, reset before returning).
@@ -143,12 +162,15 @@ def pairs_in_grid(
             for row in range(row_lo, row_hi + 1):
                 for column in range(col_lo, col_hi + 1):
                     cell = row * cols + column % cols
-                    for j in range(cell_start[cell], cell_start[cell + 1]):
-                        i = order[j]
+                    for i in range(cell_start[cell], cell_start[cell + 1]):
                         px, py, pz = points[i, 0], points[i, 1], points[i, 2]
                         if px * mx + py * my + pz * mz < reach_cos[s]:
                             continue
-                        km = arc_distance_km(px, py, pz, a[s], b[s], n[s])
+                        theta, qx, qy, qz = _arc_angle(px, py, pz, a[s], b[s], n[s])
+                        # no direction curves tighter than TIGHTEST_KM: a bound before the km
+                        if theta * TIGHTEST_KM > min(radius_km[i], best[i]):
+                            continue
+                        km = _km(theta, px, py, pz, qx, qy, qz)
                         if km > radius_km[i] or km >= best[i]:
                             continue
                         if best[i] == np.inf:
@@ -173,3 +195,17 @@ def pairs_in_grid(
             best[i] = np.inf
             count += 1
     return out_asset[:count], out_incident[:count], out_km[:count]
+
+
+@njit(cache=True, nogil=True)
+def segments_around(lon: float, lat: float, box: np.ndarray, everywhere: np.ndarray) -> np.ndarray:
+    """The segments whose widened box holds the point (one pass, no temporaries)."""
+    found = np.empty(len(box), np.int64)
+    count = 0
+    for s in range(len(box)):
+        if box[s, 0] <= lat <= box[s, 1] and (
+            everywhere[s] or (lon - box[s, 2]) % 360.0 <= box[s, 3] - box[s, 2]
+        ):
+            found[count] = s
+            count += 1
+    return found[:count]

@@ -68,9 +68,16 @@ class AssetShapes:
     @classmethod
     def from_lines(cls, ids: Sequence[str], lines: Sequence[NDArray[np.float64]]) -> AssetShapes:
         """One part per asset: an (n, 2) array of (lon, lat) vertices, n = 1 for a point."""
-        return cls.from_geojson(
-            (asset_id, "LineString", line.tolist())
-            for asset_id, line in zip(ids, lines, strict=True)
+        arrays = [np.asarray(line, np.float64).reshape(-1, 2) for line in lines]
+        kept = [k for k, a in enumerate(arrays) if len(a)]
+        points = np.concatenate([arrays[k] for k in kept]) if kept else np.empty((0, 2))
+        sizes = np.array([len(arrays[k]) for k in kept], np.int64)
+        return cls(
+            ids=tuple(ids),
+            lon=np.ascontiguousarray(points[:, 0]),
+            lat=np.ascontiguousarray(points[:, 1]),
+            part_offsets=np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64),
+            part_asset=np.asarray(kept, np.int64),
         )
 
     def __len__(self) -> int:
