@@ -8,9 +8,10 @@ data (``generate_exposure.py``, cached under /tmp/corridor-bench):
 
 * ours: ``AssetShapes.from_lines``, ``AssetIndex(shapes, radius)`` and ``.pairs`` (median
   of ``--repeat`` calls, 2 threads; once more with 1 thread), then ``exposure_of`` with the
-  default profile, as a user calls it (it builds its own index for the profile's largest
-  radius). Numba compiles on first use and caches on disk: each child makes a tiny
-  warm-up call first, timed apart; a child with an empty cache times a cold compile.
+  default profile, as a user calls it (its index reaches the profile's largest radius;
+  each group of incidents scans at its own). Numba compiles on first use and caches on
+  disk: each child makes a tiny warm-up call first, timed apart; a child with an empty
+  cache times a cold compile.
 * baseline: GeoPandas as ../shared/BENCHMARKS.md asks: assets and incidents to EPSG:3857,
   assets buffered by the radius, ``gpd.sjoin`` in both argument orders (buffered assets
   left with ``predicate="contains"``; incidents left with ``predicate="within"``, which
@@ -622,8 +623,8 @@ def main() -> None:  # noqa: PLR0915 (one report, printed in order)
     print(
         f"  exposure_of (default profile, {args.incidents:,} incidents): "
         f"{exposure['seconds']:.2f} s, {exposure['cpu']:.1f} cpu s, {exposure['pairs']:,} pairs, "
-        f"peak {exposure['peak_mb']:.0f} MB; it indexes for {exposure['index_radius_km']:g} km "
-        f"(the profile's largest radius)"
+        f"peak {exposure['peak_mb']:.0f} MB (index up to {exposure['index_radius_km']:g} km, "
+        f"the profile's largest radius; these incidents scan at their class's)"
     )
     print(
         f"  incremental ({exposure['updates']:,} new incidents, one at a time, index built "
