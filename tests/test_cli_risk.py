@@ -161,3 +161,28 @@ def test_backtest_against_last_years_count_on_the_piracy_record() -> None:
     assert 0.6 < assets["spearman"] < 0.8
     for row in results.values():
         assert -1 <= row["spearman"] <= 1 and 0 <= row["top_decile_precision"] <= 1
+
+
+def test_a_companys_own_assets_are_scored_beside_the_atlas(tmp_path: Path) -> None:
+    company = Path(__file__).parent / "risk" / "fixtures" / "company_assets.geojson"
+    code, stdout, stderr = run(
+        "risk", "assets", "--assets", str(company), "--threat", "piracy",
+        "--as-of", "2011-12-31", "--top", "80", "--json", "--map", "mine.png",
+    )  # fmt: skip
+    assert code == 0, stderr
+    rows = {r["asset"]: r for r in json.loads(stdout)["assets"]}
+    assert len(rows) == 75  # 72 atlas assets and the company's 3
+    assert rows["acme-tanker-route"]["rank"] <= 5  # along the Gulf of Aden in 2011, ordinary
+    assert rows["acme-berth-aden"]["exposure"] > 0 and rows["acme-berth-aden"]["kind"] == "port"
+    assert rows["acme-depot-urumqi"]["exposure"] == 0
+    code, stdout, stderr = run(
+        "risk", "explain", "acme-tanker-route", "--assets", str(company), "--threat", "piracy",
+        "--as-of", "2011-12-31", "--json",
+    )  # fmt: skip
+    assert code == 0, stderr
+    assert json.loads(stdout)["top_incidents"][0]["threat_class"] == "piracy"
+    code, _, stderr = run(
+        "risk", "corridors", "--assets", str(company), "--as-of", "2011-12-31",
+        "--route", "acme-tanker-route,DJI",
+    )  # fmt: skip
+    assert code == 0, stderr

@@ -133,7 +133,7 @@ def draw_atlas_map(atlas: Atlas, path: Path, *, title: str | None = None) -> Pat
 
 
 def draw_risk_map(
-    atlas: Atlas,
+    assets: Sequence[tuple[str, str, BaseGeometry]],
     scores: dict[str, float],
     incidents: tuple[Sequence[float], Sequence[float]],
     path: Path,
@@ -141,10 +141,8 @@ def draw_risk_map(
     title: str,
     label_top: int = 8,
 ) -> Path:
-    """Assets coloured by exposure (log scale) over the borders, with the incidents as dots.
-
-    The ``label_top`` most exposed assets are named on the map, numbered by rank.
-    """
+    """Assets (id, name, shape) coloured by exposure (log scale) over the borders, with
+    the incidents as dots. The ``label_top`` most exposed are named, numbered by rank."""
     fig, ax = plt.subplots(figsize=(16, 10), dpi=110)
     _countries(ax, {})
     lon, lat = incidents
@@ -158,20 +156,20 @@ def draw_risk_map(
         score = scores.get(asset_id, 0.0)
         return "#2c7bb6" if score <= 0 else palette(0.25 + 0.75 * scale(max(score, low)))
 
-    ranked = sorted(atlas.assets.values(), key=lambda a: scores.get(a.id, 0.0))
-    for asset in ranked:  # the most exposed drawn last, on top
-        geom = to_shape(asset.geometry)
+    ranked = sorted(assets, key=lambda a: scores.get(a[0], 0.0))
+    for asset_id, _, geom in ranked:  # the most exposed drawn last, on top
         if geom.geom_type == "Point":
-            ax.plot(geom.x, geom.y, marker="o", color=colour(asset.id), markersize=6,
+            ax.plot(geom.x, geom.y, marker="o", color=colour(asset_id), markersize=6,
                     markeredgecolor="#252525", markeredgewidth=0.5, linestyle="none")  # fmt: skip
         else:
-            _draw_lines(ax, geom, color=colour(asset.id), linewidth=2.4, alpha=0.95)
-    for rank, asset in enumerate(reversed(ranked[-label_top:]), start=1):
-        if scores.get(asset.id, 0.0) <= 0:
+            _draw_lines(ax, geom.boundary if geom.geom_type.endswith("Polygon") else geom,
+                        color=colour(asset_id), linewidth=2.4, alpha=0.95)  # fmt: skip
+    for rank, (asset_id, name, geom) in enumerate(reversed(ranked[-label_top:]), start=1):
+        if scores.get(asset_id, 0.0) <= 0:
             break
-        x, y = to_shape(asset.geometry).representative_point().coords[0]
+        x, y = geom.representative_point().coords[0]
         ax.annotate(
-            f"{rank}. {asset.name}", (x, y), xytext=(5, 5), textcoords="offset points",
+            f"{rank}. {name}", (x, y), xytext=(5, 5), textcoords="offset points",
             fontsize=7, color="#67000d", bbox={"boxstyle": "round", "fc": "white", "alpha": 0.7},
         )  # fmt: skip
     mappable = plt.cm.ScalarMappable(norm=scale, cmap=palette)

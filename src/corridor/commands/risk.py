@@ -11,6 +11,7 @@ import typer
 
 from corridor.atlas import load_atlas
 from corridor.atlas.catalog import Atlas
+from corridor.atlas.geometry import to_shape
 from corridor.atlas.models import AssetKind
 from corridor.commands.output import err, fail, print_json, print_table
 from corridor.cooperation.sharing import Viewer
@@ -32,6 +33,7 @@ from corridor.risk.indicators import (
     load_indicators,
 )
 from corridor.risk.profile import ProfileError, RiskProfile, default_profile_path, load_profile
+from corridor.risk.user_assets import RiskAsset, UserAssetError, atlas_assets, load_user_assets
 from corridor.settings import settings
 from corridor.store import open_store
 from corridor.store.incident_columns import incident_arrays
@@ -75,6 +77,15 @@ IndicatorsOption = Annotated[
         dir_okay=False,
     ),
 ]
+AssetsOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--assets",
+        help="Your own assets too: a GeoJSON FeatureCollection, each feature with an id and "
+        "optionally name, kind and criticality (core, important, ordinary).",
+        dir_okay=False,
+    ),
+]
 TopOption = Annotated[int, typer.Option("--top", min=1, help="How many rows to show.")]
 MapOption = Annotated[
     Path | None, typer.Option("--map", help="Also draw the scores on a map (PNG).", dir_okay=False)
@@ -89,11 +100,24 @@ class Inputs:
     profile: RiskProfile
     incidents: IncidentArrays
     as_of: date
+    extra: tuple[RiskAsset, ...] = ()  # the user's own assets
+
+    @property
+    def assets(self) -> dict[str, RiskAsset]:
+        return {a.id: a for a in (*atlas_assets(self.atlas), *self.extra)}
 
 
-def read_inputs(as_of: str | None, profile_path: Path | None, threat: str | None) -> Inputs:
+def read_inputs(
+    as_of: str | None, profile_path: Path | None, threat: str | None, assets: Path | None = None
+) -> Inputs:
     """Load and check everything once; a bad option fails with one clear line."""
     atlas = load_atlas(settings().atlas_dir)
+    extra: list[RiskAsset] = []
+    if assets is not None:
+        try:
+            extra = load_user_assets(assets, taken=atlas.assets)
+        except UserAssetError as exc:
+            raise fail(str(exc)) from exc
     if threat is not None and threat not in atlas.threats:
         raise fail(f"--threat {threat}: not a threat class; try one of {', '.join(atlas.threats)}")
     try:
@@ -115,7 +139,7 @@ def read_inputs(as_of: str | None, profile_path: Path | None, threat: str | None
             raise fail("no incidents to score: import some first (corridor incidents import)")
         day = incidents.start_date.max().astype(object)
     assert day is not None
-    return Inputs(atlas, profile, incidents, day)
+    return Inputs(atlas, profile, incidents, day, tuple(extra))
 
 
 def _footer(exposure: Exposure) -> None:
@@ -135,16 +159,17 @@ def _asset_rows(inputs: Inputs, exposure: Exposure, top: int) -> list[dict[str, 
         mine = (exposure.pairs.asset == asset_number) & (exposure.points > 0)
         reached[asset_number] = int(mine.sum())
     rows = []
+    known = inputs.assets
     for rank, (asset_id, score) in enumerate(exposure.ranking()[:top], start=1):
-        asset = inputs.atlas.assets[asset_id]
+        asset = known[asset_id]
         number = exposure.asset_ids.index(asset_id)
         rows.append(
             {
                 "rank": rank,
                 "asset": asset_id,
                 "name": asset.name,
-                "kind": asset.kind.value,
-                "criticality": asset.criticality.value,
+                "kind": asset.kind,
+                "criticality": asset.criticality,
                 "exposure": round(score, 2),
                 "incidents_in_reach": reached.get(number, 0),
             }
@@ -157,18 +182,17 @@ def assets(
     as_of: AsOfOption = None,
     profile: ProfileOption = None,
     threat: ThreatOption = None,
+    assets_path: AssetsOption = None,
     top: TopOption = 20,
     map_path: MapOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """The atlas's assets ranked by exposure to the incidents near them.
+    """The atlas's assets (and yours, with --assets) ranked by exposure to nearby incidents.
 
     Example: corridor risk assets --threat piracy --as-of 2011-12-31 --map piracy.png
     """
-    inputs = read_inputs(as_of, profile, threat)
-    exposure = atlas_exposure(
-        inputs.atlas, inputs.incidents, inputs.profile, inputs.as_of, threat=threat
-    )
+    inputs = read_inputs(as_of, profile, threat, assets_path)
+    exposure = _exposure(inputs, threat)
     rows = _asset_rows(inputs, exposure, top)
     title = f"Most exposed assets{f' to {threat}' if threat else ''}, as of {inputs.as_of}"
     if as_json:
@@ -183,7 +207,7 @@ def assets(
 def demo_exposure(map_path: Path) -> None:
     """The demo's last act: the ten most exposed assets on the bundled data, and their map."""
     inputs = read_inputs(None, None, None)
-    exposure = atlas_exposure(inputs.atlas, inputs.incidents, inputs.profile, inputs.as_of)
+    exposure = _exposure(inputs, None)
     title = f"The ten most exposed assets, as of {inputs.as_of}"
     print_table(_asset_rows(inputs, exposure, 10), ASSET_COLUMNS, title=title)
     _footer(exposure)
@@ -198,7 +222,18 @@ def draw_exposure_map(inputs: Inputs, exposure: Exposure, path: Path, title: str
     counted = exposure.ages >= 0
     scores = dict(zip(exposure.asset_ids, exposure.scores.tolist(), strict=True))
     points = (exposure.incidents.lon[counted].tolist(), exposure.incidents.lat[counted].tolist())
-    return draw_risk_map(inputs.atlas, scores, points, path, title=title)
+    shapes = [
+        (a.id, a.name, to_shape({"type": a.geometry_type, "coordinates": a.coordinates}))
+        for a in inputs.assets.values()
+    ]
+    return draw_risk_map(shapes, scores, points, path, title=title)
+
+
+def _exposure(inputs: Inputs, threat: str | None) -> Exposure:
+    return atlas_exposure(
+        inputs.atlas, inputs.incidents, inputs.profile, inputs.as_of, threat=threat,
+        extra=inputs.extra,
+    )  # fmt: skip
 
 
 @app.command()
@@ -214,6 +249,7 @@ def explain(
     profile: ProfileOption = None,
     threat: ThreatOption = None,
     indicators: IndicatorsOption = None,
+    assets_path: AssetsOption = None,
     top: TopOption = 10,
     as_json: JsonOption = False,
 ) -> None:
@@ -223,8 +259,8 @@ def explain(
     for a corridor, also its segments; for a country, each component and threat class.
     Example: corridor risk explain sea-lane-bab-el-mandeb-red-sea-suez --as-of 2011-12-31
     """
-    inputs = read_inputs(as_of, profile, threat)
-    if record_id in inputs.atlas.assets:
+    inputs = read_inputs(as_of, profile, threat, assets_path)
+    if record_id in inputs.assets:
         _explain_asset(inputs, record_id, threat, indicators, top, as_json)
     elif record_id.upper() in inputs.atlas.countries:
         _explain_country(inputs, record_id.upper(), threat, indicators, as_json)
@@ -256,10 +292,8 @@ def _explain_asset(
     top: int,
     as_json: bool,
 ) -> None:
-    exposure = atlas_exposure(
-        inputs.atlas, inputs.incidents, inputs.profile, inputs.as_of, threat=threat
-    )
-    asset = inputs.atlas.assets[asset_id]
+    exposure = _exposure(inputs, threat)
+    asset = inputs.assets[asset_id]
     settings_ = inputs.profile.exposure
     parts = exposure.contributions(asset_id, top=top)
     summary = {
@@ -268,8 +302,8 @@ def _explain_asset(
         "exposure": exposure.score_of(asset_id),
         "as_of": inputs.as_of,
         "profile": inputs.profile.label,
-        "criticality": asset.criticality.value,
-        "criticality_factor": settings_.criticality[asset.criticality.value],
+        "criticality": asset.criticality,
+        "criticality_factor": settings_.criticality[asset.criticality],
         "radius_km": settings_.radius_km,
         "radius_km_by_class": settings_.radius_km_by_class,
         "half_life_days": settings_.half_life_days,
@@ -293,7 +327,7 @@ def _explain_asset(
     tables: dict[str, tuple[list[dict[str, Any]], Any]] = {
         "top_incidents": (rows, [vars(p) for p in parts])
     }
-    if asset.kind == AssetKind.ECONOMIC_CORRIDOR:
+    if asset.origin == "atlas" and asset.kind == AssetKind.ECONOMIC_CORRIDOR:
         chosen = of_threat(inputs.incidents, inputs.atlas, threat)
         by_country = {c.country: c.risk for c in _country_scores(inputs, threat, indicators)}
         segments = corridor_segments(inputs.atlas, asset_id, chosen, inputs.profile, inputs.as_of)
@@ -469,6 +503,7 @@ def corridors(
     profile: ProfileOption = None,
     threat: ThreatOption = None,
     indicators: IndicatorsOption = None,
+    assets_path: AssetsOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """The chance each economic corridor (or your route) is disrupted, and its weakest segment.
@@ -477,7 +512,7 @@ def corridors(
     that at least one segment is disrupted. `corridor risk explain CORRIDOR_ID` lists the
     segments. Example: corridor risk corridors --route port-gwadar,pakistan-ml1-railway,PAK
     """
-    inputs = read_inputs(as_of, profile, threat)
+    inputs = read_inputs(as_of, profile, threat, assets_path)
     results = _corridor_results(inputs, threat, indicators, route)
     rows = [
         {
@@ -504,15 +539,11 @@ def _corridor_results(
     settings_ = inputs.profile.corridor
     if route is not None:
         parts = [p.strip() for p in route.split(",") if p.strip()]
-        exposure = atlas_exposure(
-            inputs.atlas, inputs.incidents, inputs.profile, inputs.as_of, threat=threat
-        )
+        exposure = _exposure(inputs, threat)
         try:
             segments = route_segments(inputs.atlas, parts, exposure)
         except KeyError as exc:
-            raise fail(
-                f"--route: {exc.args[0]} is neither an atlas asset nor a country code"
-            ) from exc
+            raise fail(f"--route: {exc.args[0]} is neither an asset id nor a country code") from exc
         return [corridor_risk("your route", segments, by_country, settings_)]
     ids = [a.id for a in inputs.atlas.assets.values() if a.kind == AssetKind.ECONOMIC_CORRIDOR]
     return [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -16,17 +17,16 @@ from corridor.risk.corridors import Segment, pieces_by_country
 from corridor.risk.exposure import Exposure, IncidentArrays, exposure_of
 from corridor.risk.profile import RiskProfile
 from corridor.risk.shapes import AssetShapes
+from corridor.risk.user_assets import RiskAsset, atlas_assets
 
 __all__ = ["atlas_exposure", "atlas_shapes", "corridor_segments", "of_threat", "route_segments"]
 
 
-def atlas_shapes(atlas: Atlas) -> tuple[AssetShapes, list[str]]:
-    """The atlas's assets as shapes, and each one's criticality."""
-    assets = list(atlas.assets.values())
-    shapes = AssetShapes.from_geojson(
-        (a.id, a.geometry.type, a.geometry.coordinates) for a in assets
-    )
-    return shapes, [a.criticality.value for a in assets]
+def atlas_shapes(atlas: Atlas, extra: Sequence[RiskAsset] = ()) -> tuple[AssetShapes, list[str]]:
+    """The atlas's assets (and ``extra`` ones) as shapes, and each one's criticality."""
+    assets = [*atlas_assets(atlas), *extra]
+    shapes = AssetShapes.from_geojson((a.id, a.geometry_type, a.coordinates) for a in assets)
+    return shapes, [a.criticality for a in assets]
 
 
 def of_threat(incidents: IncidentArrays, atlas: Atlas, threat: str | None) -> IncidentArrays:
@@ -41,9 +41,11 @@ def atlas_exposure(
     as_of: date,
     *,
     threat: str | None = None,
+    extra: Sequence[RiskAsset] = (),
 ) -> Exposure:
-    """Every atlas asset's exposure as of ``as_of`` (to one threat and its subclasses)."""
-    shapes, criticality = atlas_shapes(atlas)
+    """Every atlas asset's exposure as of ``as_of`` (to one threat and its subclasses),
+    and that of the ``extra`` assets a user brings."""
+    shapes, criticality = atlas_shapes(atlas, extra)
     chosen = of_threat(incidents, atlas, threat)
     return exposure_of(shapes, criticality, chosen, profile, as_of, atlas.threat_ancestors)
 
@@ -74,13 +76,13 @@ def corridor_segments(
 
 
 def route_segments(atlas: Atlas, parts: list[str], exposure: Exposure) -> list[Segment]:
-    """A route a user names: atlas assets (scored by ``exposure``) and ISO alpha-3 countries
-    (scored by their country risk alone)."""
+    """A route a user names: assets (scored by ``exposure``: the atlas's, and the user's own
+    if it scored them) and ISO alpha-3 countries (scored by their country risk alone)."""
     segments = []
     for part in parts:
-        if part in atlas.assets:
-            asset = atlas.assets[part]
-            country = asset.countries[0] if len(asset.countries) == 1 else None
+        if part in exposure.asset_ids:  # the atlas's or the user's own
+            asset = atlas.assets.get(part)
+            country = asset.countries[0] if asset and len(asset.countries) == 1 else None
             segments.append(Segment(part, country, exposure.score_of(part)))
         elif part.upper() in atlas.countries:
             segments.append(Segment(part.upper(), part.upper(), 0.0))
