@@ -11,6 +11,7 @@ from corridor import __version__
 from corridor.commands import atlas as atlas_commands
 from corridor.commands import incidents as incident_commands
 from corridor.commands import risk as risk_commands
+from corridor.commands import routes as route_commands
 from corridor.commands.output import err
 from corridor.settings import settings
 
@@ -23,6 +24,7 @@ app = typer.Typer(
 app.add_typer(atlas_commands.app, name="atlas")
 app.add_typer(incident_commands.app, name="incidents")
 app.add_typer(risk_commands.app, name="risk")
+app.add_typer(route_commands.app, name="routes")
 
 
 def _version(value: bool) -> None:

@@ -16,6 +16,7 @@ from matplotlib.axes import Axes
 from matplotlib.colors import LogNorm, Normalize
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from shapely.affinity import translate
 from shapely.geometry.base import BaseGeometry
 
 from corridor.atlas.borders import country_shapes
@@ -23,7 +24,7 @@ from corridor.atlas.catalog import Atlas
 from corridor.atlas.geometry import to_shape
 from corridor.atlas.models import AssetKind
 
-__all__ = ["draw_atlas_map", "draw_country_map", "draw_risk_map"]
+__all__ = ["draw_atlas_map", "draw_country_map", "draw_risk_map", "draw_routes_map"]
 
 ZONE_COLOURS = {"core": "#f4d6a0", "extension": "#f9e7c6", "radiation": "#fbf3e4"}
 KIND_STYLES: dict[AssetKind, tuple[str, float, Any]] = {
@@ -56,9 +57,15 @@ def _draw_lines(ax: Axes, geom: BaseGeometry, **style: Any) -> None:
         ax.plot(xs, ys, **style)
 
 
-def _countries(ax: Axes, colour_of: dict[str, Any], default: str = "#eeeeee") -> None:
+def _countries(
+    ax: Axes, colour_of: dict[str, Any], default: str = "#eeeeee", shifts: Sequence[float] = (0.0,)
+) -> None:
+    """Countries filled; ``shifts`` repeats the world east or west (a frame past 180)."""
     for code, geom in country_shapes().items():
-        _fill(ax, geom, facecolor=colour_of.get(code, default), edgecolor="#9e9e9e", linewidth=0.3)
+        for shift in shifts:
+            moved = translate(geom, xoff=shift) if shift else geom
+            colour = colour_of.get(code, default)
+            _fill(ax, moved, facecolor=colour, edgecolor="#9e9e9e", linewidth=0.3)
 
 
 def _finish(
@@ -191,3 +198,45 @@ def draw_country_map(values: dict[str, float], path: Path, *, title: str) -> Pat
     fig.colorbar(mappable, ax=ax, shrink=0.6, label="risk (0-10)")
     handles: list[Artist] = [Patch(facecolor="#eeeeee", edgecolor="#9e9e9e", label="no score")]
     return _finish(fig, ax, path, title, handles, EXTENT)
+
+
+def draw_routes_map(
+    routes: Sequence[tuple[str, Sequence[tuple[float, float]], str]],
+    chokepoints: Sequence[tuple[str, float, float, bool]],
+    path: Path,
+    *,
+    title: str,
+) -> Path:
+    """Sea routes (label, line, colour) over the borders, with the chokepoints (name, lon,
+    lat, closed): closed ones as a red cross. The frame follows the routes."""
+    fig, ax = plt.subplots(figsize=(16, 10), dpi=110)
+    xs: list[float] = [x for _, line, _ in routes for x, _ in line]
+    shifts = [
+        s for s in (-360.0, 0.0, 360.0) if not xs or (min(xs) < s + 180 and max(xs) > s - 180)
+    ]
+    _countries(ax, {}, shifts=shifts)
+    ys: list[float] = []
+    handles: list[Artist] = []
+    for label, line, colour in routes:
+        lon = [p[0] for p in line]
+        lat = [p[1] for p in line]
+        for shift in (-360.0, 0.0, 360.0):  # a route across the antimeridian stays whole
+            ax.plot([x + shift for x in lon], lat, color=colour, linewidth=2.2, alpha=0.9)
+        ys += lat
+        handles.append(Line2D([], [], color=colour, linewidth=2.2, label=label))
+    for name, lon_, lat_, closed in chokepoints:
+        ax.plot(lon_, lat_, marker="X" if closed else "^", markersize=11 if closed else 8,
+                color="#d7301f" if closed else "#737373", linestyle="none")  # fmt: skip
+        ax.annotate(name + (" (closed)" if closed else ""), (lon_, lat_), xytext=(4, 4),
+                    textcoords="offset points", fontsize=7, color="#67000d")  # fmt: skip
+    handles += [
+        Line2D([], [], color="#737373", marker="^", linestyle="none", label="chokepoint"),
+        Line2D([], [], color="#d7301f", marker="X", linestyle="none", label="closed"),
+    ]
+    extent: tuple[float, ...] = EXTENT
+    if xs:  # the routes' box, no flatter than 2.5:1 so the map stays readable
+        west, east = min(xs) - 8.0, max(xs) + 8.0
+        middle = (min(ys) + max(ys)) / 2
+        half = max((max(ys) - min(ys)) / 2 + 8.0, (east - west) / 5)
+        extent = (west, east, max(middle - half, -80.0), min(middle + half, 85.0))
+    return _finish(fig, ax, path, title, handles, extent)

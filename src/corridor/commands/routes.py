@@ -1,0 +1,225 @@
+"""``corridor routes``: sea routes, closures of chokepoints, and what they cost."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from corridor.atlas import load_atlas
+from corridor.atlas.catalog import Atlas
+from corridor.commands.output import err, fail, print_json, print_table
+from corridor.routes.along import chokepoints_passed, states_near
+from corridor.routes.disruption import (
+    ClosureError,
+    Disruption,
+    disruption,
+    disruption_matrix,
+    passages_of,
+)
+from corridor.routes.places import PlaceError, atlas_ports, read_places, resolve_place, unique
+from corridor.routes.sea import SeaLeg, sea_router
+from corridor.settings import settings
+
+app = typer.Typer(
+    help="Sea routes over the maritime network (searoute, Eurostat MARNET): the shortest "
+    "route between ports, the chokepoints it passes in order and the states whose waters "
+    "it nears; closures of chokepoints (--close bab-el-mandeb,hormuz) with the extra "
+    "distance and days, or no route at all; a matrix of extra days for many ports.",
+    no_args_is_help=True,
+)
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+CloseOption = Annotated[
+    str | None,
+    typer.Option(
+        "--close",
+        help="Chokepoints to close, comma-separated atlas ids (bab-el-mandeb, hormuz, "
+        "malacca, suez, ...) or searoute's names (babalmandab, ormuz). The Northwest "
+        "Passage stays closed whatever you close.",
+    ),
+]
+SpeedOption = Annotated[
+    float, typer.Option("--speed", min=0.1, help="Speed in knots, for durations.")
+]
+MapOption = Annotated[
+    Path | None, typer.Option("--map", help="Also draw the routes (PNG).", dir_okay=False)
+]
+
+
+def _names(atlas: Atlas, passages: frozenset[str]) -> list[str]:
+    """The atlas's ids of the chokepoints behind these searoute passages."""
+    return sorted(c.id for c in atlas.chokepoints.values() if c.searoute_passage in passages)
+
+
+def _closed(atlas: Atlas, close: str | None) -> frozenset[str]:
+    names = [n.strip() for n in (close or "").split(",") if n.strip()]
+    try:
+        return passages_of(atlas, names)
+    except ClosureError as exc:
+        raise fail(f"--close {exc}") from exc
+
+
+def _leg_json(atlas: Atlas, leg: SeaLeg | None, speed: float) -> dict[str, Any] | None:
+    if leg is None:
+        return None
+    return {
+        "length_km": round(leg.length_km, 1),
+        "length_nm": round(leg.length_nm, 1),
+        "days": round(leg.days_at(speed), 2),
+        "chokepoints": [p.chokepoint for p in chokepoints_passed(atlas, leg)],
+        "states_near": states_near(leg),
+        "line": [list(p) for p in leg.line],
+    }
+
+
+@app.command()
+def sea(
+    origin: Annotated[
+        str, typer.Argument(help="An atlas port id, a world port (Shanghai, CNSHA) or lon,lat.")
+    ],
+    destination: Annotated[str, typer.Argument(help="The same kinds as FROM.")],
+    close: CloseOption = None,
+    speed: SpeedOption = 14.0,
+    map_path: MapOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """The shortest sea route, the chokepoints it passes in order, and what closures cost.
+
+    Examples: corridor routes sea Shanghai Rotterdam --close bab-el-mandeb;
+    corridor routes sea Dammam Rotterdam --close hormuz (no sea route is left).
+    """
+    atlas = load_atlas(settings().atlas_dir)
+    closed = _closed(atlas, close)
+    try:
+        start, end = resolve_place(origin, atlas), resolve_place(destination, atlas)
+    except PlaceError as exc:
+        raise fail(str(exc)) from exc
+    result = disruption(sea_router(), start, end, closed, speed)
+    summary = {
+        "from": start.name,
+        "to": end.name,
+        "speed_knots": speed,
+        "closed": _names(atlas, closed),
+        "open": _leg_json(atlas, result.open_leg, speed),
+        "with_closures": _leg_json(atlas, result.closed_leg, speed) if closed else None,
+        "extra_km": None if result.extra_km is None else round(result.extra_km, 1),
+        "extra_days": None if result.extra_days is None else round(result.extra_days, 2),
+        "sea_route_left": result.closed_leg is not None,
+    }
+    if as_json:
+        print_json(summary)
+    else:
+        _print_sea(summary, result)
+    if map_path is not None:
+        err.print(f"map: {_draw(atlas, result, closed, map_path)}")
+
+
+def _print_sea(summary: dict[str, Any], result: Disruption) -> None:
+    closed = summary["closed"]
+    rows = []
+    for label, leg in (("open", summary["open"]), ("with closures", summary["with_closures"])):
+        if label == "with closures" and not closed:
+            continue
+        if leg is None:
+            rows.append({"route": label, "km": "no sea route"})
+            continue
+        rows.append(
+            {
+                "route": label,
+                "km": f"{leg['length_km']:,.0f}",
+                "nm": f"{leg['length_nm']:,.0f}",
+                "days": leg["days"],
+                "chokepoints": " > ".join(leg["chokepoints"]) or "-",
+            }
+        )
+    title = f"{summary['from']} to {summary['to']} at {summary['speed_knots']:g} knots"
+    print_table(rows, ["route", "km", "nm", "days", "chokepoints"], title=title)
+    if summary["open"] is not None:
+        err.print(f"states whose waters it nears: {', '.join(summary['open']['states_near'])}")
+    if closed and result.cut_off:
+        err.print(
+            f"[bold red]no sea route[/bold red] from {summary['from']} to {summary['to']} "
+            f"with {', '.join(closed)} closed",
+            highlight=False,
+        )
+    elif closed and summary["extra_days"] is not None:
+        err.print(
+            f"closing {', '.join(closed)} adds {summary['extra_km']:,.0f} km, "
+            f"{summary['extra_days']:.1f} days",
+            highlight=False,
+        )
+
+
+def _draw(atlas: Atlas, result: Disruption, closed: frozenset[str], path: Path) -> Path:
+    from corridor.maps import draw_routes_map
+
+    routes = []
+    if result.open_leg is not None:
+        routes.append(("open", result.open_leg.line, "#2c7bb6"))
+    if closed and result.closed_leg is not None:
+        routes.append(("with closures", result.closed_leg.line, "#d7301f"))
+    points = [
+        (c.name, c.longitude, c.latitude, c.searoute_passage in closed)
+        for c in atlas.chokepoints.values()
+    ]
+    title = f"{result.origin.name} to {result.destination.name}"
+    return draw_routes_map(routes, points, path, title=title)
+
+
+@app.command()
+def matrix(
+    ports: Annotated[
+        Path | None,
+        typer.Argument(
+            help="A CSV of ports: a name column, and lon/lat columns or names of world "
+            "ports. The atlas's ports are always included.",
+            dir_okay=False,
+        ),
+    ] = None,
+    close: CloseOption = None,
+    speed: SpeedOption = 14.0,
+    as_json: JsonOption = False,
+) -> None:
+    """Extra days for every pair of ports when chokepoints close (and the pairs cut off).
+
+    One shortest-path tree per port and closure set: 50 x 50 ports take seconds.
+    Example: corridor routes matrix my-ports.csv --close bab-el-mandeb,suez
+    """
+    atlas = load_atlas(settings().atlas_dir)
+    closed = _closed(atlas, close)
+    if not closed:
+        raise fail("--close: name at least one chokepoint to close")
+    try:
+        places = unique([*atlas_ports(atlas), *(read_places(ports, atlas) if ports else [])])
+    except PlaceError as exc:
+        raise fail(str(exc)) from exc
+    started = time.perf_counter()
+    found = disruption_matrix(sea_router(), places, places, closed, speed)
+    seconds = time.perf_counter() - started
+    rows = [
+        {
+            "from": d.origin.name,
+            "to": d.destination.name,
+            "open_days": None if d.open_leg is None else round(d.open_leg.days_at(speed), 2),
+            "extra_days": None if d.extra_days is None else round(d.extra_days, 2),
+            "cut_off": d.cut_off,
+        }
+        for d in found
+    ]
+    if as_json:
+        print_json({"closed": _names(atlas, closed), "speed_knots": speed, "pairs": rows})
+        return
+    hit = sorted(
+        (r for r in found if r.cut_off or (r.extra_days or 0) > 0.01),
+        key=lambda d: (not d.cut_off, -(d.extra_days or 0)),
+    )
+    hit_rows = [rows[found.index(d)] for d in hit]
+    title = f"{len(places)} ports, {len(rows):,} pairs: closing {', '.join(_names(atlas, closed))}"
+    print_table(hit_rows, ["from", "to", "open_days", "extra_days", "cut_off"], title=title)
+    err.print(
+        f"[dim]{len(rows) - len(hit):,} pairs unaffected; computed in {seconds:.1f} s[/dim]",
+        highlight=False,
+    )

@@ -1,0 +1,116 @@
+"""Where a voyage starts and ends: an atlas port, a world port by name or UN/LOCODE, a point.
+
+World ports are searoute's list (3,955 ports with UN/LOCODE). A user's port list is a
+CSV with a ``name`` column and either ``lon``/``lat`` (or ``longitude``/``latitude``)
+columns or names the resolver knows; a bad row is named with its line and field.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+
+from corridor.atlas.catalog import Atlas
+from corridor.routes.disruption import Place
+
+__all__ = ["PlaceError", "atlas_ports", "read_places", "resolve_place", "unique"]
+
+
+class PlaceError(ValueError):
+    """A place that cannot be found or read."""
+
+
+@cache
+def _world_ports() -> dict[str, Place]:
+    from searoute.data.ports_dict import node_list
+
+    found: dict[str, Place] = {}
+    for (lon, lat), data in node_list.items():
+        place = Place(str(data.get("name") or data.get("port")), float(lon), float(lat))
+        if data.get("port"):
+            found.setdefault(str(data["port"]).upper(), place)
+        if data.get("name"):
+            found.setdefault(str(data["name"]).casefold(), place)
+    return found
+
+
+def atlas_ports(atlas: Atlas) -> list[Place]:
+    """The atlas's sea ports, named by their asset ids."""
+    return [
+        Place(a.id, float(a.geometry.coordinates[0]), float(a.geometry.coordinates[1]))
+        for a in atlas.assets.values()
+        if a.kind.value == "port" and a.geometry.type == "Point"
+    ]
+
+
+def resolve_place(text: str, atlas: Atlas) -> Place:
+    """An atlas port id, a world port's name or UN/LOCODE, or "lon,lat"."""
+    text = text.strip()
+    for port in atlas_ports(atlas):
+        if port.name == text:
+            return port
+    parts = text.split(",")
+    if len(parts) == 2:
+        try:
+            lon, lat = float(parts[0]), float(parts[1])
+        except ValueError:
+            pass
+        else:
+            if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+                raise PlaceError(f"{text}: not a position (lon -180..180, lat -90..90)")
+            return Place(text, lon, lat)
+    ports = _world_ports()
+    found = ports.get(text.upper()) or ports.get(text.casefold())
+    if found is not None:
+        return Place(text, found.lon, found.lat)
+    known = [p.name for p in atlas_ports(atlas)] + [k for k in ports if not k.isupper()]
+    close = difflib.get_close_matches(text.casefold(), known, n=3)
+    hint = f"; did you mean {', '.join(close)}?" if close else ""
+    raise PlaceError(f"{text}: not an atlas port, a world port name or UN/LOCODE, or lon,lat{hint}")
+
+
+def read_places(path: Path, atlas: Atlas) -> list[Place]:
+    """Ports from a CSV (see the module docstring)."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as stream:
+            rows = list(csv.DictReader(stream))
+    except OSError as exc:
+        raise PlaceError(f"{path}: {exc.strerror or exc}") from exc
+    if not rows or "name" not in rows[0]:
+        raise PlaceError(f"{path}:1: name: the header needs a name column")
+    places = []
+    for line, row in enumerate(rows, start=2):
+        places.append(_row_place(path, line, row, atlas))
+    return places
+
+
+def _row_place(path: Path, line: int, row: dict[str, str], atlas: Atlas) -> Place:
+    name = (row.get("name") or "").strip()
+    lon = (row.get("lon") or row.get("longitude") or "").strip()
+    lat = (row.get("lat") or row.get("latitude") or "").strip()
+    if not name:
+        raise PlaceError(f"{path}:{line}: name: empty")
+    if not lon and not lat:
+        try:
+            return Place(name, *resolve_place(name, atlas).point)
+        except PlaceError as exc:
+            raise PlaceError(f"{path}:{line}: name: {exc}") from exc
+    for field, value, limit in (("lon", lon, 180), ("lat", lat, 90)):
+        try:
+            number = float(value)
+        except ValueError:
+            raise PlaceError(f"{path}:{line}: {field}: {value!r} is not a number") from None
+        if not -limit <= number <= limit:
+            raise PlaceError(f"{path}:{line}: {field}: {value} is outside -{limit}..{limit}")
+    return Place(name, float(lon), float(lat))
+
+
+def unique(places: Sequence[Place]) -> list[Place]:
+    """Places in order, each name once."""
+    seen: dict[str, Place] = {}
+    for place in places:
+        seen.setdefault(place.name, place)
+    return list(seen.values())

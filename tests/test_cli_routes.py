@@ -1,0 +1,56 @@
+"""``corridor routes`` as a user runs it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.cli import run
+
+
+def test_sea_route_with_a_closure_reports_the_extra_days(tmp_path: Path) -> None:
+    code, stdout, stderr = run(
+        "routes", "sea", "Shanghai", "Rotterdam", "--close", "bab-el-mandeb", "--speed", "14",
+        "--json", "--map", str(tmp_path / "r.png"),
+    )  # fmt: skip
+    assert code == 0, stderr
+    result = json.loads(stdout)
+    assert result["closed"] == ["bab-el-mandeb"]
+    assert {"malacca", "bab-el-mandeb", "suez", "gibraltar"} <= set(result["open"]["chokepoints"])
+    assert not {"bab-el-mandeb", "suez"} & set(result["with_closures"]["chokepoints"])
+    assert result["extra_days"] > 5 and result["sea_route_left"]
+    assert abs(result["open"]["length_nm"] * 1.852 - result["open"]["length_km"]) < 0.2
+    assert (tmp_path / "r.png").stat().st_size > 50_000
+
+
+def test_no_sea_route_is_said_plainly() -> None:
+    code, stdout, stderr = run("routes", "sea", "Dammam", "Rotterdam", "--close", "hormuz")
+    assert code == 0
+    assert "no sea route" in stdout and "no sea route from Dammam to Rotterdam" in stderr
+
+
+def test_matrix_of_atlas_and_user_ports(tmp_path: Path) -> None:
+    ports = tmp_path / "ports.csv"
+    ports.write_text(
+        "name,lon,lat\nDammam,50.10,26.45\nRotterdam,4.44,51.90\nKarachi-anchorage,66.9,24.7\n"
+    )
+    code, stdout, stderr = run("routes", "matrix", str(ports), "--close", "hormuz", "--json")
+    assert code == 0, stderr
+    pairs = json.loads(stdout)["pairs"]
+    assert len(pairs) == 18 * 17  # 15 atlas ports and 3 of the user's
+    cut = {(p["from"], p["to"]) for p in pairs if p["cut_off"]}
+    assert ("Dammam", "Rotterdam") in cut and ("port-gwadar", "Dammam") in cut
+    assert all("Dammam" in pair for pair in cut)
+
+
+def test_bad_places_and_closures_get_one_clear_line(tmp_path: Path) -> None:
+    code, _, stderr = run("routes", "sea", "Shanghaii", "Rotterdam")
+    assert code == 1 and "did you mean shanghai" in stderr
+    code, _, stderr = run("routes", "sea", "Shanghai", "Rotterdam", "--close", "lombok")
+    assert code == 1 and "no passage to close" in stderr
+    code, _, stderr = run("routes", "sea", "Shanghai", "Rotterdam", "--close", "kiel")
+    assert code == 1 and "no such chokepoint" in stderr
+    bad = tmp_path / "bad.csv"
+    bad.write_text("name,lon,lat\nA,50,26\nB,east,26\n")
+    code, _, stderr = run("routes", "matrix", str(bad), "--close", "hormuz")
+    assert code == 1 and f"{bad}:3: lon: 'east' is not a number" in stderr
