@@ -54,3 +54,19 @@ def test_bad_places_and_closures_get_one_clear_line(tmp_path: Path) -> None:
     bad.write_text("name,lon,lat\nA,50,26\nB,east,26\n")
     code, _, stderr = run("routes", "matrix", str(bad), "--close", "hormuz")
     assert code == 1 and f"{bad}:3: lon: 'east' is not a number" in stderr
+
+
+def test_a_route_gets_an_exposure_and_its_incidents(cli_store: Path) -> None:
+    from corridor.datasets import dataset_path
+
+    code, _, stderr = run("incidents", "import", str(dataset_path("pirate_attacks.csv.gz")))
+    assert code == 0, stderr
+    code, stdout, stderr = run(
+        "routes", "sea", "Singapore", "Jeddah", "--exposure", "--threat", "piracy",
+        "--as-of", "2011-12-31", "--json",
+    )  # fmt: skip
+    assert code == 0, stderr
+    found = json.loads(stdout)["exposure"]
+    assert found["scores"]["open"] > 20  # Malacca and the Gulf of Aden, in 2011
+    top = found["top_incidents"]["open"]
+    assert len(top) == 5 and all(t["threat_class"] == "piracy" for t in top)

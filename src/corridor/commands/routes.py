@@ -11,6 +11,8 @@ import typer
 from corridor.atlas import load_atlas
 from corridor.atlas.catalog import Atlas
 from corridor.commands.output import err, fail, print_json, print_table
+from corridor.commands.risk import AsOfOption, ProfileOption, ThreatOption, read_inputs
+from corridor.risk.assets import of_threat
 from corridor.routes.along import chokepoints_passed, states_near
 from corridor.routes.disruption import (
     ClosureError,
@@ -19,6 +21,7 @@ from corridor.routes.disruption import (
     disruption_matrix,
     passages_of,
 )
+from corridor.routes.exposure import legs_exposure
 from corridor.routes.places import PlaceError, atlas_ports, read_places, resolve_place, unique
 from corridor.routes.sea import SeaLeg, sea_router
 from corridor.settings import settings
@@ -84,12 +87,24 @@ def sea(
     close: CloseOption = None,
     speed: SpeedOption = 14.0,
     map_path: MapOption = None,
+    exposure: Annotated[
+        bool,
+        typer.Option(
+            "--exposure",
+            help="Also score each route's exposure to the incidents in the store near it "
+            "(the risk engine; with --as-of, --threat, --profile as `corridor risk assets`).",
+        ),
+    ] = False,
+    as_of: AsOfOption = None,
+    threat: ThreatOption = None,
+    profile: ProfileOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """The shortest sea route, the chokepoints it passes in order, and what closures cost.
 
     Examples: corridor routes sea Shanghai Rotterdam --close bab-el-mandeb;
-    corridor routes sea Dammam Rotterdam --close hormuz (no sea route is left).
+    corridor routes sea Dammam Rotterdam --close hormuz (no sea route is left);
+    corridor routes sea Singapore Djibouti --exposure --threat piracy --as-of 2011-12-31.
     """
     atlas = load_atlas(settings().atlas_dir)
     closed = _closed(atlas, close)
@@ -98,7 +113,7 @@ def sea(
     except PlaceError as exc:
         raise fail(str(exc)) from exc
     result = disruption(sea_router(), start, end, closed, speed)
-    summary = {
+    summary: dict[str, Any] = {
         "from": start.name,
         "to": end.name,
         "speed_knots": speed,
@@ -109,10 +124,14 @@ def sea(
         "extra_days": None if result.extra_days is None else round(result.extra_days, 2),
         "sea_route_left": result.closed_leg is not None,
     }
+    if exposure:
+        summary["exposure"] = _route_exposure(result, as_of, threat, profile)
     if as_json:
         print_json(summary)
     else:
         _print_sea(summary, result)
+        if exposure:
+            _print_exposure(summary["exposure"])
     if map_path is not None:
         err.print(f"map: {_draw(atlas, result, closed, map_path)}")
 
@@ -151,6 +170,45 @@ def _print_sea(summary: dict[str, Any], result: Disruption) -> None:
             f"{summary['extra_days']:.1f} days",
             highlight=False,
         )
+
+
+def _route_exposure(
+    result: Disruption, as_of: str | None, threat: str | None, profile: Path | None
+) -> dict[str, Any]:
+    inputs = read_inputs(as_of, profile, threat)
+    legs = {
+        name: leg
+        for name, leg in (("open", result.open_leg), ("with closures", result.closed_leg))
+        if leg is not None
+    }
+    chosen = of_threat(inputs.incidents, inputs.atlas, threat)
+    scored = legs_exposure(
+        legs, chosen, inputs.profile, inputs.as_of, inputs.atlas.threat_ancestors
+    )
+    return {
+        "as_of": inputs.as_of,
+        "profile": inputs.profile.label,
+        "scores": {name: scored.score_of(name) for name in legs},
+        "top_incidents": {
+            name: [vars(c) for c in scored.contributions(name, top=5)] for name in legs
+        },
+    }
+
+
+def _print_exposure(found: dict[str, Any]) -> None:
+    for name, score in found["scores"].items():
+        rows = [
+            {
+                "date": c["start_date"],
+                "class": c["threat_class"],
+                "km": round(c["distance_km"], 1),
+                "share": f"{c['share']:.1%}",
+                "title": c["title"],
+            }
+            for c in found["top_incidents"][name]
+        ]
+        title = f"Exposure of the {name} route: {score:.2f} (as of {found['as_of']})"
+        print_table(rows, ["date", "class", "km", "share", "title"], title=title)
 
 
 def _draw(atlas: Atlas, result: Disruption, closed: frozenset[str], path: Path) -> Path:
