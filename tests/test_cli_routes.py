@@ -70,3 +70,28 @@ def test_a_route_gets_an_exposure_and_its_incidents(cli_store: Path) -> None:
     assert found["scores"]["open"] > 20  # Malacca and the Gulf of Aden, in 2011
     top = found["top_incidents"]["open"]
     assert len(top) == 5 and all(t["threat_class"] == "piracy" for t in top)
+
+
+def test_pakistan_is_the_pivot_of_belt_to_road_trips_after_china() -> None:
+    code, stdout, stderr = run("routes", "critical", "--top", "5", "--json")
+    assert code == 0, stderr
+    result = json.loads(stdout)
+    states = [s["state"] for s in result["states"]]
+    assert states[:2] == ["CHN", "PAK"]
+    links = result["links"]
+    assert [link["trips_cut"] for link in links] == sorted(
+        (link["trips_cut"] for link in links), reverse=True
+    )
+    assert links[0]["trips_cut"] > 0 and result["trips"] > 10
+
+
+def test_land_path_over_cpec_and_bad_places() -> None:
+    code, stdout, stderr = run(
+        "routes", "land", "crossing-khunjerab-pass", "port-gwadar", "--by", "mix", "--json"
+    )
+    assert code == 0, stderr
+    path = json.loads(stdout)
+    assert path["links"][-1]["to"] == "port-gwadar" and 1500 < path["km"] < 3000
+    assert {s for link in path["links"] for s in link["states"]} <= {"CHN", "PAK"}
+    code, _, stderr = run("routes", "land", "crossing-khunjerab-pass", "atlantis")
+    assert code == 1 and "atlantis: not a place of the land network" in stderr

@@ -108,9 +108,17 @@ class Inputs:
 
 
 def read_inputs(
-    as_of: str | None, profile_path: Path | None, threat: str | None, assets: Path | None = None
+    as_of: str | None,
+    profile_path: Path | None,
+    threat: str | None,
+    assets: Path | None = None,
+    *,
+    need_incidents: bool = True,
 ) -> Inputs:
-    """Load and check everything once; a bad option fails with one clear line."""
+    """Load and check everything once; a bad option fails with one clear line.
+
+    Without ``need_incidents``, an empty store scores everything 0 as of today.
+    """
     atlas = load_atlas(settings().atlas_dir)
     extra: list[RiskAsset] = []
     if assets is not None:
@@ -135,9 +143,9 @@ def read_inputs(
             connection, IncidentQuery(until=day), Viewer(settings().organization)
         )
     if day is None:
-        if len(incidents) == 0:
+        if len(incidents) == 0 and need_incidents:
             raise fail("no incidents to score: import some first (corridor incidents import)")
-        day = incidents.start_date.max().astype(object)
+        day = incidents.start_date.max().astype(object) if len(incidents) else date.today()
     assert day is not None
     return Inputs(atlas, profile, incidents, day, tuple(extra))
 

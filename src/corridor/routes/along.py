@@ -27,7 +27,14 @@ from corridor.risk.index import AssetIndex
 from corridor.risk.shapes import AssetShapes
 from corridor.routes.sea import KM_PER_NM, SeaLeg
 
-__all__ = ["CHOKEPOINT_KM", "WATERS_KM", "Passed", "chokepoints_passed", "states_near"]
+__all__ = [
+    "CHOKEPOINT_KM",
+    "WATERS_KM",
+    "Passed",
+    "chokepoints_passed",
+    "km_along",
+    "states_near",
+]
 
 CHOKEPOINT_KM = 60.0
 WATERS_KM = 24 * KM_PER_NM
@@ -58,7 +65,8 @@ def _dense(leg: SeaLeg) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     return (points[:, 0] + 180.0) % 360.0 - 180.0, points[:, 1]
 
 
-def _km_along(lon: NDArray[np.float64], lat: NDArray[np.float64]) -> NDArray[np.float64]:
+def km_along(lon: NDArray[np.float64], lat: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Great-circle km from the first point to each (haversine, mean Earth radius)."""
     lam, phi = np.radians(lon), np.radians(lat)
     step = 2 * np.arcsin(
         np.sqrt(
@@ -74,7 +82,7 @@ def chokepoints_passed(atlas: Atlas, leg: SeaLeg) -> list[Passed]:
     lon, lat = _dense(leg)
     if len(lon) == 0:
         return []
-    along = _km_along(lon, lat)
+    along = km_along(lon, lat)
     points = list(atlas.chokepoints.values())
     shapes = AssetShapes.from_lines(
         [c.id for c in points], [np.array([[c.longitude, c.latitude]]) for c in points]
