@@ -34,13 +34,23 @@ def test_matrix_of_atlas_and_user_ports(tmp_path: Path) -> None:
     ports.write_text(
         "name,lon,lat\nDammam,50.10,26.45\nRotterdam,4.44,51.90\nKarachi-anchorage,66.9,24.7\n"
     )
-    code, stdout, stderr = run("routes", "matrix", str(ports), "--close", "hormuz", "--json")
+    code, stdout, stderr = run(
+        "routes",
+        "matrix",
+        str(ports),
+        "--close",
+        "hormuz",
+        "--json",
+        "--map",
+        str(tmp_path / "m.png"),
+    )
     assert code == 0, stderr
     pairs = json.loads(stdout)["pairs"]
     assert len(pairs) == 18 * 17  # 15 atlas ports and 3 of the user's
     cut = {(p["from"], p["to"]) for p in pairs if p["cut_off"]}
     assert ("Dammam", "Rotterdam") in cut and ("port-gwadar", "Dammam") in cut
     assert all("Dammam" in pair for pair in cut)
+    assert (tmp_path / "m.png").stat().st_size > 50_000
 
 
 def test_bad_places_and_closures_get_one_clear_line(tmp_path: Path) -> None:
@@ -85,13 +95,15 @@ def test_pakistan_is_the_pivot_of_belt_to_road_trips_after_china() -> None:
     assert links[0]["trips_cut"] > 0 and result["trips"] > 10
 
 
-def test_land_path_over_cpec_and_bad_places() -> None:
+def test_land_path_over_cpec_and_bad_places(tmp_path: Path) -> None:
     code, stdout, stderr = run(
-        "routes", "land", "crossing-khunjerab-pass", "port-gwadar", "--by", "mix", "--json"
-    )
+        "routes", "land", "crossing-khunjerab-pass", "port-gwadar", "--by", "mix", "--json",
+        "--map", str(tmp_path / "land.png"),
+    )  # fmt: skip
     assert code == 0, stderr
     path = json.loads(stdout)
     assert path["links"][-1]["to"] == "port-gwadar" and 1500 < path["km"] < 3000
     assert {s for link in path["links"] for s in link["states"]} <= {"CHN", "PAK"}
+    assert (tmp_path / "land.png").stat().st_size > 50_000
     code, _, stderr = run("routes", "land", "crossing-khunjerab-pass", "atlantis")
     assert code == 1 and "atlantis: not a place of the land network" in stderr

@@ -207,8 +207,9 @@ def draw_routes_map(
     *,
     title: str,
 ) -> Path:
-    """Sea routes (label, line, colour) over the borders, with the chokepoints (name, lon,
-    lat, closed): closed ones as a red cross. The frame follows the routes."""
+    """Routes (label, line, colour) over the borders, with the chokepoints (name, lon,
+    lat, closed): closed ones as a red cross. The frame follows the routes; routes that
+    share a label share one legend entry."""
     fig, ax = plt.subplots(figsize=(16, 10), dpi=110)
     xs: list[float] = [x for _, line, _ in routes for x, _ in line]
     shifts = [
@@ -217,22 +218,26 @@ def draw_routes_map(
     _countries(ax, {}, shifts=shifts)
     ys: list[float] = []
     handles: list[Artist] = []
+    labelled: set[str] = set()
     for label, line, colour in routes:
         lon = [p[0] for p in line]
         lat = [p[1] for p in line]
         for shift in (-360.0, 0.0, 360.0):  # a route across the antimeridian stays whole
             ax.plot([x + shift for x in lon], lat, color=colour, linewidth=2.2, alpha=0.9)
         ys += lat
-        handles.append(Line2D([], [], color=colour, linewidth=2.2, label=label))
+        if label not in labelled:
+            labelled.add(label)
+            handles.append(Line2D([], [], color=colour, linewidth=2.2, label=label))
     for name, lon_, lat_, closed in chokepoints:
         ax.plot(lon_, lat_, marker="X" if closed else "^", markersize=11 if closed else 8,
                 color="#d7301f" if closed else "#737373", linestyle="none")  # fmt: skip
         ax.annotate(name + (" (closed)" if closed else ""), (lon_, lat_), xytext=(4, 4),
                     textcoords="offset points", fontsize=7, color="#67000d")  # fmt: skip
-    handles += [
-        Line2D([], [], color="#737373", marker="^", linestyle="none", label="chokepoint"),
-        Line2D([], [], color="#d7301f", marker="X", linestyle="none", label="closed"),
-    ]
+    if chokepoints:
+        handles += [
+            Line2D([], [], color="#737373", marker="^", linestyle="none", label="chokepoint"),
+            Line2D([], [], color="#d7301f", marker="X", linestyle="none", label="closed"),
+        ]
     extent: tuple[float, ...] = EXTENT
     if xs:  # the routes' box, no flatter than 2.5:1 so the map stays readable
         west, east = min(xs) - 8.0, max(xs) + 8.0

@@ -217,6 +217,29 @@ def _print_exposure(found: dict[str, Any]) -> None:
         print_table(rows, ["date", "class", "km", "share", "title"], title=title)
 
 
+def _chokepoint_marks(atlas: Atlas, closed: frozenset[str]) -> list[tuple[str, float, float, bool]]:
+    return [
+        (c.name, c.longitude, c.latitude, c.searoute_passage in closed)
+        for c in atlas.chokepoints.values()
+    ]
+
+
+def _draw_matrix(
+    atlas: Atlas, found: list[Disruption], closed: frozenset[str], path: Path, most: int = 12
+) -> Path:
+    """The pairs the closures hurt most: their open routes, and the ones they must take."""
+    from corridor.maps import draw_routes_map
+
+    worst = sorted(
+        (d for d in found if d.cut_off or (d.extra_days or 0) > 0.01),
+        key=lambda d: (not d.cut_off, -(d.extra_days or 0)),
+    )[:most]
+    routes = [("open", d.open_leg.line, "#2c7bb6") for d in worst if d.open_leg]
+    routes += [("with closures", d.closed_leg.line, "#d7301f") for d in worst if d.closed_leg]
+    title = f"The {len(worst)} voyages hit hardest by closing {', '.join(_names(atlas, closed))}"
+    return draw_routes_map(routes, _chokepoint_marks(atlas, closed), path, title=title)
+
+
 def _draw(atlas: Atlas, result: Disruption, closed: frozenset[str], path: Path) -> Path:
     from corridor.maps import draw_routes_map
 
@@ -225,12 +248,8 @@ def _draw(atlas: Atlas, result: Disruption, closed: frozenset[str], path: Path) 
         routes.append(("open", result.open_leg.line, "#2c7bb6"))
     if closed and result.closed_leg is not None:
         routes.append(("with closures", result.closed_leg.line, "#d7301f"))
-    points = [
-        (c.name, c.longitude, c.latitude, c.searoute_passage in closed)
-        for c in atlas.chokepoints.values()
-    ]
     title = f"{result.origin.name} to {result.destination.name}"
-    return draw_routes_map(routes, points, path, title=title)
+    return draw_routes_map(routes, _chokepoint_marks(atlas, closed), path, title=title)
 
 
 @app.command()
@@ -245,6 +264,7 @@ def matrix(
     ] = None,
     close: CloseOption = None,
     speed: SpeedOption = 14.0,
+    map_path: MapOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Extra days for every pair of ports when chokepoints close (and the pairs cut off).
@@ -273,6 +293,8 @@ def matrix(
         }
         for d in found
     ]
+    if map_path is not None:
+        err.print(f"map: {_draw_matrix(atlas, found, closed, map_path)}")
     if as_json:
         print_json({"closed": _names(atlas, closed), "speed_knots": speed, "pairs": rows})
         return
@@ -345,6 +367,7 @@ def land(
     as_of: AsOfOption = None,
     threat: ThreatOption = None,
     profile: ProfileOption = None,
+    map_path: MapOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """The cheapest path over the atlas's railways, pipelines and corridors.
@@ -380,6 +403,10 @@ def land(
         "km": round(sum(x["km"] for x in links), 1),
         "risk": round(sum(x["risk"] for x in links), 2),
     }
+    if map_path is not None:
+        chosen = set(itertools.pairwise(path))
+        title = f"{origin} to {destination}, cheapest by {by.value}"
+        err.print(f"map: {_draw_network(network, chosen, map_path, title, 'path')}")
     if as_json:
         print_json({"from": origin, "to": destination, "by": by.value, **total, "links": links})
         return
@@ -402,6 +429,7 @@ def critical(
     as_of: AsOfOption = None,
     threat: ThreatOption = None,
     profile: ProfileOption = None,
+    map_path: MapOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """The links and states Belt-to-Road trips depend on most.
@@ -437,6 +465,10 @@ def critical(
         for c in ranked
     ]
     states = [{"state": s, "share_of_trips": round(v, 3)} for s, v in pivots.items()]
+    if map_path is not None:
+        worst = {c.link for c in ranked}
+        title = f"The {len(worst)} most critical links for Belt-to-Road trips"
+        err.print(f"map: {_draw_network(network, worst, map_path, title, 'critical')}")
     if as_json:
         print_json({"trips": len(pairs), "links": rows, "states": states})
         return
@@ -446,3 +478,18 @@ def critical(
         title=f"Critical links for {len(pairs)} Belt-to-Road trips",
     )
     print_table(states[:10], ["state", "share_of_trips"], title="States the trips cross (pivots)")
+
+
+def _draw_network(
+    network: LandNetwork, marked: set[tuple[Any, Any]], path: Path, title: str, label: str
+) -> Path:
+    """The land network in grey, the ``marked`` links in red under ``label``."""
+    from corridor.maps import draw_routes_map
+
+    routes = []
+    for u, v, data in network.graph.edges(data=True):
+        hot = (u, v) in marked or (v, u) in marked
+        line = [tuple(p) for p in data["line"]]
+        routes.append((label if hot else "network", line, "#d7301f" if hot else "#9e9e9e"))
+    routes.sort(key=lambda r: r[0] == label)  # marked links drawn last, on top
+    return draw_routes_map(routes, [], path, title=title)
