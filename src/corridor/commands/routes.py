@@ -493,3 +493,12 @@ def _draw_network(
         routes.append((label if hot else "network", line, "#d7301f" if hot else "#9e9e9e"))
     routes.sort(key=lambda r: r[0] == label)  # marked links drawn last, on top
     return draw_routes_map(routes, [], path, title=title)
+
+
+def demo_routes() -> None:
+    """The demo's sea act: Shanghai to Rotterdam, open and with Bab-el-Mandeb closed."""
+    sea(
+        "Shanghai", "Rotterdam", close="bab-el-mandeb", speed=14.0, map_path=None,
+        exposure=False, as_of=None, threat=None, profile=None, as_json=False,
+    )  # fmt: skip
+    err.print("more: corridor routes --help (matrix, land, critical)", highlight=False)
