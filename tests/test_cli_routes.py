@@ -93,6 +93,20 @@ def test_pakistan_is_the_pivot_of_belt_to_road_trips_after_china() -> None:
         (link["trips_cut"] for link in links), reverse=True
     )
     assert links[0]["trips_cut"] > 0 and result["trips"] > 10
+    assert result["places"][0]["trips_cut"] >= result["places"][-1]["trips_cut"]
+
+
+def test_critical_for_trips_of_ones_choosing() -> None:
+    code, stdout, stderr = run(
+        "routes", "critical", "--from", "crossing-khunjerab-pass",
+        "--to", "port-gwadar,port-karachi", "--json",
+    )  # fmt: skip
+    assert code == 0, stderr
+    result = json.loads(stdout)
+    assert result["trips"] == 2
+    shares = {s["state"]: s["share_of_trips"] for s in result["states"]}
+    assert shares["PAK"] == 1.0 and set(shares) <= {"CHN", "PAK"}
+    assert result["links"][0]["trips_cut"] == 2  # a CPEC link both trips need
 
 
 def test_land_path_over_cpec_and_bad_places(tmp_path: Path) -> None:

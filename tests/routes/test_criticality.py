@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import networkx as nx
 
-from corridor.routes.criticality import cheapest_path, link_criticality, state_betweenness
+from corridor.routes.criticality import (
+    cheapest_path,
+    link_criticality,
+    node_criticality,
+    state_betweenness,
+)
 
 
 def _graph() -> nx.Graph:  # type: ignore[type-arg]
@@ -55,3 +60,22 @@ def test_cheapest_path_by_another_cost() -> None:
     assert cheapest_path(graph, "A", "D", "risk") == (0.0, ["A", "B", "E", "C", "D"])
     graph.add_node("Z")
     assert cheapest_path(graph, "A", "Z", "km") is None
+
+
+def test_places_that_trips_pass_through_rank_by_what_losing_them_costs() -> None:
+    """Through C pass all three trips and none has another way; B carries A's two trips,
+    D the two to F. E is on no shortest path; the trips' own ends are not counted."""
+    ranked = node_criticality(_graph(), PAIRS)
+    assert [(c.node, c.pairs_cut, c.pairs_rerouted, c.extra, c.used_by) for c in ranked] == [
+        ("C", 3, 0, 0, 3),
+        ("B", 2, 0, 0, 2),
+        ("D", 2, 0, 0, 2),
+    ]
+
+
+def test_a_place_with_a_way_round_reroutes() -> None:
+    graph = _graph()
+    graph.add_edge("A", "E", km=5, states=["Q"])  # now A can reach C without B
+    ranked = {c.node: c for c in node_criticality(graph, PAIRS)}
+    assert (ranked["B"].pairs_cut, ranked["B"].pairs_rerouted) == (0, 2)
+    assert ranked["B"].extra == 2 * ((5 + 2) - (1 + 1))  # A-E-C instead of A-B-C, twice

@@ -18,7 +18,12 @@ from corridor.commands.risk import AsOfOption, Inputs, ProfileOption, ThreatOpti
 from corridor.risk.assets import of_threat
 from corridor.risk.exposure import exposure_of
 from corridor.routes.along import chokepoints_passed, states_near
-from corridor.routes.criticality import cheapest_path, link_criticality, state_betweenness
+from corridor.routes.criticality import (
+    cheapest_path,
+    link_criticality,
+    node_criticality,
+    state_betweenness,
+)
 from corridor.routes.disruption import (
     ClosureError,
     Disruption,
@@ -426,31 +431,39 @@ def _label(network: LandNetwork, node: str) -> str:
 @app.command()
 def critical(
     top: Annotated[int, typer.Option("--top", min=1, help="How many links to show.")] = 15,
+    origins: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            help="Trips from these places (comma-separated atlas crossing, dry "
+            "port or port ids) instead of the Belt's core area.",
+        ),
+    ] = None,
+    destinations: Annotated[
+        str | None,
+        typer.Option("--to", help="Trips to these places instead of every port."),
+    ] = None,
     as_of: AsOfOption = None,
     threat: ThreatOption = None,
     profile: ProfileOption = None,
     map_path: MapOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """The links and states Belt-to-Road trips depend on most.
+    """The links, places and states Belt-to-Road trips (or yours) depend on most.
 
     Trips: from every border crossing and dry port of the Belt's core area (China and
-    Central Asia) to every port, over the atlas's land network by distance. A link
-    ranks by the trips it cuts off (no alternative), then by the extra km it forces;
-    a state by the share of trips that cross it (the "pivot" of seed 000).
+    Central Asia) to every port, over the atlas's land network by distance; --from and
+    --to choose others. A link or a place ranks by the trips it cuts off (no
+    alternative), then by the extra km it forces; a state by the share of trips that
+    cross it (the "pivot" of seed 000).
     """
     network, inputs = _scored_network(as_of, threat, profile)
     graph = network.graph
-    core = inputs.atlas.zone_countries.get("core", frozenset())
-    kinds = {a.id: a.kind.value for a in inputs.atlas.assets.values()}
-    origins = [
-        n
-        for n, ids in network.places.items()
-        if any(kinds[i] != "port" for i in ids) and set(graph.nodes[n]["states"]) & core
-    ]
-    ports = [n for n, ids in network.places.items() if any(kinds[i] == "port" for i in ids)]
-    pairs = [(o, p) for o in origins for p in ports if o != p and nx.has_path(graph, o, p)]
+    starts = _chosen(network, origins) if origins else _belt_places(network, inputs)
+    ends = _chosen(network, destinations) if destinations else _ports(network, inputs)
+    pairs = [(o, p) for o in starts for p in ends if o != p and nx.has_path(graph, o, p)]
     ranked = link_criticality(graph, pairs, weight="km")[:top]
+    places = node_criticality(graph, pairs, weight="km")[:top]
     pivots = state_betweenness(graph, pairs, lambda u, v: graph.edges[u, v]["states"])
     rows = [
         {
@@ -465,18 +478,30 @@ def critical(
         for c in ranked
     ]
     states = [{"state": s, "share_of_trips": round(v, 3)} for s, v in pivots.items()]
+    place_rows = [
+        {
+            "place": _label(network, c.node),
+            "trips_cut": c.pairs_cut,
+            "trips_rerouted": c.pairs_rerouted,
+            "extra_km": round(c.extra, 1),
+            "trips_through": c.used_by,
+        }
+        for c in places
+    ]
     if map_path is not None:
         worst = {c.link for c in ranked}
         title = f"The {len(worst)} most critical links for Belt-to-Road trips"
         err.print(f"map: {_draw_network(network, worst, map_path, title, 'critical')}")
     if as_json:
-        print_json({"trips": len(pairs), "links": rows, "states": states})
+        print_json({"trips": len(pairs), "links": rows, "places": place_rows, "states": states})
         return
     print_table(
         rows,
         list(rows[0]) if rows else ["link"],
         title=f"Critical links for {len(pairs)} Belt-to-Road trips",
     )
+    if place_rows:
+        print_table(place_rows, list(place_rows[0]), title="Critical places")
     print_table(states[:10], ["state", "share_of_trips"], title="States the trips cross (pivots)")
 
 
@@ -502,3 +527,33 @@ def demo_routes() -> None:
         exposure=False, as_of=None, threat=None, profile=None, as_json=False,
     )  # fmt: skip
     err.print("more: corridor routes --help (matrix, land, critical)", highlight=False)
+
+
+def _chosen(network: LandNetwork, names: str) -> list[str]:
+    nodes = []
+    for name in (n.strip() for n in names.split(",") if n.strip()):
+        node = network.node_of(name)
+        if node is None:
+            raise fail(f"{name}: not a place of the land network")
+        nodes.append(node)
+    return nodes
+
+
+def _kinds(inputs: Inputs) -> dict[str, str]:
+    return {a.id: a.kind.value for a in inputs.atlas.assets.values()}
+
+
+def _belt_places(network: LandNetwork, inputs: Inputs) -> list[str]:
+    """Crossings and dry ports in the Belt's core area (China and Central Asia)."""
+    core = inputs.atlas.zone_countries.get("core", frozenset())
+    kinds = _kinds(inputs)
+    return [
+        node
+        for node, ids in network.places.items()
+        if any(kinds[i] != "port" for i in ids) and set(network.graph.nodes[node]["states"]) & core
+    ]
+
+
+def _ports(network: LandNetwork, inputs: Inputs) -> list[str]:
+    kinds = _kinds(inputs)
+    return [node for node, ids in network.places.items() if any(kinds[i] == "port" for i in ids)]

@@ -18,7 +18,14 @@ from typing import Any
 
 import networkx as nx
 
-__all__ = ["LinkCriticality", "cheapest_path", "link_criticality", "state_betweenness"]
+__all__ = [
+    "LinkCriticality",
+    "NodeCriticality",
+    "cheapest_path",
+    "link_criticality",
+    "node_criticality",
+    "state_betweenness",
+]
 
 Pair = tuple[Any, Any]
 
@@ -68,6 +75,39 @@ def link_criticality(
         longer = [after[p] - base[p] for p in base if p in after and after[p] > base[p] + 1e-9]
         ranked.append(LinkCriticality((u, v), cut, len(longer), sum(longer), used))
     return sorted(ranked, key=lambda c: (-c.pairs_cut, -c.extra, -c.used_by, str(c.link)))
+
+
+@dataclass(frozen=True)
+class NodeCriticality:
+    """What losing one place (a junction, a crossing) does to the trips passing through it.
+
+    Trips that start or end there are not counted: losing their end is not a detour.
+    """
+
+    node: Any
+    pairs_cut: int
+    pairs_rerouted: int
+    extra: float
+    used_by: int
+
+
+def node_criticality(
+    graph: nx.Graph[Any], pairs: Sequence[Pair], weight: str = "km"
+) -> list[NodeCriticality]:
+    """Every place some pair's shortest path passes through, most critical first."""
+    base = _lengths(graph, pairs, weight)
+    through: dict[Any, list[Pair]] = {}
+    for a, b in base:
+        for node in nx.dijkstra_path(graph, a, b, weight=weight)[1:-1]:
+            through.setdefault(node, []).append((a, b))
+    ranked = []
+    for node, trips in through.items():
+        kept = graph.subgraph(n for n in graph if n != node)
+        after = _lengths(kept, trips, weight)
+        cut = sum(pair not in after for pair in trips)
+        longer = [after[p] - base[p] for p in trips if p in after and after[p] > base[p] + 1e-9]
+        ranked.append(NodeCriticality(node, cut, len(longer), sum(longer), len(trips)))
+    return sorted(ranked, key=lambda c: (-c.pairs_cut, -c.extra, -c.used_by, str(c.node)))
 
 
 def state_betweenness(
