@@ -186,3 +186,35 @@ def test_a_companys_own_assets_are_scored_beside_the_atlas(tmp_path: Path) -> No
         "--route", "acme-tanker-route,DJI",
     )  # fmt: skip
     assert code == 0, stderr
+
+
+def test_risk_reads_only_what_the_organization_may_see(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An AMBER report of org-b near the Gwadar port moves org-b's score, not org-a's."""
+    from corridor.settings import settings
+    from corridor.store import open_store
+
+    report = tmp_path / "amber.csv"
+    report.write_text(
+        "source,source_id,title,start_date,longitude,latitude,threat_class,fatalities_best,tlp\n"
+        "mfa-pk,PK-1,Attack at the port gate,2020-12-01,62.31,25.14,terrorism,12,AMBER\n"
+    )
+    monkeypatch.setenv("CORRIDOR_ORGANIZATION", "org-b")
+    settings.cache_clear()
+    code, _, stderr = run("incidents", "import", str(report), "--format", "csv")
+    assert code == 0, stderr
+
+    def gwadar(organization: str) -> float:
+        monkeypatch.setenv("CORRIDOR_ORGANIZATION", organization)
+        settings.cache_clear()
+        open_store.cache_clear()
+        code, stdout, stderr = run(
+            "risk", "assets", "--as-of", "2020-12-31", "--threat", "terrorism", "--top", "80",
+            "--json",
+        )  # fmt: skip
+        assert code == 0, stderr
+        return {r["asset"]: r["exposure"] for r in json.loads(stdout)["assets"]}["port-gwadar"]
+
+    assert gwadar("org-b") > 0
+    assert gwadar("org-a") == 0
