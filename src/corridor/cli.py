@@ -68,9 +68,9 @@ def demo(
     )
     incident_commands.demo_import()
     err.print("\n[bold]Risk[/bold]: exposure of the atlas's assets to the incidents near them")
-    risk_commands.demo_exposure(risk_map_path)
+    risk_commands.assets.demo_exposure(risk_map_path)
     err.print("\n[bold]Routes[/bold]: the sea lane and a closure of one chokepoint")
-    route_commands.demo_routes()
+    route_commands.sea.demo_routes()
 
 
 def main() -> None:
