@@ -127,7 +127,8 @@ def test_corridors_and_a_route_of_ones_own() -> None:
         whole = 1 - np.prod([1 - p for p in chances])
         assert abs(corridor["disruption_chance"] - whole) < 1e-9
         weakest = max(corridor["segments"], key=lambda s: s["probability"])
-        assert corridor["weakest_segment"] == weakest["label"]
+        expected = weakest["label"] if weakest["probability"] > 0 else None
+        assert corridor["weakest_segment"] == expected
     code, stdout, _ = run(
         "risk", "corridors", "--as-of", "2011-12-31", "--json",
         "--route", "sea-lane-bab-el-mandeb-red-sea-suez,port-djibouti-doraleh,SOM",
@@ -218,3 +219,18 @@ def test_risk_reads_only_what_the_organization_may_see(
 
     assert gwadar("org-b") > 0
     assert gwadar("org-a") == 0
+
+
+def test_a_land_corridor_leaves_piracy_out(tmp_path: Path) -> None:
+    """Piracy filed under China's coast is no risk to a road; the profile says so."""
+    _, stdout, _ = run("risk", "corridors", "--as-of", "2011-12-31", "--json")
+    leaving = {c["corridor"]: c["disruption_chance"] for c in json.loads(stdout)["corridors"]}
+    assert leaving["corridor-china-indochina"] == 0.0  # only pirate attacks in this store
+    run("risk", "profile", "--write", "mine.yaml")
+    mine = tmp_path / "mine.yaml"
+    mine.write_text(mine.read_text().replace("land_leaves_out: [piracy]", "land_leaves_out: []"))
+    _, stdout, _ = run(
+        "risk", "corridors", "--as-of", "2011-12-31", "--json", "--profile", "mine.yaml"
+    )
+    keeping = {c["corridor"]: c["disruption_chance"] for c in json.loads(stdout)["corridors"]}
+    assert keeping["corridor-china-indochina"] > 0.5  # Malacca's attacks, near its southern end

@@ -58,7 +58,9 @@ class CorridorRisk:
 
     @property
     def weakest(self) -> SegmentRisk | None:
-        return max(self.segments, key=lambda s: s.probability, default=None)
+        """The segment most likely disrupted; None when none has any chance."""
+        worst = max(self.segments, key=lambda s: s.probability, default=None)
+        return worst if worst is not None and worst.probability > 0 else None
 
 
 def corridor_risk(

@@ -116,6 +116,15 @@ class IncidentArrays:
         wanted = np.array([threat_class in (n, *ancestors(n)) for n in names], bool)
         return self.take(wanted[at] if len(names) else np.zeros(len(self), bool))
 
+    def without(self, threat_classes: Iterable[str], ancestors: Ancestors) -> IncidentArrays:
+        """The incidents of no class in ``threat_classes`` nor below one of them."""
+        unwanted = set(threat_classes)
+        if not unwanted:
+            return self
+        names, at = np.unique(self.threat_class.astype(str), return_inverse=True)
+        kept = np.array([not unwanted & {n, *ancestors(n)} for n in names], bool)
+        return self.take(kept[at] if len(names) else np.zeros(len(self), bool))
+
     def take(self, rows: NDArray[np.int64] | NDArray[np.bool_]) -> IncidentArrays:
         return IncidentArrays(
             self.ids[rows],

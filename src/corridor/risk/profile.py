@@ -99,6 +99,7 @@ class CorridorProfile(_Strict):
 
     probability_scale: PositiveFloat = 50.0
     country_probability_at_10: float = Field(0.5, ge=0, le=1)
+    land_leaves_out: list[str] = Field(default_factory=lambda: ["piracy"])
 
 
 class RiskProfile(_Strict):
@@ -116,7 +117,11 @@ class RiskProfile(_Strict):
 
     def unknown_classes(self, known: Mapping[str, object]) -> list[str]:
         """Class ids the profile names that the atlas taxonomy does not have."""
-        named = {*self.exposure.class_weights, *self.exposure.radius_km_by_class}
+        named = {
+            *self.exposure.class_weights,
+            *self.exposure.radius_km_by_class,
+            *self.corridor.land_leaves_out,
+        }
         return sorted(named - set(known))
 
 

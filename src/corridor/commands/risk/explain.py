@@ -22,12 +22,7 @@ from corridor.commands.risk.app import (
     read_inputs,
 )
 from corridor.commands.risk.assets import scored_exposure
-from corridor.commands.risk.places import country_scores, rounded
-from corridor.risk.assets import (
-    corridor_segments,
-    of_threat,
-)
-from corridor.risk.corridors import corridor_risk
+from corridor.commands.risk.places import country_scores, economic_corridors_risk, rounded
 
 
 @app.command()
@@ -122,10 +117,7 @@ def _explain_asset(
         "top_incidents": (rows, [vars(p) for p in parts])
     }
     if asset.origin == "atlas" and asset.kind == AssetKind.ECONOMIC_CORRIDOR:
-        chosen = of_threat(inputs.incidents, inputs.atlas, threat)
-        by_country = {c.country: c.risk for c in country_scores(inputs, threat, indicators)}
-        segments = corridor_segments(inputs.atlas, asset_id, chosen, inputs.profile, inputs.as_of)
-        result = corridor_risk(asset_id, segments, by_country, inputs.profile.corridor)
+        (result,) = economic_corridors_risk(inputs, threat, indicators, [asset_id])
         summary["disruption_chance"] = round(result.probability, 4)
         segment_rows = [
             {

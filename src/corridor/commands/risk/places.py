@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -48,11 +49,17 @@ def indicator_table(indicators: Path | None) -> IndicatorTable:
 
 
 def country_scores(
-    inputs: Inputs, threat: str | None, indicators: Path | None
+    inputs: Inputs,
+    threat: str | None,
+    indicators: Path | None,
+    *,
+    leave_out: Sequence[str] = (),
 ) -> list[CountryRisk]:
+    """Country risk from the incidents of ``threat`` (all for None), less ``leave_out``."""
     table = indicator_table(indicators)
-    chosen = of_threat(inputs.incidents, inputs.atlas, threat)
-    return country_risk(chosen, table, inputs.profile, inputs.as_of, inputs.atlas.threat_ancestors)
+    ancestors = inputs.atlas.threat_ancestors
+    chosen = of_threat(inputs.incidents, inputs.atlas, threat).without(leave_out, ancestors)
+    return country_risk(chosen, table, inputs.profile, inputs.as_of, ancestors)
 
 
 def rounded(value: float | None, digits: int = 2) -> float | None:
@@ -168,10 +175,9 @@ def corridors(
 def _corridor_results(
     inputs: Inputs, threat: str | None, indicators: Path | None, route: str | None
 ) -> list[CorridorRisk]:
-    chosen = of_threat(inputs.incidents, inputs.atlas, threat)
-    by_country = {c.country: c.risk for c in country_scores(inputs, threat, indicators)}
     settings_ = inputs.profile.corridor
     if route is not None:
+        by_country = {c.country: c.risk for c in country_scores(inputs, threat, indicators)}
         parts = [p.strip() for p in route.split(",") if p.strip()]
         exposure = scored_exposure(inputs, threat)
         try:
@@ -180,12 +186,24 @@ def _corridor_results(
             raise fail(f"--route: {exc.args[0]} is neither an asset id nor a country code") from exc
         return [corridor_risk("your route", segments, by_country, settings_)]
     ids = [a.id for a in inputs.atlas.assets.values() if a.kind == AssetKind.ECONOMIC_CORRIDOR]
+    return economic_corridors_risk(inputs, threat, indicators, ids)
+
+
+def economic_corridors_risk(
+    inputs: Inputs, threat: str | None, indicators: Path | None, ids: Sequence[str]
+) -> list[CorridorRisk]:
+    """The atlas's economic corridors by segment, without the classes land leaves out."""
+    land = inputs.profile.corridor.land_leaves_out
+    ancestors = inputs.atlas.threat_ancestors
+    chosen = of_threat(inputs.incidents, inputs.atlas, threat).without(land, ancestors)
+    scores = country_scores(inputs, threat, indicators, leave_out=land)
+    by_country = {c.country: c.risk for c in scores}
     return [
         corridor_risk(
             i,
             corridor_segments(inputs.atlas, i, chosen, inputs.profile, inputs.as_of),
             by_country,
-            settings_,
+            inputs.profile.corridor,
         )
         for i in ids
     ]
