@@ -83,8 +83,8 @@ def land_network(atlas: Atlas) -> LandNetwork:
     owners = [i for i, (_, line) in enumerate(lines) for _ in range(len(line))]
     vertices = np.concatenate([line for _, line in lines] + [p[None, :] for _, p in points])
     kinds = owners + [-1 - k for k in range(len(points))]
-    ends = {sum(len(line) for _, line in lines[:i]) for i in range(len(lines))}
-    ends |= {sum(len(line) for _, line in lines[: i + 1]) - 1 for i in range(len(lines))}
+    offsets = np.cumsum([0, *(len(line) for _, line in lines)])
+    ends = {int(o) for o in offsets[:-1]} | {int(o) - 1 for o in offsets[1:]}
     joins = _close_pairs(vertices, JOIN_KM)
     groups = DisjointSet(range(len(vertices)))
     special = set(ends) | set(range(len(owners), len(vertices)))
@@ -130,7 +130,7 @@ def _close_pairs(vertices: NDArray[np.float64], km: float) -> list[tuple[int, in
 
 
 def with_risk(network: LandNetwork, scores: Sequence[float]) -> None:
-    """Set each link's ``risk`` (its exposure, in edge order) and a mixed cost."""
+    """Set each link's ``risk``: its exposure, the scores given in edge order."""
     for (_, _, data), score in zip(network.graph.edges(data=True), scores, strict=True):
         data["risk"] = float(score)
 
