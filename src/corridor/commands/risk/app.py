@@ -120,7 +120,10 @@ def read_inputs(
             day = date.fromisoformat(as_of)
         except ValueError as exc:
             raise fail(f"--as-of {as_of}: not a date (YYYY-MM-DD)") from exc
-    with open_store(settings().database_url).connect() as connection:
+    with (
+        err.status("reading the incidents you may see"),
+        open_store(settings().database_url).connect() as connection,
+    ):
         incidents = incident_arrays(
             connection, IncidentQuery(until=day), Viewer(settings().organization)
         )

@@ -107,10 +107,11 @@ def draw_exposure_map(inputs: Inputs, exposure: Exposure, path: Path, title: str
 
 
 def scored_exposure(inputs: Inputs, threat: str | None) -> Exposure:
-    return atlas_exposure(
-        inputs.atlas, inputs.incidents, inputs.profile, inputs.as_of, threat=threat,
-        extra=inputs.extra,
-    )  # fmt: skip
+    with err.status(f"scoring {len(inputs.incidents):,} incidents against the assets"):
+        return atlas_exposure(
+            inputs.atlas, inputs.incidents, inputs.profile, inputs.as_of, threat=threat,
+            extra=inputs.extra,
+        )  # fmt: skip
 
 
 @app.command("profile")

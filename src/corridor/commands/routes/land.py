@@ -48,7 +48,8 @@ def _scored_network(
 ) -> tuple[LandNetwork, Inputs]:
     """The land network with each link's exposure to the incidents in the store."""
     inputs = read_inputs(as_of, profile, threat, need_incidents=False)
-    network = land_network(inputs.atlas)
+    with err.status("joining the atlas's lines into a network"):
+        network = land_network(inputs.atlas)
     chosen = of_threat(inputs.incidents, inputs.atlas, threat)
     shapes = link_shapes(network)
     ordinary = ["ordinary"] * len(shapes)
