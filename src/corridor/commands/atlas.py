@@ -19,7 +19,7 @@ from corridor.atlas.geometry import geodesic_length_km, to_shape
 from corridor.atlas.loader import check_atlas
 from corridor.atlas.models import Asset, Chokepoint, Country, Dispute, Mechanism
 from corridor.atlas.queries import find_assets, find_countries, find_disputes, find_mechanisms
-from corridor.commands.output import err, fail, out, print_json, print_table
+from corridor.commands.output import JsonOption, err, fail, out, print_json, print_table
 from corridor.settings import settings
 
 app = typer.Typer(
@@ -28,7 +28,6 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 YearOption = Annotated[
     int | None, typer.Option("--year", help="Membership as it stood in this year (default: now).")
 ]

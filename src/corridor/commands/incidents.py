@@ -26,7 +26,7 @@ from rich.progress import (
 from sqlalchemy import Engine
 
 from corridor.atlas import load_atlas
-from corridor.commands.output import err, fail, print_json, print_table
+from corridor.commands.output import JsonOption, err, fail, print_json, print_table
 from corridor.cooperation.sharing import Viewer
 from corridor.events.importers import FORMATS, detect_format, read_records
 from corridor.events.importers.base import ParsedRecord
@@ -51,8 +51,6 @@ app = typer.Typer(
     "organization may see ($CORRIDOR_ORGANIZATION, TLP 2.0).",
     no_args_is_help=True,
 )
-
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 
 
 def _engine() -> Engine:

@@ -5,17 +5,20 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-__all__ = ["err", "fail", "out", "print_json", "print_table"]
+__all__ = ["JsonOption", "err", "fail", "out", "print_json", "print_table"]
 
 # A pipe or a file gets wide lines rather than Rich's 80 columns of folded cells.
 out = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 160)
 err = Console(stderr=True, soft_wrap=True)  # one problem, one line, whatever the width
+
+# The --json flag every listing command takes.
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 
 
 def print_json(data: Any) -> None:

@@ -30,7 +30,6 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 AsOfOption = Annotated[
     str | None,
     typer.Option(

@@ -8,13 +8,12 @@ from typing import Annotated, Any
 import typer
 
 from corridor.atlas.geometry import to_shape
-from corridor.commands.output import err, fail, print_json, print_table
+from corridor.commands.output import JsonOption, err, fail, print_json, print_table
 from corridor.commands.risk.app import (
     ASSET_COLUMNS,
     AsOfOption,
     AssetsOption,
     Inputs,
-    JsonOption,
     MapOption,
     ProfileOption,
     ThreatOption,

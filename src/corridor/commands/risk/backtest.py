@@ -7,10 +7,9 @@ from typing import Annotated
 
 import typer
 
-from corridor.commands.output import err, fail, print_json, print_table
+from corridor.commands.output import JsonOption, err, fail, print_json, print_table
 from corridor.commands.risk.app import (
     IndicatorsOption,
-    JsonOption,
     ProfileOption,
     ThreatOption,
     app,

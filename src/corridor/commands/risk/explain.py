@@ -8,13 +8,12 @@ from typing import Annotated, Any
 import typer
 
 from corridor.atlas.models import AssetKind
-from corridor.commands.output import err, fail, print_json, print_table
+from corridor.commands.output import JsonOption, err, fail, print_json, print_table
 from corridor.commands.risk.app import (
     AsOfOption,
     AssetsOption,
     IndicatorsOption,
     Inputs,
-    JsonOption,
     ProfileOption,
     ThreatOption,
     TopOption,

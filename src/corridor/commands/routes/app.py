@@ -22,7 +22,6 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 CloseOption = Annotated[
     str | None,
     typer.Option(

@@ -10,10 +10,9 @@ from typing import Annotated, Any
 import networkx as nx
 import typer
 
-from corridor.commands.output import err, fail, print_json, print_table
+from corridor.commands.output import JsonOption, err, fail, print_json, print_table
 from corridor.commands.risk.app import AsOfOption, Inputs, ProfileOption, ThreatOption, read_inputs
 from corridor.commands.routes.app import (
-    JsonOption,
     MapOption,
     app,
 )

@@ -10,10 +10,9 @@ import typer
 
 from corridor.atlas import load_atlas
 from corridor.atlas.catalog import Atlas
-from corridor.commands.output import err, fail, print_json, print_table
+from corridor.commands.output import JsonOption, err, fail, print_json, print_table
 from corridor.commands.routes.app import (
     CloseOption,
-    JsonOption,
     MapOption,
     SpeedOption,
     app,
