@@ -112,17 +112,19 @@ class IncidentArrays:
 
     def of_class(self, threat_class: str, ancestors: Ancestors) -> IncidentArrays:
         """The incidents of ``threat_class`` or of a class below it in the taxonomy."""
-        names, at = np.unique(self.threat_class.astype(str), return_inverse=True)
-        wanted = np.array([threat_class in (n, *ancestors(n)) for n in names], bool)
-        return self.take(wanted[at] if len(names) else np.zeros(len(self), bool))
+        return self._by_lineage(lambda lineage: threat_class in lineage, ancestors)
 
     def without(self, threat_classes: Iterable[str], ancestors: Ancestors) -> IncidentArrays:
         """The incidents of no class in ``threat_classes`` nor below one of them."""
         unwanted = set(threat_classes)
         if not unwanted:
             return self
+        return self._by_lineage(lambda lineage: not unwanted & lineage, ancestors)
+
+    def _by_lineage(self, keep: Callable[[set[str]], bool], ancestors: Ancestors) -> IncidentArrays:
+        """The incidents whose class and its ancestors pass ``keep`` (once per class)."""
         names, at = np.unique(self.threat_class.astype(str), return_inverse=True)
-        kept = np.array([not unwanted & {n, *ancestors(n)} for n in names], bool)
+        kept = np.array([keep({str(n), *ancestors(str(n))}) for n in names], bool)
         return self.take(kept[at] if len(names) else np.zeros(len(self), bool))
 
     def take(self, rows: NDArray[np.int64] | NDArray[np.bool_]) -> IncidentArrays:

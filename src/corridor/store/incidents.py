@@ -117,8 +117,11 @@ def _differs(distinct: str) -> str:
     return "(" + " OR ".join(f"excluded.{c} {distinct} incidents.{c}" for c in _CONTENT) + ")"
 
 
-def _merge(connection: Connection, staged: int, staging: str, origin: str) -> UpsertCounts:
-    """Merge the staged records into incidents; what happened, counted in the same transaction.
+def merge_staged(
+    connection: Connection, staging: str, staged: int, *, origin: str = "local"
+) -> UpsertCounts:
+    """Merge ``staged`` records from the table ``staging`` into incidents, in the caller's
+    transaction; what happened, counted in the same transaction.
 
     The staging table holds RECORD_COLUMNS; origin, version and times are added here.
     """
@@ -170,7 +173,7 @@ def upsert_incidents(
     unique = {(i.source, i.source_id): i for i in batch}
     rows = [_row(incident, as_text=as_text) for incident in unique.values()]
     _stage(connection, rows)
-    return _merge(connection, len(rows), STAGING, origin)
+    return merge_staged(connection, STAGING, len(rows), origin=origin)
 
 
 def storable_table(table: pa.Table, *, dialect: str) -> pa.Table:
@@ -191,13 +194,6 @@ def storable_table(table: pa.Table, *, dialect: str) -> pa.Table:
         updated = pc.strftime(table["source_updated"], format="%Y-%m-%d %H:%M:%S")
         table = table.set_column(len(RECORD_SCHEMA) - 1, "source_updated", updated)
     return table
-
-
-def merge_staged(
-    connection: Connection, staging: str, rows: int, *, origin: str = "local"
-) -> UpsertCounts:
-    """Merge ``rows`` records staged in the table ``staging``, in the caller's transaction."""
-    return _merge(connection, rows, staging, origin)
 
 
 def _last_of_each(table: pa.Table) -> pa.Table:
