@@ -86,6 +86,8 @@ def test_a_bad_profile_is_refused_with_its_line_and_field(tmp_path: Path) -> Non
         (("risk", "explain", "no-such-asset"), "neither an asset id"),
         (("risk", "corridors", "--route", "port-gwadar,nowhere"), "nowhere is neither"),
         (("risk", "countries", "--indicators", "missing.csv"), "missing.csv"),
+        (("risk", "backtest", "--train-until", "last year"), "not a date"),
+        (("risk", "explain", "ATA", "--as-of", "2011-12-31"), "ATA: no incidents in the window"),
     ],
 )
 def test_bad_options_get_one_clear_line(args: tuple[str, ...], message: str) -> None:
@@ -234,3 +236,10 @@ def test_a_land_corridor_leaves_piracy_out(tmp_path: Path) -> None:
     )
     keeping = {c["corridor"]: c["disruption_chance"] for c in json.loads(stdout)["corridors"]}
     assert keeping["corridor-china-indochina"] > 0.5  # Malacca's attacks, near its southern end
+
+
+def test_profile_write_never_overwrites(tmp_path: Path) -> None:
+    (tmp_path / "mine.yaml").write_text("keep me")
+    code, _, stderr = run("risk", "profile", "--write", "mine.yaml")
+    assert code == 1 and "already exists" in stderr
+    assert (tmp_path / "mine.yaml").read_text() == "keep me"

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.cli import run
 
 
@@ -121,3 +123,17 @@ def test_land_path_over_cpec_and_bad_places(tmp_path: Path) -> None:
     assert (tmp_path / "land.png").stat().st_size > 50_000
     code, _, stderr = run("routes", "land", "crossing-khunjerab-pass", "atlantis")
     assert code == 1 and "atlantis: not a place of the land network" in stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("routes", "matrix"), "--close: name at least one chokepoint"),
+        (("routes", "critical", "--from", "atlantis"), "atlantis: not a place of the land network"),
+        (("routes", "land", "port-mombasa", "port-gwadar"), "no land path from port-mombasa"),
+    ],
+)
+def test_route_failures_get_one_clear_line(args: tuple[str, ...], message: str) -> None:
+    code, _, stderr = run(*args)
+    assert code == 1
+    assert message in stderr
