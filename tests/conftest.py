@@ -16,11 +16,19 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 
 from corridor.atlas import Atlas, load_atlas
-from corridor.settings import settings
-from corridor.store import open_store
 from corridor.store.database import make_engine, migrate
 
 POSTGRES_URL = os.environ.get("CORRIDOR_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432")
+
+
+@pytest.fixture(autouse=True)
+def _own_default_store(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every test's default store lives in a folder of its own, never the user's."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("xdg")))
+    for name in ("CORRIDOR_DATABASE_URL", "CORRIDOR_ATLAS_DIR", "CORRIDOR_ORGANIZATION"):
+        monkeypatch.delenv(name, raising=False)
 
 
 @pytest.fixture(scope="session")
@@ -75,8 +83,4 @@ def cli_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]
     monkeypatch.setenv("CORRIDOR_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.sqlite'}")
     monkeypatch.setenv("CORRIDOR_ORGANIZATION", "org-a")
     monkeypatch.chdir(tmp_path)  # reject files and maps land here, never in the repo
-    settings.cache_clear()
-    open_store.cache_clear()
     yield tmp_path
-    settings.cache_clear()
-    open_store.cache_clear()

@@ -10,8 +10,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from corridor.settings import settings
-from corridor.store import open_store
 from tests.cli import run
 
 
@@ -113,13 +111,7 @@ def test_demo_prints_the_overview_and_imports_the_bundled_data(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("CORRIDOR_DATABASE_URL", f"sqlite:///{tmp_path / 'demo.sqlite'}")
-    settings.cache_clear()
-    open_store.cache_clear()
-    try:
-        code, stdout, stderr = run("demo")
-    finally:
-        settings.cache_clear()
-        open_store.cache_clear()
+    code, stdout, stderr = run("demo")
     assert code == 0, stderr
     assert "Core area" in stdout and "Kazakhstan" in stdout
     assert "Red Sea and Indian Ocean west coast routes" in stdout

@@ -8,8 +8,6 @@ from pathlib import Path
 import pytest
 
 from corridor.datasets import dataset_path
-from corridor.settings import settings
-from corridor.store import open_store
 from tests.cli import run
 
 FIXTURES = Path(__file__).parent / "events" / "fixtures"
@@ -57,8 +55,6 @@ def test_stix_export_then_import_gives_the_same_incidents(
     assert code == 0 and "exported 3 incidents" in stderr
     _, before, _ = run("incidents", "list", "--json")
     monkeypatch.setenv("CORRIDOR_DATABASE_URL", f"sqlite:///{tmp_path / 'other.sqlite'}")
-    settings.cache_clear()
-    open_store.cache_clear()
     code, stdout, stderr = run("incidents", "import", str(bundle), "--json")
     assert code == 0, stderr
     assert json.loads(stdout)["format"] == "stix"
@@ -74,8 +70,6 @@ def test_csv_export_then_import_gives_the_same_incidents(
     run("incidents", "export", "--format", "csv", "-o", str(exported))
     _, before, _ = run("incidents", "list", "--json")
     monkeypatch.setenv("CORRIDOR_DATABASE_URL", f"sqlite:///{tmp_path / 'again.sqlite'}")
-    settings.cache_clear()
-    open_store.cache_clear()
     code, _, stderr = run("incidents", "import", str(exported))
     assert code == 0, stderr
     _, after, _ = run("incidents", "list", "--json")

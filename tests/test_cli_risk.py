@@ -195,8 +195,6 @@ def test_risk_reads_only_what_the_organization_may_see(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """An AMBER report of org-b near the Gwadar port moves org-b's score, not org-a's."""
-    from corridor.settings import settings
-    from corridor.store import open_store
 
     report = tmp_path / "amber.csv"
     report.write_text(
@@ -204,14 +202,11 @@ def test_risk_reads_only_what_the_organization_may_see(
         "mfa-pk,PK-1,Attack at the port gate,2020-12-01,62.31,25.14,terrorism,12,AMBER\n"
     )
     monkeypatch.setenv("CORRIDOR_ORGANIZATION", "org-b")
-    settings.cache_clear()
     code, _, stderr = run("incidents", "import", str(report), "--format", "csv")
     assert code == 0, stderr
 
     def gwadar(organization: str) -> float:
         monkeypatch.setenv("CORRIDOR_ORGANIZATION", organization)
-        settings.cache_clear()
-        open_store.cache_clear()
         code, stdout, stderr = run(
             "risk", "assets", "--as-of", "2020-12-31", "--threat", "terrorism", "--top", "80",
             "--json",

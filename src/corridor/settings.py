@@ -2,24 +2,30 @@
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from corridor.locations import as_database_url, default_database_path
 
 __all__ = ["Settings", "settings"]
 
 
 class Settings(BaseSettings):
-    """Where the product reads from; every value can be set as ``CORRIDOR_<NAME>``."""
+    """Where the product reads from; every value can be set as ``CORRIDOR_<NAME>``.
+
+    Read afresh by every command (no process-wide cache), so the store in use is
+    always the one the environment and the options name.
+    """
 
     model_config = SettingsConfigDict(env_prefix="CORRIDOR_", extra="ignore")
 
     atlas_dir: Path | None = None
     """A directory of atlas files that overlay the bundled atlas (same file names)."""
 
-    database_url: str = "sqlite:///corridor.sqlite"
-    """SQLAlchemy URL of the store; the default is an SQLite file in the working directory."""
+    database_url: str | None = Field(default=None)
+    """SQLAlchemy URL (or plain file path) of the store; None means the default file."""
 
     organization: str = "local"
     """The organization this user acts for: what they report carries it, and what they
@@ -28,8 +34,15 @@ class Settings(BaseSettings):
     instance: str = "local"
     """This installation's name, stamped as the origin of every object it creates."""
 
+    def store_url(self, override: str | None = None) -> tuple[str, bool]:
+        """The store's URL from ``override`` (``--db``), the environment or the default;
+        and whether it is the default file."""
+        chosen = override or self.database_url
+        if chosen:
+            return as_database_url(chosen), False
+        return as_database_url(str(default_database_path())), True
 
-@cache
+
 def settings() -> Settings:
-    """The process-wide settings, read once."""
+    """The settings as the environment has them now."""
     return Settings()

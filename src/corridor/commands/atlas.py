@@ -12,15 +12,15 @@ import typer
 from rich.panel import Panel
 from rich.tree import Tree
 
-from corridor.atlas import Atlas, AtlasError, atlas_file_paths, load_atlas
+from corridor.atlas import Atlas, AtlasError, atlas_file_paths
 from corridor.atlas.countries import country_name
 from corridor.atlas.export import EXPORTABLE, feature_collection, to_csv
 from corridor.atlas.geometry import geodesic_length_km, to_shape
 from corridor.atlas.loader import check_atlas
 from corridor.atlas.models import Asset, Chokepoint, Country, Dispute, Mechanism
 from corridor.atlas.queries import find_assets, find_countries, find_disputes, find_mechanisms
+from corridor.commands.context import invocation
 from corridor.commands.output import JsonOption, err, fail, out, print_json, print_table
-from corridor.settings import settings
 
 app = typer.Typer(
     help="The reference atlas: countries and their Belt zones and Road routes, security "
@@ -46,12 +46,13 @@ def _choose_atlas(
         ),
     ] = None,
 ) -> None:
-    ctx.obj = atlas_dir or settings().atlas_dir
+    if atlas_dir is not None:
+        invocation(ctx).atlas_dir = atlas_dir
 
 
 def _atlas(ctx: typer.Context) -> Atlas:
     try:
-        return load_atlas(ctx.obj)
+        return invocation(ctx).atlas()
     except AtlasError as exc:
         raise fail(f"{exc}\n(run `corridor atlas check` for every problem)") from exc
 

@@ -25,15 +25,13 @@ from rich.progress import (
 )
 from sqlalchemy import Engine
 
-from corridor.atlas import load_atlas
+from corridor.commands.context import current
 from corridor.commands.output import JsonOption, err, fail, print_json, print_table
 from corridor.cooperation.sharing import Viewer
 from corridor.events.importers import FORMATS, detect_format, read_records
 from corridor.events.importers.base import ParsedRecord
 from corridor.events.importers.ucdp_columns import read_ucdp_columns
 from corridor.events.model import Incident
-from corridor.settings import settings
-from corridor.store import open_store
 from corridor.store.import_columns import import_chunks
 from corridor.store.import_job import (
     ImportJob,
@@ -53,12 +51,12 @@ app = typer.Typer(
 )
 
 
-def _engine() -> Engine:
-    return open_store(settings().database_url)
+def _engine(*, create: bool = False) -> Engine:
+    return current().store(create=create)
 
 
 def _viewer() -> Viewer:
-    return Viewer(settings().organization)
+    return current().viewer()
 
 
 # --------------------------------------------------------------------------- import
@@ -151,7 +149,7 @@ def run_import(
     quiet: bool = False,
 ) -> ImportReport:
     """Import one file with a progress bar on stderr; the CLI's and the demo's path."""
-    engine = _engine()
+    engine = _engine(create=True)
     digest = _digest(path)
     with _open_input(path) as stream:
         name = _choose_format(fmt, stream, path)
@@ -160,7 +158,7 @@ def run_import(
         reject_file = RejectFile(reject_path, append=True) if reject_path else None
         reader = read_records(FORMATS[name], stream, path)
         records = (
-            reported_by(reader, settings().organization) if name in OWN_REPORT_FORMATS else reader
+            reported_by(reader, current().organization) if name in OWN_REPORT_FORMATS else reader
         )
         columns = [
             TextColumn("[bold]{task.description}"),
@@ -184,7 +182,7 @@ def run_import(
                 rejects=reject_file,
                 strict=strict,
                 batch_size=batch_size,
-                origin=settings().instance,
+                origin=current().instance,
                 progress=advance,
             )
             if name in COLUMNAR_FORMATS and path != "-":
@@ -279,7 +277,7 @@ def _classes(names: list[str] | None) -> tuple[str, ...]:
     """Threat classes with everything below them (``three_forces`` takes terrorism too)."""
     if not names:
         return ()
-    atlas = load_atlas(settings().atlas_dir)
+    atlas = current().atlas()
     found: set[str] = set()
     for name in names:
         if name not in atlas.threats:

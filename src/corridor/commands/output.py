@@ -9,9 +9,11 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
-__all__ = ["JsonOption", "err", "fail", "out", "print_json", "print_table"]
+__all__ = ["JsonOption", "err", "escape", "fail", "note", "out", "print_json", "print_table"]
 
 # A pipe or a file gets wide lines rather than Rich's 80 columns of folded cells.
 out = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 160)
@@ -46,7 +48,7 @@ def print_table(
     for index, column in enumerate(columns):
         table.add_column(column.replace("_", " "), overflow="fold", no_wrap=index == 0)
     for row in rows:
-        table.add_row(*(_text(row.get(column)) for column in columns))
+        table.add_row(*(Text(_text(row.get(column))) for column in columns))  # data, not markup
     out.print(table)
     err.print(f"[dim]{len(rows)} rows[/dim]")
 
@@ -60,6 +62,11 @@ def _text(value: Any) -> str:
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
-    """Print one error line to stderr; return the Exit to raise."""
-    err.print(f"[bold red]error:[/bold red] {message}", highlight=False)
+    """Print one error line to stderr (``message`` is text, never markup); return the Exit."""
+    err.print(f"[bold red]error:[/bold red] {escape(message)}", highlight=False)
     return typer.Exit(code)
+
+
+def note(message: str, *, style: str = "dim") -> None:
+    """A line of plain text for people on stderr (data in it is never read as markup)."""
+    err.print(Text(message, style=style), highlight=False)

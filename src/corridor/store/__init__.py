@@ -1,23 +1,12 @@
 """Storage: SQLAlchemy tables, repositories and Alembic migrations.
 
 Only this package talks to the database. The embedded default is an SQLite
-file; ``CORRIDOR_DATABASE_URL`` points the same code at PostgreSQL.
+file in the user's data directory; ``--db`` or ``CORRIDOR_DATABASE_URL`` point
+the same code at another file or at PostgreSQL.
 """
 
 from __future__ import annotations
 
-from functools import cache
+from corridor.store.opening import describe_database_error, open_store, where
 
-from sqlalchemy import Engine
-
-from corridor.store.database import make_engine, migrate
-
-__all__ = ["open_store"]
-
-
-@cache
-def open_store(url: str) -> Engine:
-    """An engine on ``url`` with the schema brought up to date (created on first use)."""
-    engine = make_engine(url)
-    migrate(engine)
-    return engine
+__all__ = ["describe_database_error", "open_store", "where"]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 from alembic import command
@@ -38,11 +37,8 @@ def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for ``url``; SQLite files get WAL mode and their folder is created."""
+    """An engine for ``url``; SQLite files get WAL mode and a busy timeout."""
     if url.startswith("sqlite"):
-        path = url.split("///", 1)[-1]
-        if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url)
         event.listen(engine, "connect", _tune_sqlite)
         return engine

@@ -9,15 +9,12 @@ from typing import Annotated
 
 import typer
 
-from corridor.atlas import load_atlas
 from corridor.atlas.catalog import Atlas
+from corridor.commands.context import current
 from corridor.commands.output import err, fail
-from corridor.cooperation.sharing import Viewer
 from corridor.risk.exposure import Exposure, IncidentArrays
 from corridor.risk.profile import ProfileError, RiskProfile, default_profile_path, load_profile
 from corridor.risk.user_assets import RiskAsset, UserAssetError, atlas_assets, load_user_assets
-from corridor.settings import settings
-from corridor.store import open_store
 from corridor.store.incident_columns import incident_arrays
 from corridor.store.incidents import IncidentQuery
 
@@ -100,7 +97,7 @@ def read_inputs(
 
     Without ``need_incidents``, an empty store scores everything 0 as of today.
     """
-    atlas = load_atlas(settings().atlas_dir)
+    atlas = current().atlas()
     extra: list[RiskAsset] = []
     if assets is not None:
         try:
@@ -119,13 +116,12 @@ def read_inputs(
             day = date.fromisoformat(as_of)
         except ValueError as exc:
             raise fail(f"--as-of {as_of}: not a date (YYYY-MM-DD)") from exc
-    with (
-        err.status("reading the incidents you may see"),
-        open_store(settings().database_url).connect() as connection,
-    ):
-        incidents = incident_arrays(
-            connection, IncidentQuery(until=day), Viewer(settings().organization)
-        )
+    engine = current().store() if need_incidents else current().store_if_any()
+    if engine is None:
+        incidents = IncidentArrays.from_incidents(())
+    else:
+        with err.status("reading the incidents you may see"), engine.connect() as connection:
+            incidents = incident_arrays(connection, IncidentQuery(until=day), current().viewer())
     if day is None:
         if len(incidents) == 0 and need_incidents:
             raise fail("no incidents to score: import some first (corridor incidents import)")

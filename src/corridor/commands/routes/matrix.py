@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
-from corridor.atlas import load_atlas
 from corridor.atlas.catalog import Atlas
+from corridor.commands.context import current
 from corridor.commands.output import JsonOption, err, fail, print_json, print_table
 from corridor.commands.routes.app import (
     CloseOption,
@@ -26,7 +26,6 @@ from corridor.routes.disruption import (
 )
 from corridor.routes.places import PlaceError, atlas_ports, read_places, unique
 from corridor.routes.sea import sea_router
-from corridor.settings import settings
 
 
 def _draw_matrix(
@@ -66,7 +65,7 @@ def matrix(
     One shortest-path tree per port and closure set: 50 x 50 ports take seconds.
     Example: corridor routes matrix my-ports.csv --close bab-el-mandeb,suez
     """
-    atlas = load_atlas(settings().atlas_dir)
+    atlas = current().atlas()
     closed = closures(atlas, close)
     if not closed:
         raise fail("--close: name at least one chokepoint to close")

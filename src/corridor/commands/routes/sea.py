@@ -7,8 +7,8 @@ from typing import Annotated, Any
 
 import typer
 
-from corridor.atlas import load_atlas
 from corridor.atlas.catalog import Atlas
+from corridor.commands.context import current
 from corridor.commands.output import JsonOption, err, fail, print_json, print_table
 from corridor.commands.risk.app import AsOfOption, ProfileOption, ThreatOption, read_inputs
 from corridor.commands.routes.app import (
@@ -28,7 +28,6 @@ from corridor.routes.disruption import (
 from corridor.routes.exposure import legs_exposure
 from corridor.routes.places import PlaceError, resolve_place
 from corridor.routes.sea import SeaLeg, sea_router
-from corridor.settings import settings
 
 
 def _leg_json(atlas: Atlas, leg: SeaLeg | None, speed: float) -> dict[str, Any] | None:
@@ -72,7 +71,7 @@ def sea(
     corridor routes sea Dammam Rotterdam --close hormuz (no sea route is left);
     corridor routes sea Singapore Djibouti --exposure --threat piracy --as-of 2011-12-31.
     """
-    atlas = load_atlas(settings().atlas_dir)
+    atlas = current().atlas()
     closed = closures(atlas, close)
     try:
         start, end = resolve_place(origin, atlas), resolve_place(destination, atlas)
