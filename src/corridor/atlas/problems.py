@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from corridor.errors import InputError
+
 __all__ = ["AtlasError", "AtlasProblem"]
 
 
@@ -27,7 +29,7 @@ class AtlasProblem:
         return ": ".join([*parts, self.message])
 
 
-class AtlasError(ValueError):
+class AtlasError(InputError):
     """The atlas was refused; ``problems`` lists every reason, the message names the first."""
 
     def __init__(self, problems: list[AtlasProblem]) -> None:

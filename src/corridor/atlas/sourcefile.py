@@ -15,6 +15,8 @@ from typing import Any
 
 import yaml
 
+from corridor.errors import InputError
+
 __all__ = ["NodePath", "SourceFile", "SourceFileError"]
 
 NodePath = tuple[str | int, ...]
@@ -23,7 +25,7 @@ _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class SourceFileError(ValueError):
+class SourceFileError(InputError):
     """A file that cannot be parsed at all; carries the line where parsing stopped."""
 
     def __init__(self, path: Path, line: int | None, message: str) -> None:

@@ -23,6 +23,7 @@ from typing import TextIO
 
 from corridor.atlas.countries import is_country_code
 from corridor.datasets import dataset_path
+from corridor.errors import InputError
 
 __all__ = [
     "BUNDLED_INDICATORS",
@@ -54,7 +55,7 @@ _LONG_KEYS = ("country", "indicator", "year", "value")
 Series = tuple[tuple[int, ...], tuple[float, ...]]
 
 
-class IndicatorError(ValueError):
+class IndicatorError(InputError):
     """An indicator file that cannot be read; the message names the file, line and field."""
 
     def __init__(self, file: str, line: int, field: str, reason: str) -> None:

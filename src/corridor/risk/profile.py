@@ -15,6 +15,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, ValidationError, model_validator
 
 from corridor.atlas.sourcefile import SourceFile, SourceFileError
+from corridor.errors import InputError
 
 __all__ = [
     "CorridorProfile",
@@ -125,7 +126,7 @@ class RiskProfile(_Strict):
         return sorted(named - set(known))
 
 
-class ProfileError(ValueError):
+class ProfileError(InputError):
     """A profile file that cannot be used; the message names the file, line and field."""
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from corridor.atlas.catalog import Atlas
 from corridor.atlas.geometry import geometry_problem
 from corridor.atlas.sourcefile import NodePath, SourceFile, SourceFileError
+from corridor.errors import InputError
 from corridor.risk.profile import CRITICALITIES
 
 __all__ = ["RiskAsset", "UserAssetError", "atlas_assets", "load_user_assets"]
@@ -36,7 +37,7 @@ class RiskAsset:
     origin: str  # "atlas" or the file it came from
 
 
-class UserAssetError(ValueError):
+class UserAssetError(InputError):
     """Problems of a user's asset file, one line each: file:line: feature: field: reason."""
 
 

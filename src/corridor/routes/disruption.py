@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from corridor.atlas.catalog import Atlas
+from corridor.errors import InputError
 from corridor.routes.sea import SeaLeg, SeaRouter
 
 __all__ = ["ClosureError", "Disruption", "Place", "disruption", "disruption_matrix", "passages_of"]
@@ -57,7 +58,7 @@ class Disruption:
         return self.open_leg is not None and self.closed_leg is None
 
 
-class ClosureError(ValueError):
+class ClosureError(InputError):
     """A closure names no chokepoint, or one the sea network cannot close."""
 
 

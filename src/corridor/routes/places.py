@@ -14,12 +14,13 @@ from functools import cache
 from pathlib import Path
 
 from corridor.atlas.catalog import Atlas
+from corridor.errors import InputError
 from corridor.routes.disruption import Place
 
 __all__ = ["PlaceError", "atlas_ports", "read_places", "resolve_place", "unique"]
 
 
-class PlaceError(ValueError):
+class PlaceError(InputError):
     """A place that cannot be found or read."""
 
 

@@ -19,6 +19,7 @@ from typing import TextIO
 
 from sqlalchemy import Engine, insert, select, update
 
+from corridor.errors import InputError
 from corridor.events.importers.base import ParsedRecord, Rejected
 from corridor.events.model import Incident
 from corridor.store.incidents import UpsertCounts, upsert_incidents
@@ -56,7 +57,7 @@ class ImportReport:
         return done / self.seconds if self.seconds > 0 else 0.0
 
 
-class StrictImportError(ValueError):
+class StrictImportError(InputError):
     """``strict`` mode met a bad record: nothing after it was imported."""
 
     def __init__(self, reject: Rejected, report: ImportReport) -> None:

@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from corridor.atlas.catalog import Atlas
 from corridor.commands.context import current
-from corridor.commands.output import err, fail
-from corridor.risk.exposure import Exposure, IncidentArrays
-from corridor.risk.profile import ProfileError, RiskProfile, default_profile_path, load_profile
-from corridor.risk.user_assets import RiskAsset, UserAssetError, atlas_assets, load_user_assets
-from corridor.store.incident_columns import incident_arrays
-from corridor.store.incidents import IncidentQuery
+from corridor.commands.output import err
+from corridor.risk.exposure import Exposure
+from corridor.risk.inputs import RiskInputs, risk_inputs
 
 app = typer.Typer(
     help="Risk: the exposure of every asset to nearby incidents (distance- and time-decayed, "
@@ -70,19 +64,7 @@ MapOption = Annotated[
 ]
 
 
-@dataclass(frozen=True)
-class Inputs:
-    """What every risk command reads: the atlas, the profile, the incidents, the date."""
-
-    atlas: Atlas
-    profile: RiskProfile
-    incidents: IncidentArrays
-    as_of: date
-    extra: tuple[RiskAsset, ...] = ()  # the user's own assets
-
-    @property
-    def assets(self) -> dict[str, RiskAsset]:
-        return {a.id: a for a in (*atlas_assets(self.atlas), *self.extra)}
+Inputs = RiskInputs  # the commands' name for the library's inputs
 
 
 def read_inputs(
@@ -92,42 +74,24 @@ def read_inputs(
     assets: Path | None = None,
     *,
     need_incidents: bool = True,
-) -> Inputs:
-    """Load and check everything once; a bad option fails with one clear line.
+) -> RiskInputs:
+    """The library's risk inputs for this run's store, viewer and atlas."""
+    from corridor.dates import parse_day
 
-    Without ``need_incidents``, an empty store scores everything 0 as of today.
-    """
-    atlas = current().atlas()
-    extra: list[RiskAsset] = []
-    if assets is not None:
-        try:
-            extra = load_user_assets(assets, taken=atlas.assets)
-        except UserAssetError as exc:
-            raise fail(str(exc)) from exc
-    if threat is not None and threat not in atlas.threats:
-        raise fail(f"--threat {threat}: not a threat class; try one of {', '.join(atlas.threats)}")
-    try:
-        profile = load_profile(profile_path or default_profile_path(), atlas.threats)
-    except ProfileError as exc:
-        raise fail(str(exc)) from exc
-    day = None
-    if as_of is not None:
-        try:
-            day = date.fromisoformat(as_of)
-        except ValueError as exc:
-            raise fail(f"--as-of {as_of}: not a date (YYYY-MM-DD)") from exc
-    engine = current().store() if need_incidents else current().store_if_any()
-    if engine is None:
-        incidents = IncidentArrays.from_incidents(())
-    else:
-        with err.status("reading the incidents you may see"), engine.connect() as connection:
-            incidents = incident_arrays(connection, IncidentQuery(until=day), current().viewer())
-    if day is None:
-        if len(incidents) == 0 and need_incidents:
-            raise fail("no incidents to score: import some first (corridor incidents import)")
-        day = incidents.start_date.max().astype(object) if len(incidents) else date.today()
-    assert day is not None
-    return Inputs(atlas, profile, incidents, day, tuple(extra))
+    run = current()
+    store = run.store() if need_incidents else run.store_if_any()
+    day = parse_day(as_of, end=True) if as_of is not None else None
+    with err.status("reading the incidents you may see"):
+        return risk_inputs(
+            store,
+            run.viewer(),
+            run.atlas(),
+            as_of=day,
+            profile_path=profile_path,
+            threat=threat,
+            assets_path=assets,
+            need_incidents=need_incidents,
+        )
 
 
 def footer(exposure: Exposure) -> None:

@@ -20,6 +20,7 @@ from typing import TextIO
 
 import pycountry
 
+from corridor.errors import InputError
 from corridor.events.model import Incident
 
 __all__ = [
@@ -44,7 +45,7 @@ __all__ = [
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # long narrative fields
 
 
-class FieldError(ValueError):
+class FieldError(InputError):
     """A value that cannot be read; the importer names the field."""
 
     def __init__(self, field: str, value: object, reason: str) -> None:

@@ -1,0 +1,88 @@
+"""What every risk and route analysis reads: the atlas, a profile, the incidents, a date.
+
+One function loads and checks them all, for the CLI, the API and notebooks alike:
+the incidents are only those the viewer may read, up to the date scored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from corridor.atlas.catalog import Atlas
+from corridor.cooperation.sharing import Viewer
+from corridor.errors import InputError, UnknownValueError
+from corridor.risk.exposure import IncidentArrays
+from corridor.risk.profile import RiskProfile, default_profile_path, load_profile
+from corridor.risk.user_assets import RiskAsset, atlas_assets, load_user_assets
+from corridor.store.incident_columns import incident_arrays
+from corridor.store.incidents import IncidentQuery
+
+__all__ = ["NoIncidentsError", "RiskInputs", "check_threat", "risk_inputs"]
+
+
+class NoIncidentsError(InputError):
+    """Nothing to score: the store holds no incident the viewer may read."""
+
+
+@dataclass(frozen=True)
+class RiskInputs:
+    """The atlas, the profile, the incidents the viewer may read, the date, own assets."""
+
+    atlas: Atlas
+    profile: RiskProfile
+    incidents: IncidentArrays
+    as_of: date
+    extra: tuple[RiskAsset, ...] = ()  # the user's own assets
+
+    @property
+    def assets(self) -> dict[str, RiskAsset]:
+        """The atlas's assets and the user's own, by id."""
+        return {a.id: a for a in (*atlas_assets(self.atlas), *self.extra)}
+
+
+def check_threat(atlas: Atlas, threat: str | None) -> None:
+    """Refuse a threat class the atlas does not know (unknown values are errors)."""
+    if threat is not None and threat not in atlas.threats:
+        raise UnknownValueError(
+            "threat class", threat, sorted(atlas.threats), hint="see `corridor atlas threats`"
+        )
+
+
+def risk_inputs(
+    store: Engine | None,
+    viewer: Viewer,
+    atlas: Atlas,
+    *,
+    as_of: date | None = None,
+    profile_path: Path | None = None,
+    threat: str | None = None,
+    assets_path: Path | None = None,
+    need_incidents: bool = True,
+) -> RiskInputs:
+    """Load and check the inputs once; bad ones raise :class:`InputError` naming them.
+
+    ``store`` None means no store exists yet: no incidents. Without an ``as_of``, the
+    date is the newest incident the viewer may read; with no incidents at all that is
+    an error unless ``need_incidents`` is False (then everything scores 0 as of today).
+    """
+    extra = load_user_assets(assets_path, taken=atlas.assets) if assets_path else []
+    check_threat(atlas, threat)
+    profile = load_profile(profile_path or default_profile_path(), atlas.threats)
+    if store is None:
+        incidents = IncidentArrays.from_incidents(())
+    else:
+        with store.connect() as connection:
+            incidents = incident_arrays(connection, IncidentQuery(until=as_of), viewer)
+    day = as_of
+    if day is None:
+        if len(incidents) == 0 and need_incidents:
+            raise NoIncidentsError(
+                "no incidents to score: import some first (corridor incidents import)"
+            )
+        day = incidents.start_date.max().astype(object) if len(incidents) else date.today()
+    assert day is not None
+    return RiskInputs(atlas, profile, incidents, day, tuple(extra))
