@@ -55,9 +55,15 @@ def _bracket_json(tmp: Path) -> None:
     (tmp / "brackets.json").write_text('[{"source": "x", "title": "[bold]oops[/bold]"')
 
 
+def _bad_ports(tmp: Path) -> None:
+    (tmp / "ports.csv").write_text("name,lon,lat\nA,50,26\nB,east,26\n")
+    (tmp / "names.csv").write_text("name\nRotterdam\nAtlantiss\n")
+    (tmp / "inland.csv").write_text("name,lon,lat\nAlmaty,76.9,43.2\n")
+
+
 PREPARE = {
     f.__name__.lstrip("_"): f
-    for f in (_truncated_gzip, _utf16_csv, _existing_output, _bracket_json)
+    for f in (_truncated_gzip, _utf16_csv, _existing_output, _bracket_json, _bad_ports)
 }
 
 
@@ -133,7 +139,117 @@ INCIDENTS = [
 
 RISK: list[Case] = []
 
-ROUTES: list[Case] = []
+SEA = ("routes", "sea")
+ROUTES = [
+    Case("sea: unknown port", (*SEA, "Shanghaii", "Rotterdam"), "did you mean 'shanghai'", 2),
+    Case("sea: not a position", (*SEA, "200,10", "Rotterdam"), "200,10: not a position"),
+    Case(
+        "sea: inland, beyond --max-snap-km",
+        (*SEA, "76.9,43.2", "Rotterdam"),
+        "76.9,43.2: the nearest sea lane is 2,235 km away",
+    ),
+    Case(
+        "sea: --max-snap-km named in the refusal",
+        (*SEA, "Rotterdam", "76.9,43.2", "--max-snap-km", "1000"),
+        "beyond the 1000 km allowed; give a port or a point at sea, or raise --max-snap-km",
+    ),
+    Case(
+        "sea: a mistyped option after a position",
+        (*SEA, "-93.87,29.73", "Tokyo", "--clos", "hormuz"),
+        "no such option: --clos (did you mean --close?)",
+        2,
+    ),
+    Case("sea: negative speed", (*SEA, "Shanghai", "Rotterdam", "--speed", "-3"), "--speed", 2),
+    Case(
+        "sea: unknown chokepoint",
+        (*SEA, "Shanghai", "Rotterdam", "--close", "hormus"),
+        "did you mean 'hormuz'",
+        2,
+    ),
+    Case(
+        "sea: a chokepoint the network cannot close",
+        (*SEA, "Shanghai", "Rotterdam", "--close", "lombok"),
+        "lombok: the sea network has no passage to close there",
+        2,
+    ),
+    Case(
+        "sea: --as-of not a date",
+        (*SEA, "Singapore", "Jeddah", "--exposure", "--as-of", "2011-13"),
+        "not a date",
+        2,
+    ),
+    Case(
+        "sea: --class unknown",
+        (*SEA, "Singapore", "Jeddah", "--exposure", "--class", "piracyy"),
+        "threat class 'piracyy' is unknown; did you mean 'piracy'",
+        2,
+    ),
+    Case(
+        "sea: --exposure without a store",
+        (*SEA, "Singapore", "Jeddah", "--exposure"),
+        "no database at",
+        store=False,
+    ),
+    Case(
+        "matrix: a bad number in the ports",
+        ("routes", "matrix", "{tmp}/ports.csv", "--close", "hormuz"),
+        "ports.csv:3: lon: 'east' is not a number",
+        prepare="bad_ports",
+    ),
+    Case(
+        "matrix: an unknown port name in the ports",
+        ("routes", "matrix", "{tmp}/names.csv", "--close", "hormuz"),
+        "names.csv:3: name: port 'atlantiss' is unknown",
+        prepare="bad_ports",
+    ),
+    Case(
+        "matrix: an inland port",
+        ("routes", "matrix", "{tmp}/inland.csv", "--close", "hormuz"),
+        "almaty: the nearest sea lane is 2,235 km away",
+        prepare="bad_ports",
+    ),
+    Case(
+        "matrix: a missing ports file",
+        ("routes", "matrix", "{tmp}/nothing.csv", "--close", "hormuz"),
+        "nothing.csv",
+    ),
+    Case("matrix: nothing closed", ("routes", "matrix"), "name at least one chokepoint"),
+    Case(
+        "critical: unknown --from",
+        ("routes", "critical", "--from", "atlantis"),
+        "place of the land network 'atlantis' is unknown",
+        2,
+    ),
+    Case(
+        "critical: misspelt --to",
+        ("routes", "critical", "--to", "port-gwadr"),
+        "did you mean 'port-gwadar'",
+        2,
+    ),
+    Case(
+        "land: unknown place",
+        ("routes", "land", "crossing-khunjerab-pass", "atlantis"),
+        "place of the land network 'atlantis' is unknown",
+        2,
+    ),
+    Case(
+        "land: no path between the two",
+        ("routes", "land", "port-mombasa", "port-gwadar"),
+        "no land path from port-mombasa to port-gwadar",
+    ),
+    Case(
+        "land: unknown cost",
+        ("routes", "land", "port-gwadar", "port-karachi", "--by", "speed"),
+        "'speed' is not one of",
+        2,
+    ),
+    Case(
+        "land: --class unknown",
+        ("routes", "land", "port-gwadar", "port-karachi", "--class", "nonsense"),
+        "threat class 'nonsense' is unknown",
+        2,
+    ),
+]
 
 CASES = [*GENERAL, *ATLAS, *INCIDENTS, *RISK, *ROUTES]
 

@@ -21,6 +21,7 @@ __all__ = [
     "CountryOption",
     "ForceOption",
     "OutputOption",
+    "ProfileOption",
     "SinceOption",
     "UntilOption",
     "countries_option",
@@ -104,6 +105,12 @@ ClassOption = Annotated[
         metavar="CLASS",
         help="Threat class id, with the classes under it (`corridor atlas threats`); "
         "repeat for several.",
+    ),
+]
+ProfileOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--profile", help="A risk profile YAML (default: the bundled one).", dir_okay=False
     ),
 ]
 OutputOption = Annotated[

@@ -11,10 +11,21 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from corridor.atlas.catalog import Atlas
-from corridor.errors import InputError
+from corridor.errors import InputError, UnknownValueError
 from corridor.routes.sea import SeaLeg, SeaRouter
 
-__all__ = ["ClosureError", "Disruption", "Place", "disruption", "disruption_matrix", "passages_of"]
+__all__ = [
+    "HIT_DAYS",
+    "ClosureError",
+    "Disruption",
+    "Place",
+    "disruption",
+    "disruption_matrix",
+    "passages_of",
+]
+
+
+HIT_DAYS = 0.01  # under a quarter of an hour longer: rounding, not a detour
 
 
 @dataclass(frozen=True)
@@ -57,29 +68,40 @@ class Disruption:
         """The closures leave no sea route where there was one."""
         return self.open_leg is not None and self.closed_leg is None
 
+    @property
+    def hit(self) -> bool:
+        """The closures cut the voyage off or lengthen it (by more than ``HIT_DAYS``)."""
+        return self.cut_off or (self.extra_days or 0.0) > HIT_DAYS
+
 
 class ClosureError(InputError):
-    """A closure names no chokepoint, or one the sea network cannot close."""
+    """A closure names a chokepoint the sea network cannot close (a usage error)."""
+
+    exit_code = 2
 
 
 def passages_of(atlas: Atlas, chokepoints: Iterable[str]) -> frozenset[str]:
-    """The searoute passages to shut for these atlas chokepoint ids (or passage names)."""
+    """The searoute passages to shut for these atlas chokepoint ids (or passage names).
+
+    An unknown name raises :class:`UnknownValueError` with the closable ones.
+    """
     by_passage = {
         c.searoute_passage: c.id for c in atlas.chokepoints.values() if c.searoute_passage
     }
+    closable = sorted(by_passage.values())
     closed = set()
     for name in chokepoints:
         point = atlas.chokepoints.get(name)
         if point is None and name in by_passage:  # searoute's own spelling: ormuz, babalmandab
             point = atlas.chokepoints[by_passage[name]]
         if point is None:
-            raise ClosureError(
-                f"{name}: no such chokepoint; closable: {', '.join(sorted(by_passage.values()))}"
+            raise UnknownValueError(
+                "chokepoint to close", name, closable, hint="see `corridor atlas chokepoints`"
             )
         if point.searoute_passage is None:
             raise ClosureError(
                 f"{name}: the sea network has no passage to close there; closable: "
-                f"{', '.join(sorted(by_passage.values()))}"
+                f"{', '.join(closable)}"
             )
         closed.add(point.searoute_passage)
     return frozenset(closed)
@@ -88,6 +110,7 @@ def passages_of(atlas: Atlas, chokepoints: Iterable[str]) -> frozenset[str]:
 def disruption(
     router: SeaRouter, origin: Place, destination: Place, closed: frozenset[str], speed_knots: float
 ) -> Disruption:
+    """One voyage, open and with ``closed`` passages shut."""
     return Disruption(
         origin,
         destination,

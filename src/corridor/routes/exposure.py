@@ -1,18 +1,28 @@
-"""A sea route's exposure to incidents, scored by the risk engine like any line asset."""
+"""A sea route's or a land link's exposure to incidents, scored by the risk engine like any
+line asset, and the incidents it is scored against."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from corridor.atlas.catalog import Atlas
 from corridor.risk.exposure import Exposure, IncidentArrays, exposure_of
+from corridor.risk.inputs import RiskInputs, check_threat, risk_inputs
 from corridor.risk.profile import RiskProfile
 from corridor.risk.shapes import AssetShapes
 from corridor.routes.sea import SeaLeg
 
-__all__ = ["legs_exposure"]
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from corridor.cooperation.sharing import Viewer
+
+__all__ = ["legs_exposure", "of_classes", "scoring_inputs"]
 
 
 def legs_exposure(
@@ -33,3 +43,42 @@ def legs_exposure(
         lines.append(line)
     shapes = AssetShapes.from_lines(list(legs), lines)
     return exposure_of(shapes, [criticality] * len(legs), incidents, profile, as_of, ancestors)
+
+
+def of_classes(
+    incidents: IncidentArrays, classes: Sequence[str], ancestors: Callable[[str], list[str]]
+) -> IncidentArrays:
+    """The incidents of any of ``classes`` or a class under one (all of them for none)."""
+    if not classes:
+        return incidents
+    wanted = set(classes)
+    kinds = incidents.threat_class.astype(str)
+    kept = [k for k in np.unique(kinds) if wanted & {str(k), *ancestors(str(k))}]
+    return incidents.take(np.isin(kinds, kept))
+
+
+def scoring_inputs(
+    store: Engine | None,
+    viewer: Viewer,
+    atlas: Atlas,
+    *,
+    as_of: date | None,
+    classes: Sequence[str],
+    profile_path: Path | None,
+    need_incidents: bool,
+) -> tuple[RiskInputs, IncidentArrays]:
+    """The risk inputs the viewer may read, and their incidents of ``classes``.
+
+    An unknown class raises :class:`~corridor.errors.UnknownValueError`.
+    """
+    for name in classes:
+        check_threat(atlas, name)
+    inputs = risk_inputs(
+        store,
+        viewer,
+        atlas,
+        as_of=as_of,
+        profile_path=profile_path,
+        need_incidents=need_incidents,
+    )
+    return inputs, of_classes(inputs.incidents, classes, atlas.threat_ancestors)

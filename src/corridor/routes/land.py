@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
 import networkx as nx
 import numpy as np
@@ -29,9 +30,11 @@ __all__ = [
     "JOIN_KM",
     "LINE_KINDS",
     "POINT_KINDS",
+    "Cost",
     "LandNetwork",
     "land_network",
     "link_shapes",
+    "set_cost",
     "with_risk",
 ]
 
@@ -141,3 +144,33 @@ def link_shapes(network: LandNetwork) -> AssetShapes:
         [f"{u}-{v}" for u, v in network.graph.edges()],
         [np.asarray(d["line"], np.float64) for _, _, d in network.graph.edges(data=True)],
     )
+
+
+class Cost(StrEnum):
+    """What a land path is cheapest in."""
+
+    DISTANCE = "distance"
+    RISK = "risk"
+    MIX = "mix"
+
+
+COST = "cost"  # the edge attribute ``set_cost`` writes
+
+
+def set_cost(network: LandNetwork, by: Cost, mix: float = 0.5) -> str:
+    """Put the chosen cost on every link (needs ``with_risk`` first); return its attribute.
+
+    Distance and risk are each divided by their mean over the links, so ``mix`` (0..1,
+    with ``Cost.MIX``) weighs like against like: 0 is distance only, 1 risk only. A
+    whisker of distance stays even for risk alone: among risk-free paths, the shortest.
+    """
+    if not 0.0 <= mix <= 1.0:
+        raise ValueError(f"mix must be within 0..1, not {mix}")
+    edges = list(network.graph.edges(data=True))
+    mean_km = sum(d["km"] for _, _, d in edges) / max(len(edges), 1)
+    mean_risk = sum(d["risk"] for _, _, d in edges) / max(len(edges), 1) or 1.0
+    share = {Cost.DISTANCE: 0.0, Cost.RISK: 1.0, Cost.MIX: mix}[by]
+    for _, _, data in edges:
+        data[COST] = (1 - share) * data["km"] / mean_km + share * data["risk"] / mean_risk
+        data[COST] += 1e-6 * data["km"] / mean_km
+    return COST

@@ -8,20 +8,44 @@ columns or names the resolver knows; a bad row is named with its line and field.
 from __future__ import annotations
 
 import csv
-import difflib
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
 from corridor.atlas.catalog import Atlas
-from corridor.errors import InputError
+from corridor.errors import InputError, UnknownValueError
 from corridor.routes.disruption import Place
 
-__all__ = ["PlaceError", "atlas_ports", "read_places", "resolve_place", "unique"]
+__all__ = [
+    "PlaceError",
+    "UnknownPlaceError",
+    "atlas_ports",
+    "read_places",
+    "resolve_place",
+    "unique",
+]
 
 
 class PlaceError(InputError):
     """A place that cannot be found or read."""
+
+
+class UnknownPlaceError(UnknownValueError, PlaceError):
+    """A name that is no atlas port, no world port and no position (exit 2, "did you mean")."""
+
+    def __init__(self, text: str, atlas: Atlas) -> None:
+        names = [p.name for p in atlas_ports(atlas)] + _world_port_names()
+        super().__init__(
+            "port", text, names, hint="an atlas port id, a world port name or UN/LOCODE, or lon,lat"
+        )
+
+
+@cache
+def _world_port_names() -> list[str]:
+    """World port names as searoute spells them, for suggestions."""
+    from searoute.data.ports_dict import node_list
+
+    return sorted({str(data["name"]) for data in node_list.values() if data.get("name")})
 
 
 @cache
@@ -67,10 +91,7 @@ def resolve_place(text: str, atlas: Atlas) -> Place:
     found = ports.get(text.upper()) or ports.get(text.casefold())
     if found is not None:
         return Place(text, found.lon, found.lat)
-    known = [p.name for p in atlas_ports(atlas)] + [k for k in ports if not k.isupper()]
-    close = difflib.get_close_matches(text.casefold(), known, n=3)
-    hint = f"; did you mean {', '.join(close)}?" if close else ""
-    raise PlaceError(f"{text}: not an atlas port, a world port name or UN/LOCODE, or lon,lat{hint}")
+    raise UnknownPlaceError(text, atlas)
 
 
 def read_places(path: Path, atlas: Atlas) -> list[Place]:

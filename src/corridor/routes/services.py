@@ -1,0 +1,82 @@
+"""What Secure Corridor does with routes, as one surface for the CLI, the API and notebooks.
+
+At sea: :func:`sea_route` (one voyage, open and with closures, with how far each end
+was snapped to the sea network), :func:`route_exposure` (its exposure to incidents),
+:func:`port_matrix` (every pair of ports, and ``PortMatrix.hit()``: which pairs the
+closures hurt). On land: :func:`land_path` (cheapest by distance, risk or a mix) and
+:func:`criticality` (links, places and pivot states the trips depend on).
+
+    >>> from corridor.atlas import load_atlas
+    >>> from corridor.routes.services import sea_route
+    >>> route = sea_route(load_atlas(), "Shanghai", "Rotterdam", closed=["bab-el-mandeb"])
+    >>> round(route.extra_days or 0)
+    9
+"""
+
+from __future__ import annotations
+
+from corridor.routes.disruption import ClosureError, Disruption, Place
+from corridor.routes.land import Cost, LandNetwork
+from corridor.routes.places import PlaceError, UnknownPlaceError
+from corridor.routes.trips import (
+    Criticality,
+    CriticalLink,
+    CriticalPlace,
+    LandLink,
+    LandPath,
+    NoLandPathError,
+    criticality,
+    draw_land_map,
+    land_path,
+    scored_land_network,
+)
+from corridor.routes.voyages import (
+    DEFAULT_MAX_SNAP_KM,
+    DEFAULT_SPEED_KNOTS,
+    Endpoint,
+    PortMatrix,
+    RouteExposure,
+    RouteLeg,
+    SeaRoute,
+    SnapError,
+    draw_matrix_map,
+    draw_sea_map,
+    matrix_ports,
+    port_matrix,
+    route_exposure,
+    sea_route,
+)
+
+__all__ = [
+    "DEFAULT_MAX_SNAP_KM",
+    "DEFAULT_SPEED_KNOTS",
+    "ClosureError",
+    "Cost",
+    "CriticalLink",
+    "CriticalPlace",
+    "Criticality",
+    "Disruption",
+    "Endpoint",
+    "LandLink",
+    "LandNetwork",
+    "LandPath",
+    "NoLandPathError",
+    "Place",
+    "PlaceError",
+    "PortMatrix",
+    "RouteExposure",
+    "RouteLeg",
+    "SeaRoute",
+    "SnapError",
+    "UnknownPlaceError",
+    "criticality",
+    "draw_land_map",
+    "draw_matrix_map",
+    "draw_sea_map",
+    "land_path",
+    "matrix_ports",
+    "port_matrix",
+    "route_exposure",
+    "scored_land_network",
+    "sea_route",
+]

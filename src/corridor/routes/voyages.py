@@ -1,0 +1,311 @@
+"""Use cases at sea: one voyage open and with closures, its exposure, and the port matrix.
+
+Each takes the atlas (and, where incidents are read, the store and the viewer) and typed
+arguments, and returns frozen dataclasses; the CLI and any other caller only render them.
+A place further from the sea network than ``max_snap_km`` is refused: searoute would
+start the voyage from the nearest sea lane however far away it is.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from corridor.atlas.catalog import Atlas
+from corridor.errors import InputError
+from corridor.risk.exposure import Contribution
+from corridor.routes.along import Passed, chokepoints_passed, km_along, states_near
+from corridor.routes.disruption import (
+    Disruption,
+    Place,
+    disruption,
+    disruption_matrix,
+    passages_of,
+)
+from corridor.routes.exposure import legs_exposure, scoring_inputs
+from corridor.routes.places import atlas_ports, read_places, resolve_place, unique
+from corridor.routes.sea import SeaLeg, SeaRouter, sea_router
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from corridor.cooperation.sharing import Viewer
+
+__all__ = [
+    "DEFAULT_MAX_SNAP_KM",
+    "DEFAULT_SPEED_KNOTS",
+    "Endpoint",
+    "PortMatrix",
+    "RouteExposure",
+    "RouteLeg",
+    "SeaRoute",
+    "SnapError",
+    "draw_matrix_map",
+    "draw_sea_map",
+    "matrix_ports",
+    "port_matrix",
+    "route_exposure",
+    "sea_route",
+]
+
+DEFAULT_MAX_SNAP_KM = 300.0  # every atlas port is within 175 km of a sea lane
+DEFAULT_SPEED_KNOTS = 14.0
+
+
+class SnapError(InputError):
+    """A place too far from the sea network for a voyage to start or end there."""
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """Where a voyage starts or ends, and the sea-lane node it is snapped to."""
+
+    place: Place
+    sea_point: tuple[float, float]  # (lon, lat) of the network node
+    snap_km: float  # great-circle km from the place to that node
+
+
+@dataclass(frozen=True)
+class RouteLeg:
+    """A sea leg with the chokepoints it passes in order and the states it comes near."""
+
+    leg: SeaLeg
+    chokepoints: tuple[Passed, ...]
+    states_near: tuple[str, ...]
+
+    @property
+    def chokepoint_ids(self) -> list[str]:
+        return [p.chokepoint for p in self.chokepoints]
+
+
+@dataclass(frozen=True)
+class SeaRoute:
+    """One voyage: the open route and, when chokepoints are closed, the one left (or none)."""
+
+    origin: Endpoint
+    destination: Endpoint
+    speed_knots: float
+    closed: tuple[str, ...]  # atlas chokepoint ids
+    passages: frozenset[str]  # the searoute passages behind them
+    open: RouteLeg | None
+    with_closures: RouteLeg | None  # the open route again when nothing is closed
+    disruption: Disruption = field(repr=False)
+
+    @property
+    def extra_km(self) -> float | None:
+        return self.disruption.extra_km
+
+    @property
+    def extra_days(self) -> float | None:
+        return self.disruption.extra_days
+
+    @property
+    def cut_off(self) -> bool:
+        return self.disruption.cut_off
+
+    @property
+    def sea_route_left(self) -> bool:
+        return self.with_closures is not None
+
+
+@dataclass(frozen=True)
+class RouteExposure:
+    """Each route's exposure to the incidents near it, and the incidents that make it."""
+
+    as_of: date
+    profile: str
+    classes: tuple[str, ...]
+    scores: dict[str, float]  # "open", "with closures"
+    top_incidents: dict[str, list[Contribution]]
+
+
+@dataclass(frozen=True)
+class PortMatrix:
+    """Every pair of ports, open and with the closures."""
+
+    closed: tuple[str, ...]  # atlas chokepoint ids
+    passages: frozenset[str]
+    speed_knots: float
+    ports: tuple[Endpoint, ...]
+    pairs: tuple[Disruption, ...]
+    seconds: float
+
+    def hit(self, most: int | None = None) -> list[Disruption]:
+        """The pairs the closures cut off or lengthen: cut-offs first, then by extra days."""
+        found = sorted(
+            (d for d in self.pairs if d.hit), key=lambda d: (not d.cut_off, -(d.extra_days or 0))
+        )
+        return found if most is None else found[:most]
+
+
+def _endpoint(router: SeaRouter, place: Place, max_snap_km: float) -> Endpoint:
+    node = router.snap(place.point)
+    km = float(km_along(np.array([place.lon, node[0]]), np.array([place.lat, node[1]]))[-1])
+    if km > max_snap_km:
+        raise SnapError(
+            f"{place.name}: the nearest sea lane is {km:,.0f} km away "
+            f"(at {node[0]:.2f},{node[1]:.2f}), beyond the {max_snap_km:g} km allowed; "
+            "give a port or a point at sea, or raise --max-snap-km"
+        )
+    return Endpoint(place, (float(node[0]), float(node[1])), km)
+
+
+def _route_leg(atlas: Atlas, leg: SeaLeg | None) -> RouteLeg | None:
+    if leg is None:
+        return None
+    return RouteLeg(leg, tuple(chokepoints_passed(atlas, leg)), tuple(states_near(leg)))
+
+
+def _closed_ids(atlas: Atlas, passages: frozenset[str]) -> tuple[str, ...]:
+    return tuple(sorted(c.id for c in atlas.chokepoints.values() if c.searoute_passage in passages))
+
+
+def sea_route(
+    atlas: Atlas,
+    origin: str | Place,
+    destination: str | Place,
+    *,
+    closed: Sequence[str] = (),
+    speed_knots: float = DEFAULT_SPEED_KNOTS,
+    max_snap_km: float = DEFAULT_MAX_SNAP_KM,
+) -> SeaRoute:
+    """The shortest sea route between two places, with ``closed`` chokepoints shut.
+
+    Places are atlas port ids, world ports by name or UN/LOCODE, positions ("lon,lat")
+    or :class:`Place`; ``closed`` are atlas chokepoint ids (or searoute passage names).
+    Raises :class:`UnknownValueError` for an unknown place or chokepoint and
+    :class:`SnapError` for a place more than ``max_snap_km`` from the sea network.
+    """
+    passages = passages_of(atlas, closed)
+    router = sea_router()
+    ends = [
+        _endpoint(router, p if isinstance(p, Place) else resolve_place(p, atlas), max_snap_km)
+        for p in (origin, destination)
+    ]
+    found = disruption(router, ends[0].place, ends[1].place, passages, speed_knots)
+    open_leg = _route_leg(atlas, found.open_leg)
+    return SeaRoute(
+        origin=ends[0],
+        destination=ends[1],
+        speed_knots=speed_knots,
+        closed=_closed_ids(atlas, passages),
+        passages=passages,
+        open=open_leg,
+        with_closures=_route_leg(atlas, found.closed_leg) if passages else open_leg,
+        disruption=found,
+    )
+
+
+def route_exposure(
+    store: Engine,
+    viewer: Viewer,
+    atlas: Atlas,
+    route: SeaRoute,
+    *,
+    as_of: date | None = None,
+    classes: Sequence[str] = (),
+    profile_path: Path | None = None,
+    top: int = 5,
+) -> RouteExposure:
+    """Score the route (and the one left with closures) against the incidents the viewer
+    may read, of ``classes`` (all for none), as of ``as_of`` (default: the newest)."""
+    inputs, incidents = scoring_inputs(
+        store,
+        viewer,
+        atlas,
+        as_of=as_of,
+        classes=classes,
+        profile_path=profile_path,
+        need_incidents=True,
+    )
+    legs = {
+        name: leg.leg
+        for name, leg in (("open", route.open), ("with closures", route.with_closures))
+        if leg is not None and (name == "open" or route.closed)
+    }
+    scored = legs_exposure(
+        legs, incidents, inputs.profile, inputs.as_of, inputs.atlas.threat_ancestors
+    )
+    return RouteExposure(
+        as_of=inputs.as_of,
+        profile=inputs.profile.label,
+        classes=tuple(classes),
+        scores={name: scored.score_of(name) for name in legs},
+        top_incidents={name: scored.contributions(name, top=top) for name in legs},
+    )
+
+
+def matrix_ports(atlas: Atlas, ports_csv: Path | None = None) -> list[Place]:
+    """The atlas's sea ports and those of a CSV (see :func:`read_places`), each name once."""
+    return unique([*atlas_ports(atlas), *(read_places(ports_csv, atlas) if ports_csv else [])])
+
+
+def port_matrix(
+    atlas: Atlas,
+    origins: Sequence[Place],
+    destinations: Sequence[Place] | None = None,
+    *,
+    closed: Sequence[str],
+    speed_knots: float = DEFAULT_SPEED_KNOTS,
+    max_snap_km: float = DEFAULT_MAX_SNAP_KM,
+) -> PortMatrix:
+    """Every origin to every other destination (the origins themselves by default), open
+    and with ``closed`` chokepoints shut; one shortest-path tree per origin and closure set.
+
+    At least one chokepoint must be closed (else nothing can change).
+    """
+    passages = passages_of(atlas, closed)
+    if not passages:
+        raise InputError("name at least one chokepoint to close (--close)")
+    router = sea_router()
+    targets = list(origins if destinations is None else destinations)
+    ends = {p: _endpoint(router, p, max_snap_km) for p in unique([*origins, *targets])}
+    started = time.perf_counter()
+    pairs = disruption_matrix(router, origins, targets, passages, speed_knots)
+    return PortMatrix(
+        closed=_closed_ids(atlas, passages),
+        passages=passages,
+        speed_knots=speed_knots,
+        ports=tuple(ends.values()),
+        pairs=tuple(pairs),
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _chokepoint_marks(
+    atlas: Atlas, passages: frozenset[str]
+) -> list[tuple[str, float, float, bool]]:
+    return [
+        (c.name, c.longitude, c.latitude, c.searoute_passage in passages)
+        for c in atlas.chokepoints.values()
+    ]
+
+
+def draw_sea_map(atlas: Atlas, route: SeaRoute, path: Path) -> Path:
+    """The open route in blue and the one left with closures in red (PNG)."""
+    from corridor.maps import draw_routes_map
+
+    routes = []
+    if route.open is not None:
+        routes.append(("open", route.open.leg.line, "#2c7bb6"))
+    if route.closed and route.with_closures is not None:
+        routes.append(("with closures", route.with_closures.leg.line, "#d7301f"))
+    title = f"{route.origin.place.name} to {route.destination.place.name}"
+    return draw_routes_map(routes, _chokepoint_marks(atlas, route.passages), path, title=title)
+
+
+def draw_matrix_map(atlas: Atlas, matrix: PortMatrix, path: Path, most: int = 12) -> Path:
+    """The pairs the closures hurt most: their open routes, and the ones they must take."""
+    from corridor.maps import draw_routes_map
+
+    worst = matrix.hit(most)
+    routes = [("open", d.open_leg.line, "#2c7bb6") for d in worst if d.open_leg]
+    routes += [("with closures", d.closed_leg.line, "#d7301f") for d in worst if d.closed_leg]
+    title = f"The {len(worst)} voyages hit hardest by closing {', '.join(matrix.closed)}"
+    return draw_routes_map(routes, _chokepoint_marks(atlas, matrix.passages), path, title=title)
