@@ -59,7 +59,9 @@ def test_closing_one_passage_keeps_the_northwest_passage_closed(atlas: Atlas) ->
     leg = sea_router().route(
         resolve_place("Tokyo", atlas).point, resolve_place("Rotterdam", atlas).point, closed
     )
-    assert leg is None or "northwest" not in leg.passages
+    assert leg is not None  # round Cape Horn: the Red Sea, Panama and the Cape are shut
+    assert leg.passages == ("chili",) and "northwest" not in leg.passages
+    assert 31_000 < leg.length_km < 31_500
     naive = searoute.searoute(
         [139.77, 35.62], [4.44, 51.9], restrictions=["babalmandab", "panama", "south_africa"],
         return_passages=True,
@@ -109,3 +111,15 @@ def test_a_place_is_an_atlas_port_a_world_port_or_a_position(atlas: Atlas) -> No
     assert resolve_place("port-gwadar", atlas).point == (62.3, 25.1333)
     assert resolve_place("CNSHA", atlas).point == resolve_place("shanghai", atlas).point
     assert resolve_place("45.0,12.5", atlas) == Place("45.0,12.5", 45.0, 12.5)
+
+
+def test_a_closed_cape_of_good_hope_cannot_be_sailed_round_to_the_south(atlas: Atlas) -> None:
+    """searoute marks all but one edge across 21 deg E south of Africa as the Cape: the
+    one it forgot let a 'closed' Cape be passed 200 km to the south."""
+    mombasa, rotterdam = resolve_place("Mombasa", atlas), resolve_place("Rotterdam", atlas)
+    shut = passages_of(atlas, ["suez", "cape-of-good-hope"])
+    leg = sea_router().route(mombasa.point, rotterdam.point, shut)
+    assert leg is not None and "south_africa" not in leg.passages
+    assert "panama" in leg.passages  # the long way east, across the Pacific
+    around = sea_router().route(mombasa.point, rotterdam.point, passages_of(atlas, ["suez"]))
+    assert around is not None and around.passages[0] == "south_africa"

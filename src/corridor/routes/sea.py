@@ -8,6 +8,8 @@ measure a route, so our lengths are exactly the library's. What we add:
   ``restrictions`` list *replaces* the default one, so closing Bab-el-Mandeb alone
   would open the Northwest Passage. Here the default closures (``ALWAYS_CLOSED``)
   always stay closed and each query brings its own;
+* a closed passage cannot be sailed round through an edge searoute forgot to mark
+  (``_PASSAGE_GAPS``);
 * no route is an answer (``None``), not an empty line of length 0 with a warning;
 * the passages a route takes come in order, from the edges it walks;
 * one Dijkstra per origin serves every destination (``SeaRouter.from_origin``).
@@ -15,6 +17,7 @@ measure a route, so our lengths are exactly the library's. What we add:
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -39,6 +42,13 @@ ALWAYS_CLOSED = frozenset({Passage.northwest})  # searoute's own default: ice
 PASSAGES = frozenset(Passage.valid_passages())
 
 Node = tuple[float, float]
+
+# Edges searoute leaves out of a passage although a route round it must take them: its
+# Cape of Good Hope cut along 21 deg E misses one edge, so closing the Cape let routes
+# pass 200 km south of it (Tokyo to Rotterdam with the Red Sea and Panama closed).
+_PASSAGE_GAPS: dict[frozenset[Node], str] = {
+    frozenset({(22.0, -35.0), (20.0, -40.0)}): "south_africa",
+}
 
 
 @dataclass(frozen=True)
@@ -73,8 +83,10 @@ class SeaRouter:
     def _weight(self, closed: frozenset[str]) -> Callable[[Any, Any, dict[str, Any]], Any]:
         shut = closed | ALWAYS_CLOSED
 
-        def weight(_u: Any, _v: Any, data: dict[str, Any]) -> Any:
-            return None if data.get("passage") in shut else data.get("weight")  # None: no edge
+        def weight(u: Any, v: Any, data: dict[str, Any]) -> Any:
+            return (
+                None if self._passage(u, v, data) in shut else data.get("weight")
+            )  # None: no edge
 
         return weight
 
@@ -111,10 +123,11 @@ class SeaRouter:
         return to
 
     def _leg(self, source: Node, target: Node, nodes: list[Node]) -> SeaLeg:
-        line, walked = process_route(nodes, self._network, return_passages=True)
+        line, _ = process_route(nodes, self._network)
         passages: list[str] = []
-        for name in walked or []:
-            if name in PASSAGES and (not passages or passages[-1] != name):
+        for u, v in itertools.pairwise(nodes):
+            name = self._passage(u, v, self._network.edges[u, v])
+            if name is not None and name in PASSAGES and (not passages or passages[-1] != name):
                 passages.append(name)
         return SeaLeg(
             origin=source,
@@ -123,6 +136,12 @@ class SeaRouter:
             length_km=float(distance_length(line, units="km")),
             passages=tuple(passages),
         )
+
+    @staticmethod
+    def _passage(u: Node, v: Node, data: dict[str, Any]) -> str | None:
+        """The passage an edge belongs to, with the ones searoute forgot."""
+        name = data.get("passage") or _PASSAGE_GAPS.get(frozenset((u, v)))
+        return None if name is None else str(name)
 
 
 @cache
