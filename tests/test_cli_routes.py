@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.cli import run
 
 
@@ -155,3 +157,48 @@ def test_land_path_over_cpec_and_bad_places(tmp_path: Path) -> None:
     assert path["links"][-1]["to"] == "port-gwadar" and 1500 < path["km"] < 3000
     assert {s for link in path["links"] for s in link["states"]} <= {"CHN", "PAK"}
     assert (tmp_path / "land.png").stat().st_size > 50_000
+
+
+def _examples() -> list[list[str]]:
+    """Every ``Example:`` line in the help of the routes commands, as arguments."""
+    import shlex
+
+    import typer.main
+
+    from corridor.commands.routes import app
+
+    group = typer.main.get_command(app)
+    found = []
+    for command in group.commands.values():  # type: ignore[attr-defined]
+        for line in (command.help or "").splitlines():
+            if line.strip().startswith("Example: corridor "):
+                found.append(shlex.split(line.strip().removeprefix("Example: corridor ")))
+    return found
+
+
+def test_every_example_in_the_routes_help_runs(cli_store: Path) -> None:
+    from corridor.datasets import dataset_path
+
+    code, _, stderr = run("incidents", "import", str(dataset_path("pirate_attacks.csv.gz")))
+    assert code == 0, stderr
+    examples = _examples()
+    assert len(examples) >= 7 and {e[1] for e in examples} == {"sea", "matrix", "land", "critical"}
+    for args in examples:
+        code, stdout, stderr = run(*args)
+        assert code == 0, f"corridor {' '.join(args)}: {stderr}"
+        assert stdout.strip(), f"corridor {' '.join(args)} printed nothing"
+
+
+def test_no_routes_command_writes_into_the_working_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reads never create a store: the default one lives in the user's data folder."""
+    monkeypatch.chdir(tmp_path)
+    for args in (
+        ("routes", "sea", "Shanghai", "Rotterdam", "--json"),
+        ("routes", "land", "crossing-khunjerab-pass", "port-gwadar", "--json"),
+        ("routes", "critical", "--from", "crossing-khunjerab-pass", "--to", "port-gwadar"),
+    ):
+        code, _, stderr = run(*args)
+        assert code == 0, stderr
+    assert list(tmp_path.iterdir()) == []
