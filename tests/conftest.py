@@ -3,6 +3,11 @@
 Store tests run against both databases. PostgreSQL is the real local server
 (``make test`` starts it if it is down); set CORRIDOR_TEST_POSTGRES_URL to use
 another. Outside CI a missing server skips those tests; in CI it fails them.
+Each xdist worker is a session of its own, so each gets its own database.
+
+Tests are isolated: every test starts with no CORRIDOR_* setting from the shell, a
+store URL in its own tmp_path and no cached settings or store; and the run fails if
+anything appeared in the working directory (``make unit`` runs from an empty one).
 """
 
 from __future__ import annotations
@@ -12,15 +17,54 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import hypothesis
 import pytest
 from sqlalchemy import Engine, create_engine, text
 
 from corridor.atlas import Atlas, load_atlas
-from corridor.settings import settings
+from corridor.settings import Settings, settings
 from corridor.store import open_store
 from corridor.store.database import make_engine, migrate
 
 POSTGRES_URL = os.environ.get("CORRIDOR_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432")
+
+# No example database in the working directory (.hypothesis/), and no deadlines: two
+# xdist workers share two cores with whatever else runs, so timings are noise.
+hypothesis.settings.register_profile("corridor", database=None, deadline=None)
+hypothesis.settings.load_profile("corridor")
+
+_CWD_AT_START = pytest.StashKey[frozenset[str]]()
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    session.stash[_CWD_AT_START] = frozenset(os.listdir())
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Fail the run if a test left a file or folder in the working directory."""
+    if hasattr(session.config, "workerinput"):  # an xdist worker: the controller checks
+        return
+    new = sorted(set(os.listdir()) - session.stash[_CWD_AT_START])
+    if new:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        message = f"tests wrote into the working directory {os.getcwd()}: {', '.join(new)}"
+        if reporter is not None:
+            reporter.write_line("")  # off the progress line
+            reporter.write_line(message, red=True, bold=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.fixture(autouse=True)
+def _isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """No CORRIDOR_* setting from the shell, a store of the test's own, nothing cached."""
+    for name in Settings.model_fields:
+        monkeypatch.delenv(f"CORRIDOR_{name.upper()}", raising=False)
+    monkeypatch.setenv("CORRIDOR_DATABASE_URL", f"sqlite:///{tmp_path / 'corridor.sqlite'}")
+    settings.cache_clear()
+    open_store.cache_clear()
+    yield
+    settings.cache_clear()
+    open_store.cache_clear()
 
 
 @pytest.fixture(scope="session")
