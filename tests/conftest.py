@@ -13,12 +13,15 @@ anything appeared in the working directory (``make unit`` runs from an empty one
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import hypothesis
 import pytest
+from hypothesis.configuration import set_hypothesis_home_dir
 from sqlalchemy import Engine, create_engine, text
 
 from corridor.atlas import Atlas, load_atlas
@@ -28,12 +31,24 @@ from corridor.store.database import make_engine, migrate
 
 POSTGRES_URL = os.environ.get("CORRIDOR_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432")
 
-# No example database in the working directory (.hypothesis/), and no deadlines: two
-# xdist workers share two cores with whatever else runs, so timings are noise.
+# No example database, and no deadlines: two xdist workers share two cores with
+# whatever else runs, so timings are noise.
 hypothesis.settings.register_profile("corridor", database=None, deadline=None)
 hypothesis.settings.load_profile("corridor")
 
 _CWD_AT_START = pytest.StashKey[frozenset[str]]()
+_HYPOTHESIS_HOME = pytest.StashKey[str]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Hypothesis's own cache (constants/, filled during collection) in a temp folder."""
+    config.stash[_HYPOTHESIS_HOME] = tempfile.mkdtemp(prefix="corridor-hypothesis-")
+    set_hypothesis_home_dir(config.stash[_HYPOTHESIS_HOME])
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _HYPOTHESIS_HOME in config.stash:
+        shutil.rmtree(config.stash[_HYPOTHESIS_HOME], ignore_errors=True)
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
