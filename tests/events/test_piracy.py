@@ -19,7 +19,7 @@ from corridor.events.categories import category_map
 from corridor.events.importers.base import ParsedRecord, Rejected
 from corridor.events.importers.piracy import PIRACY_COLUMNS, piracy_source_id, read_piracy
 from corridor.events.model import Incident, LocationPrecision, Target
-from tests.shared_data import shared_data
+from tests.shared import shared_file
 
 FIXTURES = Path(__file__).parent / "fixtures" / "piracy"
 SLICE = FIXTURES / "pirate_attacks_slice.csv"
@@ -348,7 +348,7 @@ def test_bundled_file_pins_the_fall_off_somalia_2011_to_2013() -> None:
 
 
 def test_shared_file_pins_the_fall_off_somalia_2011_to_2013() -> None:
-    shared = shared_data("piracy/pirate_attacks.csv")
+    shared = shared_file("data/piracy/pirate_attacks.csv")
     with shared.open(encoding="utf-8", newline="") as f:
         records = list(read_piracy(f, file_name=shared.name))
     assert _gulf_of_aden_by_year(records) == {2011: 167, 2012: 60, 2013: 13}

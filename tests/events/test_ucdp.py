@@ -19,7 +19,7 @@ from corridor.events.importers.base import ParsedRecord, Rejected, country_code
 from corridor.events.importers.ucdp import read_ucdp, ucdp_country
 from corridor.events.model import DatePrecision, Incident, LocationPrecision, Target, Tlp
 from tests.events.records import by_id, rejects
-from tests.shared_data import shared_data
+from tests.shared import shared_file
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ucdp"
 SYRIA_SLICE = FIXTURES / "ged_syria_slice.csv"
@@ -402,7 +402,7 @@ def test_reading_streams_row_by_row() -> None:
 
 
 def test_whole_bundled_syria_file() -> None:
-    records = read_file(shared_data("ucdp/ged_syria_2016_2019.csv"))
+    records = read_file(shared_file("data/ucdp/ged_syria_2016_2019.csv"))
     assert rejects(records) == []
     incidents = by_id(records)
     assert len(records) == len(incidents) == 16_566
