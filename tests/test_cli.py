@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from corridor.atlas import load_atlas
 from tests.cli import run
 
 
@@ -115,5 +116,35 @@ def test_demo_prints_the_overview_and_imports_the_bundled_data(
     assert code == 0, stderr
     assert "Core area" in stdout and "Kazakhstan" in stdout
     assert "Red Sea and Indian Ocean west coast routes" in stdout
-    assert "Piracy off Somalia and in the Gulf of Aden" in stdout
-    assert (tmp_path / "corridor-atlas.png").exists()
+    imported = {row[0]: row[2:4] for row in _table(stdout, "Imported")}
+    assert imported == {
+        "pirate_attacks.csv.gz": ["7511", "7511"], "ged_syria_2016_2019.csv.gz": ["16566", "16566"],
+    }  # fmt: skip
+    # the Horn's rise and fall, the figures ../shared/data/README.md gives
+    horn = dict(_table(stdout, "Piracy off Somalia and in the Gulf of Aden"))
+    assert {year: horn[year] for year in ("2011", "2012", "2013")} == {
+        "2011": "167", "2012": "60", "2013": "13",
+    }  # fmt: skip
+    ranked = _table(stdout, "The ten most exposed assets")
+    assert [row[0] for row in ranked] == [str(n) for n in range(1, 11)]
+    exposures = [float(row[5]) for row in ranked]
+    assert exposures == sorted(exposures, reverse=True) and exposures[-1] > 0
+    assert ranked[0][1] == "kirkuk-baniyas-pipeline"  # it crosses Syria's war
+    assert {row[1] for row in ranked} <= {a.id for a in load_atlas().assets.values()}
+    assert (tmp_path / "corridor-atlas.png").stat().st_size > 50_000
+    assert (tmp_path / "corridor-risk.png").stat().st_size > 50_000
+
+
+def _table(stdout: str, title: str) -> list[list[str]]:
+    """The rows of the Rich table whose title starts with ``title``, as stripped cells;
+    a cell's wrapped continuation lines are left out."""
+    lines = stdout.splitlines()
+    start = next(n for n, line in enumerate(lines) if line.startswith(title))
+    rows = []
+    for line in lines[start + 4 :]:  # title, top rule, header, header rule
+        if not line.startswith("│"):
+            break
+        cells = [cell.strip() for cell in line.strip().strip("│").split("│")]
+        if cells[0]:
+            rows.append(cells)
+    return rows
