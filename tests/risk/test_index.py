@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 from numpy.typing import NDArray
 from pyproj import Geod
 
-from corridor.risk.index import AssetIndex, unit_vectors
+from corridor.geodesy import unit_vectors, wrap_longitude
+from corridor.risk.index import AssetIndex
 from corridor.risk.kernels import point_distances_km
 from corridor.risk.shapes import AssetShapes
 
@@ -33,9 +34,7 @@ def lines(draw: st.DrawFn, *, near_poles: bool = True) -> NDArray[np.float64]:
     walk = [(lon, lat)]
     for d_lon, d_lat in steps:
         last_lon, last_lat = walk[-1]
-        walk.append(
-            (((last_lon + d_lon + 180) % 360) - 180, float(np.clip(last_lat + d_lat, -top, top)))
-        )
+        walk.append((wrap_longitude(last_lon + d_lon), float(np.clip(last_lat + d_lat, -top, top))))
     return np.array(walk, np.float64)
 
 
@@ -75,7 +74,7 @@ def test_the_index_finds_exactly_what_a_scan_of_every_pair_finds(
     for k, d_lon, d_lat in near:
         line = assets[k % len(assets)]
         lon, lat = line[k % len(line)]
-        extra.append((((lon + d_lon + 180) % 360) - 180, float(np.clip(lat + d_lat, -90, 90))))
+        extra.append((wrap_longitude(lon + d_lon), float(np.clip(lat + d_lat, -90, 90))))
     points = np.array(incidents + extra, np.float64)
     index = AssetIndex(shapes, radius_km)
     found = index.pairs(points[:, 0], points[:, 1], radius_km)
@@ -101,7 +100,7 @@ def test_distances_are_within_half_a_percent_of_pyproj_geod(
     line: NDArray[np.float64], offset: tuple[float, float], vertex: int
 ) -> None:
     base_lon, base_lat = line[vertex % len(line)]
-    lon = ((base_lon + offset[0] + 180) % 360) - 180
+    lon = wrap_longitude(base_lon + offset[0])
     lat = base_lat + offset[1]
     shapes = AssetShapes.from_lines(["a"], [line])
     index = AssetIndex(shapes, 500)
