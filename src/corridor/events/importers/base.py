@@ -23,6 +23,7 @@ import pycountry
 from corridor.events.model import Incident
 
 __all__ = [
+    "NORMALIZED_POSITION_TAG",
     "NOTHING",
     "FieldError",
     "ParsedRecord",
@@ -70,6 +71,10 @@ class Rejected:
 
 
 ParsedRecord = Incident | Rejected
+
+# The tag of an incident whose position the source wrote out of form and the importer set
+# right (a rounding carry such as 5°60'00"S, three-digit seconds): the import counts them.
+NORMALIZED_POSITION_TAG = "position:normalized"
 
 
 def csv_records(
