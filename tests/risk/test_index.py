@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.typing import NDArray
@@ -145,6 +146,17 @@ def test_a_point_asset_is_measured_like_pyproj_geod() -> None:
     reference = GEOD.inv(45.03, 12.79, 45.40, 12.50)[2] / 1000
     assert list(assets) == [0]
     assert abs(km[0] - reference) / reference < 0.001
+
+
+@pytest.mark.parametrize("radius_km", [241.0, 250.0, 500.0, 1000.0])
+def test_the_grid_wraps_across_the_antimeridian_for_any_radius(radius_km: float) -> None:
+    """360 degrees need not be a whole number of radius-sized cells: 181 must still land
+    in the column of -179 (a narrow last column once split them)."""
+    shapes = AssetShapes.from_lines(["east"], [np.array([[179.0, 0.0]])])
+    found = AssetIndex(shapes, radius_km).pairs([-179.0, 179.5], [0.0, 0.0], radius_km)
+    assert sorted(found.incident.tolist()) == [0, 1]
+    far = found.distance_km[found.incident == 0][0]
+    assert abs(far - GEOD.inv(179.0, 0.0, -179.0, 0.0)[2] / 1000) < 1e-3
 
 
 def test_near_agrees_with_pairs_for_each_incident() -> None:

@@ -190,8 +190,12 @@ class AssetIndex:
         count = len(lon)
         largest = float(radius.max()) if count else self.max_radius_km
         box, everywhere, reach_cos = self._reach(largest)
-        cell_deg = max(math.degrees(largest / _TIGHTEST_KM), _SMALLEST_CELL_DEG)
-        rows, cols = math.ceil(180.0 / cell_deg), math.ceil(360.0 / cell_deg)
+        smallest = max(math.degrees(largest / _TIGHTEST_KM), _SMALLEST_CELL_DEG)
+        # a whole number of columns round the globe, so a box past 180 wraps onto the right
+        # ones (with a narrow last column, -179 and 181 fell in different cells)
+        cols = max(1, math.floor(360.0 / smallest))
+        cell_deg = 360.0 / cols
+        rows = math.ceil(180.0 / cell_deg)
         row = np.minimum(np.floor((lat + 90.0) / cell_deg).astype(np.int64), rows - 1)
         cell = row * cols + np.floor((lon + 180.0) / cell_deg).astype(np.int64) % cols
         order = np.argsort(cell, kind="stable").astype(np.int64)
