@@ -7,12 +7,13 @@ import dataclasses
 import math
 
 import pytest
+from pyproj import Geod
 
 from corridor.atlas import Atlas
 from corridor.atlas.models import Asset
 from corridor.routes.land import JOIN_KM, LandNetwork, land_network, link_shapes, with_risk
 
-KM_PER_DEGREE_LAT = 6371.0088 * math.pi / 180  # the mean Earth radius land.py measures with
+KM_PER_DEGREE_LAT = 6371.0088 * math.pi / 180  # about; for placing points, not for checking
 
 
 def _asset(asset_id: str, kind: str, coordinates: list[object]) -> Asset:
@@ -34,14 +35,9 @@ def _network(atlas: Atlas, *assets: Asset) -> LandNetwork:
     return land_network(dataclasses.replace(atlas, assets={a.id: a for a in assets}))
 
 
-def _haversine_km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """Great-circle km between two (lon, lat), written out once more as the reference."""
-    (lon1, lat1), (lon2, lat2) = map(lambda p: (math.radians(p[0]), math.radians(p[1])), (a, b))
-    h = (
-        math.sin((lat2 - lat1) / 2) ** 2
-        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    )
-    return 2 * 6371.0088 * math.asin(math.sqrt(h))
+def _geodesic_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Geodesic km between two (lon, lat) on WGS 84 by pyproj: the independent reference."""
+    return float(Geod(ellps="WGS84").inv(a[0], a[1], b[0], b[1])[2]) / 1000.0
 
 
 # A railway west to east with a middle vertex; a pipeline starting 11 km north of that
@@ -75,9 +71,10 @@ def test_lines_are_cut_where_another_line_comes_near(steppe: LandNetwork) -> Non
 
 def test_links_measure_their_own_piece_of_the_line(steppe: LandNetwork) -> None:
     lengths = sorted(d["km"] for *_, d in steppe.graph.edges(data=True))
-    one_degree_east = _haversine_km((70.0, 48.0), (71.0, 48.0))
+    one_degree_east = _geodesic_km((70.0, 48.0), (71.0, 48.0))
     assert lengths == pytest.approx(
-        sorted([one_degree_east, one_degree_east, 0.9 * KM_PER_DEGREE_LAT]), rel=1e-12
+        sorted([one_degree_east, one_degree_east, _geodesic_km((71.0, 48.1), (71.0, 49.0))]),
+        rel=1e-5,  # our great-circle distance on the ellipsoid against pyproj's geodesic
     )
     for *_, data in steppe.graph.edges(data=True):
         assert data["states"] == ["KAZ"] and len(data["line"]) == 2
@@ -116,7 +113,7 @@ def test_of_two_links_between_the_same_nodes_the_shorter_stays(atlas: Atlas) -> 
     )
     ((_, _, link),) = network.graph.edges(data=True)
     assert link["asset"] == "straight"
-    assert link["km"] == pytest.approx(_haversine_km((70.0, 48.0), (71.0, 48.0)), rel=1e-12)
+    assert link["km"] == pytest.approx(_geodesic_km((70.0, 48.0), (71.0, 48.0)), rel=1e-5)
 
 
 def test_risk_and_shapes_follow_edge_order(steppe: LandNetwork) -> None:
