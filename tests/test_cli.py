@@ -149,3 +149,12 @@ def test_demo_prints_the_overview_and_imports_the_bundled_data(
     assert "Red Sea and Indian Ocean west coast routes" in stdout
     assert "Piracy off Somalia and in the Gulf of Aden" in stdout
     assert (tmp_path / "corridor-atlas.png").exists()
+
+
+def test_a_missing_atlas_folder_in_the_environment_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CORRIDOR_ATLAS_DIR", str(tmp_path / "gone"))
+    code, stdout, stderr = run("atlas", "countries", "--zone", "core")
+    assert code == 2 and stdout == ""
+    assert "atlas folder" in stderr and "gone" in stderr

@@ -14,12 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from corridor.commands.context import current
-from corridor.commands.options import (
-    CountryOption,
-    ForceOption,
-    OutputOption,
-    countries_option,
-)
+from corridor.commands.options import CountryOption, ForceOption, OutputOption
 from corridor.commands.output import JsonOption, note, out, print_json, print_table
 
 if TYPE_CHECKING:
@@ -38,9 +33,10 @@ YearOption = Annotated[
 ]
 
 
-def _hidden_countries(flag: str, help_name: str) -> Any:
-    """An old spelling of ``--country`` kept working but out of the help."""
-    return typer.Option(flag, callback=countries_option, hidden=True, help=help_name)
+def _hidden_countries(flag: str) -> Any:
+    """An old spelling of ``--country`` kept working but out of the help (the library
+    resolves the names)."""
+    return typer.Option(flag, hidden=True, help="The old name of --country.")
 
 
 @app.callback()
@@ -163,9 +159,7 @@ def _years(start: int, end: int | None) -> str:
 @app.command()
 def mechanisms(
     country: CountryOption = None,
-    member: Annotated[
-        list[str] | None, _hidden_countries("--member", "The old name of --country.")
-    ] = None,
+    member: Annotated[list[str] | None, _hidden_countries("--member")] = None,
     kind: Annotated[
         str | None,
         typer.Option(
@@ -258,9 +252,7 @@ def chokepoints(as_json: JsonOption = False) -> None:
 @app.command()
 def disputes(
     country: CountryOption = None,
-    party: Annotated[
-        list[str] | None, _hidden_countries("--party", "The old name of --country.")
-    ] = None,
+    party: Annotated[list[str] | None, _hidden_countries("--party")] = None,
     kind: Annotated[str | None, typer.Option(help="land or maritime.")] = None,
     category: Annotated[str | None, typer.Option(help="dispute or hot_spot.")] = None,
     as_json: JsonOption = False,
