@@ -55,9 +55,14 @@ def _bracket_json(tmp: Path) -> None:
     (tmp / "brackets.json").write_text('[{"source": "x", "title": "[bold]oops[/bold]"')
 
 
+def _atlas_folder(tmp: Path) -> None:
+    (tmp / "my-atlas").mkdir()
+    (tmp / "my-atlas" / "threats.yaml").write_text("my edits\n")
+
+
 PREPARE = {
     f.__name__.lstrip("_"): f
-    for f in (_truncated_gzip, _utf16_csv, _existing_output, _bracket_json)
+    for f in (_truncated_gzip, _utf16_csv, _existing_output, _bracket_json, _atlas_folder)
 }
 
 
@@ -86,7 +91,80 @@ GENERAL = [
     Case("--atlas-dir missing", ("--atlas-dir", "{tmp}/nope", "atlas", "countries"), "nope", 2),
 ]
 
-ATLAS: list[Case] = []
+
+def _atlas(id: str, args: tuple[str, ...], says: str, code: int = 2, **more: str) -> Case:
+    """An atlas case: the atlas needs no store."""
+    return Case(f"atlas {id}", ("atlas", *args), says, code, store=False, **more)
+
+
+ATLAS = [
+    _atlas("countries --zone unknown", ("countries", "--zone", "nonsense"), "choose from core"),
+    _atlas("countries --route unknown", ("countries", "--route", "silk"), "road route 'silk'"),
+    _atlas("countries --member-of unknown", ("countries", "--member-of", "NATOO"), "did you mean"),
+    _atlas("mechanisms --kind unknown", ("mechanisms", "--kind", "nonsense"), "mechanism kind"),
+    _atlas("mechanisms --domain unknown", ("mechanisms", "--domain", "aliens"), "threat class"),
+    _atlas("mechanisms --country unknown code", ("mechanisms", "--country", "XXX"), "'XXX'"),
+    _atlas("mechanisms --member unknown code", ("mechanisms", "--member", "XXX"), "'XXX'"),
+    _atlas(
+        "mechanisms --member misspelt name",
+        ("mechanisms", "--member", "Kazakstan"),
+        "did you mean 'Kazakhstan'",
+    ),
+    _atlas("assets --kind unknown", ("assets", "--kind", "nonsense"), "asset kind 'nonsense'"),
+    _atlas("assets --country unknown", ("assets", "--country", "Atlantis"), "'Atlantis'"),
+    _atlas("assets --criticality unknown", ("assets", "--criticality", "vital"), "'vital'"),
+    _atlas("assets --status unknown", ("assets", "--status", "operatng"), "'operating'"),
+    _atlas("disputes --kind unknown", ("disputes", "--kind", "air"), "dispute kind 'air'"),
+    _atlas("disputes --party unknown", ("disputes", "--party", "XXX"), "'XXX'"),
+    _atlas("show an unknown id", ("show", "malaca"), "did you mean 'malacca'"),
+    _atlas("--atlas-dir of atlas missing", ("--atlas-dir", "{tmp}/nope", "countries"), "nope"),
+    _atlas("check a missing folder", ("check", "{tmp}/nope"), "nope"),
+    _atlas("export --format unknown", ("export", "--format", "kml"), "export format 'kml'"),
+    _atlas("export --layer unknown", ("export", "--layer", "asset"), "did you mean 'assets'"),
+    _atlas(
+        "export onto an existing file",
+        ("export", "--format", "csv", "-o", "{tmp}/taken.csv"),
+        "--force",
+        1,
+        prepare="existing_output",
+    ),
+    _atlas(
+        "export into a missing folder",
+        ("export", "-o", "{tmp}/no/such/atlas.geojson"),
+        "no folder",
+        1,
+    ),
+    _atlas(
+        "map onto an existing file",
+        ("map", "-o", "{tmp}/taken.csv"),
+        "--force",
+        1,
+        prepare="existing_output",
+    ),
+    _atlas("map into a missing folder", ("map", "-o", "{tmp}/no/such/map.png"), "no folder", 1),
+    _atlas(
+        "copy onto an existing atlas folder",
+        ("copy", "{tmp}/my-atlas"),
+        "--force",
+        1,
+        prepare="atlas_folder",
+    ),
+    _atlas(
+        "copy --force onto a folder of other files",
+        ("copy", "{tmp}", "--force"),
+        "not atlas files",
+        1,
+        prepare="existing_output",
+    ),
+    _atlas(
+        "copy onto a file",
+        ("copy", "{tmp}/taken.csv"),
+        "is a file",
+        1,
+        prepare="existing_output",
+    ),
+    _atlas("copy into a missing folder", ("copy", "{tmp}/no/such/atlas"), "no folder", 1),
+]
 
 INCIDENTS = [
     Case("import a missing file", ("incidents", "import", "{tmp}/nothing.csv"), "nothing.csv"),
