@@ -160,7 +160,9 @@ def _route(
         )
         return Route.DUAL, [_applied(rules.rule("dual"), why)]
     base = _applied(rules.rule("nt_institutions"), "a non-traditional issue")
-    areas = [c for c in classes if set(atlas.threat_ancestors(c)) & set(rules.mechanism_areas.classes)]
+    areas = [
+        c for c in classes if set(atlas.threat_ancestors(c)) & set(rules.mechanism_areas.classes)
+    ]
     shared = _shared_by_powers(atlas, classes, powers, year, rules)
     if areas:
         why = f"{', '.join(areas)} is an issue area the seed names for mechanism coordination"
@@ -178,7 +180,11 @@ def _route(
 
 
 def _shared_by_powers(
-    atlas: Atlas, classes: tuple[str, ...], powers: tuple[str, ...], year: int, rules: CoordinationRules
+    atlas: Atlas,
+    classes: tuple[str, ...],
+    powers: tuple[str, ...],
+    year: int,
+    rules: CoordinationRules,
 ) -> list[str]:
     if len(powers) < 2:
         return []
@@ -195,7 +201,10 @@ def advise(atlas: Atlas, issue: Issue, rules: CoordinationRules | None = None) -
     traditional = any(is_traditional(atlas, c, rules) for c in classes)
     covering = mechanisms_covering(atlas, parties, classes, year, rules=rules)
     partial = mechanisms_covering(atlas, parties, classes, year, complete=False, rules=rules)
-    nearest = [c for c in partial if len(c.missing) == 1] if len(parties) > 1 else []
+    # With two parties every mechanism of either one "lacks one state": list the nearest
+    # only where they tell something, when no mechanism covers all or there are 3+ parties.
+    telling = len(parties) > 2 or (len(parties) == 2 and not covering)
+    nearest = [c for c in partial if len(c.missing) == 1][:5] if telling else []
     in_some = {s for c in partial for s in c.covered}
     uncovered = tuple(p for p in parties if p not in in_some)
     route, applied = _route(atlas, classes, parties, powers, traditional, year, covering, rules)
@@ -203,8 +212,7 @@ def advise(atlas: Atlas, issue: Issue, rules: CoordinationRules | None = None) -
     strengthen = tuple(
         m
         for m in broad_rule.mechanisms
-        if m in atlas.mechanisms
-        and set(parties) <= atlas.member_states(atlas.mechanisms[m], year)
+        if m in atlas.mechanisms and set(parties) <= atlas.member_states(atlas.mechanisms[m], year)
     )
     if strengthen:
         why = f"{', '.join(strengthen)} has every party as a member in {year}"
@@ -215,7 +223,9 @@ def advise(atlas: Atlas, issue: Issue, rules: CoordinationRules | None = None) -
         for m in atlas.mechanisms.values()
         if m.id in used
     ]
-    cited += [Citation("threat", c, atlas.threats[c].name, atlas.threats[c].source) for c in classes]
+    cited += [
+        Citation("threat", c, atlas.threats[c].name, atlas.threats[c].source) for c in classes
+    ]
     summary = _summary(route, parties, powers, covering, nearest, uncovered)
     return Advice(
         classes=classes,

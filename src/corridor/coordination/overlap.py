@@ -33,7 +33,7 @@ __all__ = [
 class MechanismPair:
     a: str
     b: str
-    jaccard: float  # |A ∩ B| / |A ∪ B| of their member states
+    jaccard: float  # shared members / members of either
     shared: tuple[str, ...]
 
 
@@ -71,7 +71,7 @@ class Overlap:
 
 
 def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
-    """|a ∩ b| / |a ∪ b|; 0 for two empty sets."""
+    """Shared members over members of either; 0 for two empty sets."""
     union = a | b
     return len(a & b) / len(union) if union else 0.0
 
@@ -92,11 +92,15 @@ def _land_neighbours(codes: frozenset[str]) -> frozenset[tuple[str, str]]:
     geometries = [shapes[c] for c in present]
     left, right = shapely.STRtree(geometries).query(geometries, predicate="intersects")
     return frozenset(
-        (present[i], present[j]) for i, j in zip(left.tolist(), right.tolist(), strict=True) if i < j
+        (present[i], present[j])
+        for i, j in zip(left.tolist(), right.tolist(), strict=True)
+        if i < j
     )
 
 
-def corridor_pairs(atlas: Atlas, region: Iterable[str] | None = None) -> dict[tuple[str, str], list[str]]:
+def corridor_pairs(
+    atlas: Atlas, region: Iterable[str] | None = None
+) -> dict[tuple[str, str], list[str]]:
     """Pairs of region states (sorted codes) and what links them: a land border, assets."""
     codes = frozenset(region) if region is not None else region_countries(atlas)
     links: dict[tuple[str, str], list[str]] = {
@@ -130,7 +134,12 @@ def overlap(
     matrix = tuple(tuple(round(jaccard(members[a], members[b]), 4) for b in ids) for a in ids)
     pairs = sorted(
         (
-            MechanismPair(a, b, round(jaccard(members[a], members[b]), 4), tuple(sorted(members[a] & members[b])))
+            MechanismPair(
+                a,
+                b,
+                round(jaccard(members[a], members[b]), 4),
+                tuple(sorted(members[a] & members[b])),
+            )
             for a, b in combinations(ids, 2)
             if members[a] & members[b]
         ),

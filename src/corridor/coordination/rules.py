@@ -129,7 +129,9 @@ class CoordinationRules(_Data):
         have = {r.id for r in self.rules}
         if have != wanted:
             missing, extra = sorted(wanted - have), sorted(have - wanted)
-            raise ValueError(f"rules must be exactly the seed's: missing {missing}, unknown {extra}")
+            raise ValueError(
+                f"rules must be exactly the seed's: missing {missing}, unknown {extra}"
+            )
         return self
 
     def rule(self, rule_id: str) -> Rule:

@@ -274,7 +274,9 @@ def best_split(world: World, blocs: list[frozenset[str]] | None = None) -> Split
     second = tuple(n for n, s in zip(nodes, side, strict=True) if s < 0)
     if q <= 1e-12:
         first, second, q = tuple(nodes), (), 0.0
-    return Split((first, second), round(q, 6), round(min(score, 1.0), 6), _alignment(first, second, blocs))
+    return Split(
+        (first, second), round(q, 6), round(min(score, 1.0), 6), _alignment(first, second, blocs)
+    )
 
 
 def _alignment(
@@ -350,8 +352,7 @@ def scenario_indicators(
     rows = []
     wanted = sorted(set(years))
     worlds = {
-        y: world_in(atlas, y, area)
-        for y in sorted({*wanted, *(y - window_years for y in wanted)})
+        y: world_in(atlas, y, area) for y in sorted({*wanted, *(y - window_years for y in wanted)})
     }
     for year in wanted:
         world, before = worlds[year], worlds[year - window_years]
