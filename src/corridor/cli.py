@@ -15,6 +15,7 @@ from typer.core import TyperGroup
 
 from corridor import __version__
 from corridor.commands import atlas as atlas_commands
+from corridor.commands import coordination as coordination_commands
 from corridor.commands import incidents as incident_commands
 from corridor.commands import risk as risk_commands
 from corridor.commands import routes as route_commands
@@ -65,6 +66,8 @@ app.add_typer(atlas_commands.app, name="atlas")
 app.add_typer(incident_commands.app, name="incidents")
 app.add_typer(risk_commands.app, name="risk")
 app.add_typer(route_commands.app, name="routes")
+app.add_typer(coordination_commands.app, name="coordination")
+app.command("advise")(coordination_commands.advise_command)
 
 
 def _version(value: bool) -> None:
