@@ -7,6 +7,8 @@ so ``corridor --help`` answers at once.
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -27,6 +29,26 @@ from corridor.locations import default_database_path
 class _FriendlyGroup(TyperGroup):
     """Turns the errors a user can fix into one line and an exit code, never a traceback."""
 
+    def main(  # type: ignore[override]
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        """Click's main, but a usage error is one line (``error: ...``), exit 2."""
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        try:
+            result = super().main(args, prog_name, complete_var, False, **extra)
+        except typer.Abort:
+            err.print("aborted", highlight=False)
+            sys.exit(1)
+        except typer.TyperException as exc:  # Click's usage errors
+            sys.exit(_usage_error(exc))
+        sys.exit(result if isinstance(result, int) else 0)
+
     def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
         try:
             return super().invoke(ctx)
@@ -36,6 +58,18 @@ class _FriendlyGroup(TyperGroup):
             raise fail("interrupted; nothing half-written was kept", 130) from exc
         except Exception as exc:
             raise _explained(exc) from exc
+
+
+def _usage_error(exc: typer.TyperException) -> int:
+    """Print a usage error as one line naming the option, with where to read more."""
+    context = getattr(exc, "ctx", None)
+    if type(exc).__name__ == "NoArgsIsHelpError":  # a bare group: Typer prints its help
+        if context is not None:
+            context.get_help()
+        return int(getattr(exc, "exit_code", 2))
+    hint = f" (see `{context.command_path} --help`)" if context is not None else ""
+    fail(f"{exc.format_message()}{hint}", 2)
+    return int(getattr(exc, "exit_code", 2))
 
 
 def _explained(exc: Exception) -> typer.Exit:
