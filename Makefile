@@ -28,8 +28,11 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+## unit: the suite on 2 workers, from a fresh empty folder it must leave empty
 unit: $(STAMP) services
-	$(BIN)/pytest
+	@cwd=$$(mktemp -d) && cd $$cwd && \
+		$(abspath $(BIN))/pytest -n 2 -c $(CURDIR)/pyproject.toml --rootdir $(CURDIR) $(CURDIR)/tests; \
+		status=$$?; rmdir $$cwd 2>/dev/null; exit $$status
 
 ## services: start the local PostgreSQL server if it is down (store tests run against it)
 services:

@@ -350,7 +350,8 @@ def _brute_force(
 
     The sphere and WGS 84 differ by up to ~0.6 %, so only pairs clear of a band count.
     """
-    from corridor.risk.index import segment_ends, unit_vectors
+    from corridor.geodesy import unit_vectors
+    from corridor.risk.index import segment_ends
 
     start, end = segment_ends(shapes)
     owner = np.repeat(shapes.part_asset, np.maximum(np.diff(shapes.part_offsets) - 1, 1))

@@ -24,6 +24,8 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
+from corridor.geodesy import wrap_longitude
+
 DATA = Path("/tmp/corridor-bench")
 LON = (20.0, 125.0)
 LAT = (-15.0, 55.0)
@@ -65,7 +67,7 @@ def incidents(
     lat = np.clip(lat, -89.0, 89.0)
     east = rng.normal(0.0, 1.0, count) * sigma[spot] / np.cos(np.radians(lat))
     lon = np.where(hot, centre_lon[spot] + east, rng.uniform(*LON, count))
-    lon = (lon + 180.0) % 360.0 - 180.0
+    lon = wrap_longitude(lon)
     day = rng.integers(0, DAYS, count)
     fatalities = (rng.geometric(0.3, count) - 1).astype(np.float64)
     return lon.round(6), lat.round(6), day, fatalities
@@ -101,7 +103,7 @@ def lines(
             x += step[lo + v] * np.sin(course[v]) / np.cos(np.radians(0.5 * (y + y_next)))
             y = y_next
             lon[lo + v], lat[lo + v] = x, y
-    lon = (lon + 180.0) % 360.0 - 180.0
+    lon = wrap_longitude(lon)
     return lon.round(6), lat.round(6), offsets
 
 

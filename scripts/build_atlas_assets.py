@@ -57,6 +57,7 @@ from corridor.atlas.placement import (  # noqa: E402
     SEA_LANE_REACH_KM,
     placement_problems,
 )
+from corridor.geodesy import great_circle_km  # noqa: E402
 
 DEFAULT_DATA_DIR = REPO_ROOT.parent / "shared" / "data"
 HAND_DRAWN_FILE = REPO_ROOT / "scripts" / "atlas_sources" / "hand_drawn_assets.yaml"
@@ -622,8 +623,8 @@ def round_part(part: Iterable[Coord]) -> Part:
 
 
 def km_between(a: Coord, b: Coord) -> float:
-    """Geodesic distance on WGS 84, in km."""
-    return float(GEOD.inv(a[0], a[1], b[0], b[1])[2]) / 1000.0
+    """Geodesic distance on WGS 84, in km (the project's one distance)."""
+    return float(great_circle_km(a[0], a[1], b[0], b[1]))
 
 
 def chain_parts(parts: Sequence[Part], join_km: float = JOIN_KM) -> list[Part]:

@@ -3,32 +3,80 @@
 Store tests run against both databases. PostgreSQL is the real local server
 (``make test`` starts it if it is down); set CORRIDOR_TEST_POSTGRES_URL to use
 another. Outside CI a missing server skips those tests; in CI it fails them.
+Each xdist worker is a session of its own, so each gets its own database.
+
+Tests are isolated: every test starts with no CORRIDOR_* setting from the shell, a
+default store folder of its own (XDG_DATA_HOME in tmp) and nothing cached; and the run fails if
+anything appeared in the working directory (``make unit`` runs from an empty one).
 """
 
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import hypothesis
 import pytest
+from hypothesis.configuration import set_hypothesis_home_dir
 from sqlalchemy import Engine, create_engine, text
 
 from corridor.atlas import Atlas, load_atlas
+from corridor.settings import Settings
 from corridor.store.database import make_engine, migrate
 
 POSTGRES_URL = os.environ.get("CORRIDOR_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432")
 
+# No example database, and no deadlines: two xdist workers share two cores with
+# whatever else runs, so timings are noise.
+hypothesis.settings.register_profile("corridor", database=None, deadline=None)
+hypothesis.settings.load_profile("corridor")
+
+_CWD_AT_START = pytest.StashKey[frozenset[str]]()
+_HYPOTHESIS_HOME = pytest.StashKey[str]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Hypothesis's own cache (constants/, filled during collection) in a temp folder."""
+    config.stash[_HYPOTHESIS_HOME] = tempfile.mkdtemp(prefix="corridor-hypothesis-")
+    set_hypothesis_home_dir(config.stash[_HYPOTHESIS_HOME])
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _HYPOTHESIS_HOME in config.stash:
+        shutil.rmtree(config.stash[_HYPOTHESIS_HOME], ignore_errors=True)
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    session.stash[_CWD_AT_START] = frozenset(os.listdir())
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Fail the run if a test left a file or folder in the working directory."""
+    if hasattr(session.config, "workerinput"):  # an xdist worker: the controller checks
+        return
+    new = sorted(set(os.listdir()) - session.stash[_CWD_AT_START])
+    if new:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        message = f"tests wrote into the working directory {os.getcwd()}: {', '.join(new)}"
+        if reporter is not None:
+            reporter.write_line("")  # off the progress line
+            reporter.write_line(message, red=True, bold=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
 
 @pytest.fixture(autouse=True)
-def _own_default_store(
+def _isolated_settings(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Every test's default store lives in a folder of its own, never the user's."""
+    """No CORRIDOR_* setting from the shell, and a default store folder of the test's own
+    (never the user's): the default store is only made where a command writes."""
+    for name in Settings.model_fields:
+        monkeypatch.delenv(f"CORRIDOR_{name.upper()}", raising=False)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("xdg")))
-    for name in ("CORRIDOR_DATABASE_URL", "CORRIDOR_ATLAS_DIR", "CORRIDOR_ORGANIZATION"):
-        monkeypatch.delenv(name, raising=False)
 
 
 @pytest.fixture(scope="session")

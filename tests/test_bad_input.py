@@ -61,9 +61,21 @@ def _bad_ports(tmp: Path) -> None:
     (tmp / "inland.csv").write_text("name,lon,lat\nAlmaty,76.9,43.2\n")
 
 
+def _atlas_folder(tmp: Path) -> None:
+    (tmp / "my-atlas").mkdir()
+    (tmp / "my-atlas" / "threats.yaml").write_text("my edits\n")
+
+
 PREPARE = {
     f.__name__.lstrip("_"): f
-    for f in (_truncated_gzip, _utf16_csv, _existing_output, _bracket_json, _bad_ports)
+    for f in (
+        _truncated_gzip,
+        _utf16_csv,
+        _existing_output,
+        _bracket_json,
+        _atlas_folder,
+        _bad_ports,
+    )
 }
 
 
@@ -92,7 +104,80 @@ GENERAL = [
     Case("--atlas-dir missing", ("--atlas-dir", "{tmp}/nope", "atlas", "countries"), "nope", 2),
 ]
 
-ATLAS: list[Case] = []
+
+def _atlas(id: str, args: tuple[str, ...], says: str, code: int = 2, **more: str) -> Case:
+    """An atlas case: the atlas needs no store."""
+    return Case(f"atlas {id}", ("atlas", *args), says, code, store=False, **more)
+
+
+ATLAS = [
+    _atlas("countries --zone unknown", ("countries", "--zone", "nonsense"), "choose from core"),
+    _atlas("countries --route unknown", ("countries", "--route", "silk"), "road route 'silk'"),
+    _atlas("countries --member-of unknown", ("countries", "--member-of", "NATOO"), "did you mean"),
+    _atlas("mechanisms --kind unknown", ("mechanisms", "--kind", "nonsense"), "mechanism kind"),
+    _atlas("mechanisms --domain unknown", ("mechanisms", "--domain", "aliens"), "threat class"),
+    _atlas("mechanisms --country unknown code", ("mechanisms", "--country", "XXX"), "'XXX'"),
+    _atlas("mechanisms --member unknown code", ("mechanisms", "--member", "XXX"), "'XXX'"),
+    _atlas(
+        "mechanisms --member misspelt name",
+        ("mechanisms", "--member", "Kazakstan"),
+        "did you mean 'Kazakhstan'",
+    ),
+    _atlas("assets --kind unknown", ("assets", "--kind", "nonsense"), "asset kind 'nonsense'"),
+    _atlas("assets --country unknown", ("assets", "--country", "Atlantis"), "'Atlantis'"),
+    _atlas("assets --criticality unknown", ("assets", "--criticality", "vital"), "'vital'"),
+    _atlas("assets --status unknown", ("assets", "--status", "operatng"), "'operating'"),
+    _atlas("disputes --kind unknown", ("disputes", "--kind", "air"), "dispute kind 'air'"),
+    _atlas("disputes --party unknown", ("disputes", "--party", "XXX"), "'XXX'"),
+    _atlas("show an unknown id", ("show", "malaca"), "did you mean 'malacca'"),
+    _atlas("--atlas-dir of atlas missing", ("--atlas-dir", "{tmp}/nope", "countries"), "nope"),
+    _atlas("check a missing folder", ("check", "{tmp}/nope"), "nope"),
+    _atlas("export --format unknown", ("export", "--format", "kml"), "export format 'kml'"),
+    _atlas("export --layer unknown", ("export", "--layer", "asset"), "did you mean 'assets'"),
+    _atlas(
+        "export onto an existing file",
+        ("export", "--format", "csv", "-o", "{tmp}/taken.csv"),
+        "--force",
+        1,
+        prepare="existing_output",
+    ),
+    _atlas(
+        "export into a missing folder",
+        ("export", "-o", "{tmp}/no/such/atlas.geojson"),
+        "no folder",
+        1,
+    ),
+    _atlas(
+        "map onto an existing file",
+        ("map", "-o", "{tmp}/taken.csv"),
+        "--force",
+        1,
+        prepare="existing_output",
+    ),
+    _atlas("map into a missing folder", ("map", "-o", "{tmp}/no/such/map.png"), "no folder", 1),
+    _atlas(
+        "copy onto an existing atlas folder",
+        ("copy", "{tmp}/my-atlas"),
+        "--force",
+        1,
+        prepare="atlas_folder",
+    ),
+    _atlas(
+        "copy --force onto a folder of other files",
+        ("copy", "{tmp}", "--force"),
+        "not atlas files",
+        1,
+        prepare="existing_output",
+    ),
+    _atlas(
+        "copy onto a file",
+        ("copy", "{tmp}/taken.csv"),
+        "is a file",
+        1,
+        prepare="existing_output",
+    ),
+    _atlas("copy into a missing folder", ("copy", "{tmp}/no/such/atlas"), "no folder", 1),
+]
 
 INCIDENTS = [
     Case("import a missing file", ("incidents", "import", "{tmp}/nothing.csv"), "nothing.csv"),
@@ -142,11 +227,15 @@ RISK: list[Case] = []
 SEA = ("routes", "sea")
 ROUTES = [
     Case("sea: unknown port", (*SEA, "Shanghaii", "Rotterdam"), "did you mean 'shanghai'", 2),
-    Case("sea: not a position", (*SEA, "200,10", "Rotterdam"), "200,10: not a position"),
+    Case(
+        "sea: not a position",
+        (*SEA, "200,10", "Rotterdam"),
+        "200,10: longitude is outside -180..180",
+    ),
     Case(
         "sea: inland, beyond --max-snap-km",
         (*SEA, "76.9,43.2", "Rotterdam"),
-        "76.9,43.2: the nearest sea lane is 2,235 km away",
+        "76.9,43.2: the nearest sea lane is 2,232 km away",
     ),
     Case(
         "sea: --max-snap-km named in the refusal",
@@ -205,7 +294,7 @@ ROUTES = [
     Case(
         "matrix: an inland port",
         ("routes", "matrix", "{tmp}/inland.csv", "--close", "hormuz"),
-        "almaty: the nearest sea lane is 2,235 km away",
+        "almaty: the nearest sea lane is 2,232 km away",
         prepare="bad_ports",
     ),
     Case(

@@ -184,11 +184,21 @@ def test_a_companys_own_assets_are_scored_beside_the_atlas(tmp_path: Path) -> No
     )  # fmt: skip
     assert code == 0, stderr
     assert json.loads(stdout)["top_incidents"][0]["threat_class"] == "piracy"
-    code, _, stderr = run(
+    code, stdout, stderr = run(
         "risk", "corridors", "--assets", str(company), "--as-of", "2011-12-31",
-        "--route", "acme-tanker-route,DJI",
+        "--route", "acme-tanker-route,DJI", "--json",
     )  # fmt: skip
     assert code == 0, stderr
+    route = json.loads(stdout)["corridors"][0]
+    tanker, djibouti = route["segments"]
+    assert (tanker["label"], tanker["country"], djibouti["country"]) == (
+        "acme-tanker-route", None, "DJI",
+    )  # fmt: skip
+    assert round(tanker["exposure"], 2) == rows["acme-tanker-route"]["exposure"]  # as scored
+    assert djibouti["exposure"] == 0 and djibouti["country_risk"] > 0  # a country's own risk
+    both = 1 - (1 - tanker["probability"]) * (1 - djibouti["probability"])
+    assert abs(route["disruption_chance"] - both) < 1e-12
+    assert route["weakest_segment"] == "acme-tanker-route"
 
 
 def test_risk_reads_only_what_the_organization_may_see(

@@ -95,12 +95,12 @@ def test_an_inland_place_is_refused_unless_allowed() -> None:
     code, _, stderr = run("routes", "sea", "76.9,43.2", "Rotterdam")
     said = " ".join(stderr.split())
     assert code == 1
-    assert "76.9,43.2: the nearest sea lane is 2,235 km away" in said and "--max-snap-km" in said
+    assert "76.9,43.2: the nearest sea lane is 2,232 km away" in said and "--max-snap-km" in said
     code, stdout, stderr = run(
         "routes", "sea", "76.9,43.2", "Rotterdam", "--max-snap-km", "3000", "--json"
     )
     assert code == 0, stderr
-    assert round(json.loads(stdout)["ends"]["from"]["snap_km"]) == 2235
+    assert round(json.loads(stdout)["ends"]["from"]["snap_km"]) == 2232
 
 
 def test_a_route_gets_an_exposure_and_its_incidents(cli_store: Path) -> None:

@@ -7,6 +7,8 @@ so ``corridor --help`` answers at once.
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -15,6 +17,7 @@ from typer.core import TyperGroup
 
 from corridor import __version__
 from corridor.commands import atlas as atlas_commands
+from corridor.commands import coordination as coordination_commands
 from corridor.commands import incidents as incident_commands
 from corridor.commands import risk as risk_commands
 from corridor.commands import routes as route_commands
@@ -26,6 +29,26 @@ from corridor.locations import default_database_path
 class _FriendlyGroup(TyperGroup):
     """Turns the errors a user can fix into one line and an exit code, never a traceback."""
 
+    def main(  # type: ignore[override]
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        """Click's main, but a usage error is one line (``error: ...``), exit 2."""
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        try:
+            result = super().main(args, prog_name, complete_var, False, **extra)
+        except typer.Abort:
+            err.print("aborted", highlight=False)
+            sys.exit(1)
+        except typer.TyperException as exc:  # Click's usage errors
+            sys.exit(_usage_error(exc))
+        sys.exit(result if isinstance(result, int) else 0)
+
     def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
         try:
             return super().invoke(ctx)
@@ -35,6 +58,18 @@ class _FriendlyGroup(TyperGroup):
             raise fail("interrupted; nothing half-written was kept", 130) from exc
         except Exception as exc:
             raise _explained(exc) from exc
+
+
+def _usage_error(exc: typer.TyperException) -> int:
+    """Print a usage error as one line naming the option, with where to read more."""
+    context = getattr(exc, "ctx", None)
+    if type(exc).__name__ == "NoArgsIsHelpError":  # a bare group: Typer prints its help
+        if context is not None:
+            context.get_help()
+        return int(getattr(exc, "exit_code", 2))
+    hint = f" (see `{context.command_path} --help`)" if context is not None else ""
+    fail(f"{exc.format_message()}{hint}", 2)
+    return int(getattr(exc, "exit_code", 2))
 
 
 def _explained(exc: Exception) -> typer.Exit:
@@ -65,6 +100,8 @@ app.add_typer(atlas_commands.app, name="atlas")
 app.add_typer(incident_commands.app, name="incidents")
 app.add_typer(risk_commands.app, name="risk")
 app.add_typer(route_commands.app, name="routes")
+app.add_typer(coordination_commands.app, name="coordination")
+app.command("advise")(coordination_commands.advise_command)
 
 
 def _version(value: bool) -> None:

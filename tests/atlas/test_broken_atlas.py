@@ -69,7 +69,7 @@ def _only_problem(tmp_path: Path) -> AtlasProblem:
     assert len(problems) == 1, [str(p) for p in problems]
     with pytest.raises(AtlasError) as refused:
         load_atlas(tmp_path)
-    assert str(refused.value) == str(problems[0])
+    assert str(refused.value) == f"{problems[0]}; `corridor atlas check` lists every problem"
     return problems[0]
 
 

@@ -6,6 +6,7 @@ import pytest
 
 from corridor.atlas import Atlas, Binding
 from corridor.atlas.queries import find_mechanisms
+from corridor.errors import UnknownValueError
 
 REQUIRED = [
     "SCO", "SCO-RATS", "CSTO", "CIS", "GUAM", "SAARC", "ASEAN", "ARF", "ADMM-PLUS", "CSCAP",
@@ -82,7 +83,7 @@ def test_alliances_bind_by_collective_defense(atlas: Atlas) -> None:
 
 @pytest.mark.parametrize("expected", ["SCO", "SCO-RATS", "CSTO", "CIS"])
 def test_kazakhstan_counter_terrorism_mechanisms(atlas: Atlas, expected: str) -> None:
-    found = {m.id for m in find_mechanisms(atlas, member="KAZ", domain="terrorism")}
+    found = {m.id for m in find_mechanisms(atlas, countries=["KAZ"], domain="terrorism")}
     assert expected in found
     assert "NATO" not in found and "GCC" not in found
 
@@ -90,7 +91,7 @@ def test_kazakhstan_counter_terrorism_mechanisms(atlas: Atlas, expected: str) ->
 def test_domain_filter_takes_broader_and_narrower_classes(atlas: Atlas) -> None:
     piracy = {m.id for m in find_mechanisms(atlas, domain="piracy")}
     assert {"RECAAP", "CGPCS", "EUNAVFOR-ATALANTA"} <= piracy
-    with pytest.raises(KeyError):
+    with pytest.raises(UnknownValueError, match="no_such_class"):
         find_mechanisms(atlas, domain="no_such_class")
 
 

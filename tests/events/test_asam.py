@@ -4,25 +4,20 @@ from __future__ import annotations
 
 import io
 import json
-import math
 from datetime import date
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sqlalchemy import Engine
 
 from corridor.atlas import Atlas
 from corridor.events.categories import category_map
-from corridor.events.importers.asam import (
-    classify_asam,
-    parse_dms,
-    parse_position,
-    read_asam_csv,
-    read_asam_json,
-)
-from corridor.events.importers.base import FieldError, ParsedRecord, Rejected
+from corridor.events.importers.asam import classify_asam, read_asam_csv, read_asam_json
+from corridor.events.importers.base import NORMALIZED_POSITION_TAG, ParsedRecord, Rejected
 from corridor.events.model import Incident, LocationPrecision, Target
+from corridor.store.import_job import ImportJob, import_records
 
 FIXTURES = Path(__file__).parent / "fixtures" / "asam"
 CSV_FILE = FIXTURES / "asam_export.csv"
@@ -57,132 +52,6 @@ def line_of(text: str, record_start: str) -> int:
 
 def near(a: float | None, b: float, tolerance: float = 1e-6) -> bool:
     return a is not None and abs(a - b) <= tolerance
-
-
-# Degrees, minutes and seconds
-
-
-def test_dms_is_exact() -> None:
-    assert abs(parse_dms("1°07'00\"N") - 1.116667) <= 1e-6
-    assert abs(parse_dms("103°31'00\"E") - 103.516667) <= 1e-6
-    assert abs(parse_dms("1°07'00\"S") + 1.116667) <= 1e-6
-    assert abs(parse_dms("103°31'00\"W") + 103.516667) <= 1e-6
-    assert abs(parse_dms("18°32'40.92\"N") - 18.5447) <= 1e-9  # the API's decimal seconds
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "1°07'00\"N",
-        "1°07'N",  # no seconds
-        "1° 07' 00\" N",  # spaces
-        "1°07'00\"n",  # lower case
-        "1 07'00\"N",  # no degree sign
-        "107'00\"N",  # no degree sign, no space
-        "1 07 00 N",  # no marks at all
-        "1°07.0'N",  # decimal minutes
-        "1\u00ba07\u203200\u2033N",  # ordinal for degree, prime and double prime
-        "01-07N",  # the style of ASAM descriptions
-    ],
-)
-def test_dms_variants_give_one_value(text: str) -> None:
-    assert abs(parse_dms(text) - 1.116667) <= 1e-6
-
-
-@pytest.mark.parametrize(
-    ("text", "reason"),
-    [
-        ("unknown", "is not degrees, minutes and seconds with N, S, E or W"),
-        ("1°07'00\"", "is not degrees, minutes and seconds with N, S, E or W"),
-        ("1°60'00\"N", "has minutes or seconds of 60 or more"),
-        ("1°07'60\"N", "has minutes or seconds of 60 or more"),
-        ("1.5°30'N", "has minutes after decimal degrees"),
-        ("1°07.5'30\"N", "has seconds after decimal minutes"),
-        ("91°00'00\"N", "is outside 0..90 degrees"),
-        ("181°00'00\"E", "is outside 0..180 degrees"),
-    ],
-)
-def test_dms_rejects_what_it_cannot_read(text: str, reason: str) -> None:
-    with pytest.raises(FieldError) as raised:
-        parse_dms(text)
-    assert raised.value.reason == reason
-
-
-def test_position_is_latitude_then_longitude_on_two_lines() -> None:
-    lon, lat = parse_position("1°07'00\"N \n103°31'00\"E") or (0.0, 0.0)
-    assert near(lon, 103.516667) and near(lat, 1.116667)
-    assert parse_position("1°07'00\"N\r\n103°31'00\"E") == parse_position("1°07'N, 103°31'E")
-    assert parse_position("103°31'00\"E 1°07'00\"N") == parse_position("1°07'N 103°31'E")
-    assert parse_position("1.116667, 103.516667") == (103.516667, 1.116667)
-    assert parse_position("  ") is None
-    with pytest.raises(FieldError, match="one latitude"):
-        parse_position("1°07'N 2°07'N")
-
-
-hemispheres = st.sampled_from("NSEW")
-
-
-@st.composite
-def coordinates(draw: st.DrawFn) -> tuple[int, int, int, str]:
-    hemisphere = draw(hemispheres)
-    degrees = draw(st.integers(0, 89 if hemisphere in "NS" else 179))
-    return degrees, draw(st.integers(0, 59)), draw(st.integers(0, 59)), hemisphere
-
-
-def _value(degrees: int, minutes: int, seconds: int, hemisphere: str) -> float:
-    number = degrees + minutes / 60 + seconds / 3600
-    return -number if hemisphere in "SW" else number
-
-
-@given(coordinate=coordinates())
-def test_dms_round_trip(coordinate: tuple[int, int, int, str]) -> None:
-    degrees, minutes, seconds, hemisphere = coordinate
-    parsed = parse_dms(f"{degrees}°{minutes:02d}'{seconds:02d}\"{hemisphere}")
-    assert abs(parsed - _value(*coordinate)) <= 1e-6
-    assert math.copysign(1.0, parsed) == (-1.0 if hemisphere in "SW" else 1.0)
-
-
-@given(
-    coordinate=coordinates(),
-    style=st.sampled_from(
-        [
-            "{d}°{m:02d}'{s:02d}\"{h}",
-            "{d}° {m}' {s}\" {hl}",
-            "{d} {m:02d}'{s:02d}\"{h}",
-            "{d}°{m:02d}'{s:02d}''{hl}",
-            "{d}°{dm:.6f}'{h}",
-            "{d} {m} {s} {h}",
-            "{d:03d}°{m:02d}\u2032{s:02d}\u2033{h}",  # primes
-        ]
-    ),
-)
-def test_dms_round_trip_in_every_tolerated_style(
-    coordinate: tuple[int, int, int, str], style: str
-) -> None:
-    degrees, minutes, seconds, hemisphere = coordinate
-    text = style.format(
-        d=degrees,
-        m=minutes,
-        s=seconds,
-        dm=minutes + seconds / 60,
-        h=hemisphere,
-        hl=hemisphere.lower(),
-    )
-    parsed = parse_dms(text)
-    assert abs(parsed - _value(*coordinate)) <= 1e-6
-    assert math.copysign(1.0, parsed) == (-1.0 if hemisphere in "SW" else 1.0)
-
-
-@given(latitude=coordinates().filter(lambda c: c[3] in "NS"), longitude=coordinates())
-def test_position_round_trip(
-    latitude: tuple[int, int, int, str], longitude: tuple[int, int, int, str]
-) -> None:
-    if longitude[3] in "NS":
-        longitude = (longitude[0], longitude[1], longitude[2], "E" if longitude[0] % 2 else "W")
-    text = "{}°{:02d}'{:02d}\"{} \n{}°{:02d}'{:02d}\"{}".format(*latitude, *longitude)
-    lon, lat = parse_position(text) or (math.nan, math.nan)
-    assert abs(lat - _value(*latitude)) <= 1e-6
-    assert abs(lon - _value(*longitude)) <= 1e-6
 
 
 # Classification
@@ -273,10 +142,10 @@ def test_hostility_and_description_decide_the_class(
 # The site's CSV export
 
 
-def test_csv_fixture_imports_fifteen_and_rejects_four() -> None:
+def test_csv_fixture_imports_seventeen_and_rejects_five() -> None:
     records = read_csv_text(csv_text(), CSV_FILE.name)
-    assert len(records) == 19
-    assert len(by_id(records)) == 15
+    assert len(records) == 22
+    assert len(by_id(records)) == 17
 
 
 def test_csv_rejects_name_the_first_line_of_their_multiline_record() -> None:
@@ -295,7 +164,7 @@ def test_csv_rejects_name_the_first_line_of_their_multiline_record() -> None:
             line_of(text, "2019-79,"),
             "position",
             "unknown",
-            "is not a position such as 1°07'00\"N 103°31'00\"E",
+            "is not a position such as 1°07'00\"N 103°31'00\"E or 29.73,-93.87",
         ),
         Rejected(CSV_FILE.name, line_of(text, ",2019-03-10,"), "reference", "", "is empty"),
         Rejected(
@@ -303,10 +172,17 @@ def test_csv_rejects_name_the_first_line_of_their_multiline_record() -> None:
             line_of(text, "2019-81,"),
             "position",
             "95°00'00\"N \n3°50'00\"W",
-            "is outside 0..90 degrees",
+            "latitude is outside -90..90",
+        ),
+        Rejected(
+            CSV_FILE.name,
+            line_of(text, "2021-113,"),
+            "position",
+            "89°60'30\"N \n3°24'00\"E",
+            "latitude is outside -90..90",
         ),
     ]
-    assert [r.line for r in rejects(records)] == [31, 33, 34, 36]
+    assert [r.line for r in rejects(records)] == [31, 33, 34, 36, 43]
 
 
 def test_reject_after_records_spanning_lines_names_the_right_line() -> None:
@@ -315,7 +191,7 @@ def test_reject_after_records_spanning_lines_names_the_right_line() -> None:
     reject = rejects(read_csv_text(broken))[0]
     assert (reject.line, reject.field) == (27, "date")  # 13 records before it, 26 lines
     crlf = read_csv_text(broken.replace("\n", "\r\n"))  # Windows line ends, same lines
-    assert [r.line for r in rejects(crlf)] == [27, 31, 33, 34, 36]
+    assert [r.line for r in rejects(crlf)] == [27, 31, 33, 34, 36, 43]
 
 
 def test_csv_record_in_full() -> None:
@@ -361,6 +237,42 @@ def test_csv_positions_in_every_variant() -> None:
         assert near(incident.longitude, lon) and near(incident.latitude, lat), reference
     assert (found["2019-82"].longitude, found["2019-82"].latitude) == (None, None)
     assert found["2019-82"].location_precision == LocationPrecision.COUNTRY
+
+
+def test_csv_rounding_carries_and_three_digit_seconds_are_kept_and_tagged() -> None:
+    found = by_id(read_csv_text(csv_text()))
+    carried, padded = found["2020-033"], found["2021-112"]  # 5°60'00"S 11°59'60"E; 005" 040"
+    assert (carried.longitude, carried.latitude) == (12.0, -6.0)
+    assert near(padded.longitude, 3 + 24 / 60 + 40 / 3600)
+    assert near(padded.latitude, 6 + 18 / 60 + 5 / 3600)
+    tagged = sorted(r for r, i in found.items() if NORMALIZED_POSITION_TAG in i.tags)
+    assert tagged == ["2020-033", "2021-112"]
+    assert carried.tags == ("navarea:II", "subregion:57", NORMALIZED_POSITION_TAG)
+
+
+def test_the_import_counts_the_positions_it_normalized(store: Engine) -> None:
+    records = read_csv_text(csv_text(), CSV_FILE.name)
+    report = import_records(store, records, ImportJob(file_name=CSV_FILE.name, fmt="asam"))
+    assert (report.counts.inserted, report.rejected, report.normalized) == (17, 5, 2)
+
+
+def test_json_coordinates_as_dms_text_are_normalized_too() -> None:
+    records = [
+        _record("2019-1", latitude="12°59'60\"N", longitude="45°00'00\"E"),
+        _record("2019-2", latitude="12,5", longitude=45),
+        _record("2019-3", latitude="12N", longitude="45°00'00\"N"),
+    ]
+    result = read_json_bytes(json.dumps({"asam": records}, ensure_ascii=False).encode())
+    found = by_id(result)
+    assert (found["2019-1"].longitude, found["2019-1"].latitude) == (45.0, 13.0)
+    assert NORMALIZED_POSITION_TAG in found["2019-1"].tags
+    assert (found["2019-2"].latitude, found["2019-2"].tags) == (
+        12.5,
+        ("navarea:XI", "subregion:71"),
+    )
+    assert [(r.field, r.reason) for r in rejects(result)] == [
+        ("longitude", "is a latitude, not a longitude (record 3)")
+    ]
 
 
 def test_csv_dates_in_every_format() -> None:

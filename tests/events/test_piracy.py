@@ -19,11 +19,10 @@ from corridor.events.categories import category_map
 from corridor.events.importers.base import ParsedRecord, Rejected
 from corridor.events.importers.piracy import PIRACY_COLUMNS, piracy_source_id, read_piracy
 from corridor.events.model import Incident, LocationPrecision, Target
+from tests.shared import shared_file
 
 FIXTURES = Path(__file__).parent / "fixtures" / "piracy"
 SLICE = FIXTURES / "pirate_attacks_slice.csv"
-# CI checks the shared data out beside the repository, as ../shared.
-SHARED = Path(__file__).resolve().parents[3] / "shared/data/piracy/pirate_attacks.csv"
 GULF_OF_ADEN = {"SOM", "YEM", "DJI", "ERI", "OMN"}
 
 
@@ -348,10 +347,10 @@ def test_bundled_file_pins_the_fall_off_somalia_2011_to_2013() -> None:
     assert _gulf_of_aden_by_year(records) == {2011: 167, 2012: 60, 2013: 13}
 
 
-@pytest.mark.skipif(not SHARED.exists(), reason="shared/data is not checked out beside the repo")
 def test_shared_file_pins_the_fall_off_somalia_2011_to_2013() -> None:
-    with SHARED.open(encoding="utf-8", newline="") as f:
-        records = list(read_piracy(f, file_name=SHARED.name))
+    shared = shared_file("data/piracy/pirate_attacks.csv")
+    with shared.open(encoding="utf-8", newline="") as f:
+        records = list(read_piracy(f, file_name=shared.name))
     assert _gulf_of_aden_by_year(records) == {2011: 167, 2012: 60, 2013: 13}
     kinds = Counter(r.source_categories for r in incidents(records))
     assert kinds[("Hijacked",)] == 511

@@ -19,12 +19,11 @@ from corridor.events.importers.base import ParsedRecord, Rejected, country_code
 from corridor.events.importers.ucdp import read_ucdp, ucdp_country
 from corridor.events.model import DatePrecision, Incident, LocationPrecision, Target, Tlp
 from tests.events.records import by_id, rejects
+from tests.shared import shared_file
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ucdp"
 SYRIA_SLICE = FIXTURES / "ged_syria_slice.csv"
 FULL_LAYOUT = FIXTURES / "ged_full_layout.csv"
-# CI checks the shared data out beside the repository, as ../shared.
-BUNDLED_SYRIA = Path(__file__).resolve().parents[3] / "shared/data/ucdp/ged_syria_2016_2019.csv"
 
 
 def read_text(text: str, name: str = "test.csv") -> list[ParsedRecord]:
@@ -403,9 +402,7 @@ def test_reading_streams_row_by_row() -> None:
 
 
 def test_whole_bundled_syria_file() -> None:
-    if not BUNDLED_SYRIA.exists():
-        pytest.skip(f"{BUNDLED_SYRIA} is not here (the shared data sit beside the repository)")
-    records = read_file(BUNDLED_SYRIA)
+    records = read_file(shared_file("data/ucdp/ged_syria_2016_2019.csv"))
     assert rejects(records) == []
     incidents = by_id(records)
     assert len(records) == len(incidents) == 16_566

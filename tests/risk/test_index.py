@@ -5,12 +5,14 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.typing import NDArray
 from pyproj import Geod
 
-from corridor.risk.index import AssetIndex, unit_vectors
+from corridor.geodesy import unit_vectors, wrap_longitude
+from corridor.risk.index import AssetIndex
 from corridor.risk.kernels import point_distances_km
 from corridor.risk.shapes import AssetShapes
 
@@ -33,9 +35,7 @@ def lines(draw: st.DrawFn, *, near_poles: bool = True) -> NDArray[np.float64]:
     walk = [(lon, lat)]
     for d_lon, d_lat in steps:
         last_lon, last_lat = walk[-1]
-        walk.append(
-            (((last_lon + d_lon + 180) % 360) - 180, float(np.clip(last_lat + d_lat, -top, top)))
-        )
+        walk.append((wrap_longitude(last_lon + d_lon), float(np.clip(last_lat + d_lat, -top, top))))
     return np.array(walk, np.float64)
 
 
@@ -75,7 +75,7 @@ def test_the_index_finds_exactly_what_a_scan_of_every_pair_finds(
     for k, d_lon, d_lat in near:
         line = assets[k % len(assets)]
         lon, lat = line[k % len(line)]
-        extra.append((((lon + d_lon + 180) % 360) - 180, float(np.clip(lat + d_lat, -90, 90))))
+        extra.append((wrap_longitude(lon + d_lon), float(np.clip(lat + d_lat, -90, 90))))
     points = np.array(incidents + extra, np.float64)
     index = AssetIndex(shapes, radius_km)
     found = index.pairs(points[:, 0], points[:, 1], radius_km)
@@ -101,7 +101,7 @@ def test_distances_are_within_half_a_percent_of_pyproj_geod(
     line: NDArray[np.float64], offset: tuple[float, float], vertex: int
 ) -> None:
     base_lon, base_lat = line[vertex % len(line)]
-    lon = ((base_lon + offset[0] + 180) % 360) - 180
+    lon = wrap_longitude(base_lon + offset[0])
     lat = base_lat + offset[1]
     shapes = AssetShapes.from_lines(["a"], [line])
     index = AssetIndex(shapes, 500)
@@ -146,6 +146,17 @@ def test_a_point_asset_is_measured_like_pyproj_geod() -> None:
     reference = GEOD.inv(45.03, 12.79, 45.40, 12.50)[2] / 1000
     assert list(assets) == [0]
     assert abs(km[0] - reference) / reference < 0.001
+
+
+@pytest.mark.parametrize("radius_km", [241.0, 250.0, 500.0, 1000.0])
+def test_the_grid_wraps_across_the_antimeridian_for_any_radius(radius_km: float) -> None:
+    """360 degrees need not be a whole number of radius-sized cells: 181 must still land
+    in the column of -179 (a narrow last column once split them)."""
+    shapes = AssetShapes.from_lines(["east"], [np.array([[179.0, 0.0]])])
+    found = AssetIndex(shapes, radius_km).pairs([-179.0, 179.5], [0.0, 0.0], radius_km)
+    assert sorted(found.incident.tolist()) == [0, 1]
+    far = found.distance_km[found.incident == 0][0]
+    assert abs(far - GEOD.inv(179.0, 0.0, -179.0, 0.0)[2] / 1000) < 1e-3
 
 
 def test_near_agrees_with_pairs_for_each_incident() -> None:

@@ -67,6 +67,7 @@ def test_closing_one_passage_keeps_the_northwest_passage_closed(atlas: Atlas) ->
         return_passages=True,
     )  # fmt: skip
     assert "northwest" in naive.properties["traversed_passages"]  # what we guard against
+    assert leg.length_km > 1.5 * naive.properties["length"]  # the ice route is far shorter
 
 
 def test_lengths_are_searoutes_own(atlas: Atlas) -> None:

@@ -89,10 +89,21 @@ def country_shapes() -> dict[str, BaseGeometry]:
     return shapes
 
 
+@cache
+def _border_tree() -> tuple[tuple[str, ...], shapely.STRtree]:
+    """The country codes and an R-tree of their (prepared) shapes, in the same order."""
+    shapes = country_shapes()
+    codes = tuple(sorted(shapes))
+    return codes, shapely.STRtree([shapes[code] for code in codes])
+
+
 def countries_at(longitude: float, latitude: float) -> list[str]:
-    """The countries whose 1:50m polygon contains the point (usually one, none at sea)."""
-    return sorted(
-        code
-        for code, geom in country_shapes().items()
-        if shapely.contains_xy(geom, longitude, latitude)
-    )
+    """The countries whose 1:50m polygon contains the point (usually one, none at sea).
+
+    The tree keeps the few countries whose box holds the point; their prepared shapes
+    decide (a point on a border belongs to neither side, as ``contains`` says).
+    """
+    codes, tree = _border_tree()
+    boxed = tree.query(shapely.Point(longitude, latitude))
+    inside = boxed[shapely.contains_xy(tree.geometries[boxed], longitude, latitude)]
+    return [codes[i] for i in sorted(inside.tolist())]

@@ -4,16 +4,29 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+import json
+from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 from corridor.atlas.catalog import Atlas
 from corridor.atlas.geometry import geodesic_length_km, to_shape
 from corridor.atlas.models import Asset, Chokepoint, Dispute
+from corridor.errors import UnknownValueError
+from corridor.files import atomic_write
 
-__all__ = ["EXPORTABLE", "feature_collection", "places", "to_csv"]
+__all__ = [
+    "EXPORTABLE",
+    "EXPORT_FORMATS",
+    "export_places",
+    "feature_collection",
+    "places",
+    "to_csv",
+    "write_places",
+]
 
 EXPORTABLE = ("assets", "chokepoints", "disputes")
+EXPORT_FORMATS = ("geojson", "csv")
 
 Place = Asset | Chokepoint | Dispute
 
@@ -89,3 +102,36 @@ def to_csv(atlas: Atlas, what: Iterable[str]) -> str:
         row.update(wkt=shape.wkt, longitude=f"{centroid.x:.4f}", latitude=f"{centroid.y:.4f}")
         writer.writerow(row)
     return buffer.getvalue()
+
+
+def export_places(
+    atlas: Atlas, *, format: str = "geojson", layers: Sequence[str] | None = None
+) -> str:
+    """The named layers (default: all) as GeoJSON text or CSV text.
+
+    Raises :class:`UnknownValueError` for a format or layer that does not exist.
+    """
+    if format not in EXPORT_FORMATS:
+        raise UnknownValueError("export format", format, list(EXPORT_FORMATS))
+    chosen = list(layers) if layers else list(EXPORTABLE)
+    for layer in chosen:
+        if layer not in EXPORTABLE:
+            raise UnknownValueError("layer", layer, list(EXPORTABLE))
+    if format == "geojson":
+        return json.dumps(feature_collection(atlas, chosen), ensure_ascii=False) + "\n"
+    return to_csv(atlas, chosen)
+
+
+def write_places(
+    atlas: Atlas,
+    path: Path,
+    *,
+    format: str = "geojson",
+    layers: Sequence[str] | None = None,
+    force: bool = False,
+) -> Path:
+    """:func:`export_places` into ``path``, whole or not at all; an existing file only with
+    ``force``, a missing folder is an error (:class:`~corridor.errors.InputError`)."""
+    with atomic_write(path, force=force) as handle:
+        handle.write(export_places(atlas, format=format, layers=layers))
+    return path

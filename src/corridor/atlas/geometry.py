@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import shapely
-from pyproj import Geod
+from numpy.typing import NDArray
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
-__all__ = ["GEOD", "geodesic_length_km", "geometry_problem", "max_vertex_gap_km", "to_shape"]
+from corridor.geodesy import great_circle_km
 
-GEOD = Geod(ellps="WGS84")
+__all__ = ["geodesic_length_km", "geometry_problem", "max_vertex_gap_km", "to_shape"]
 
 _DEPTH = {"Point": 1, "LineString": 2, "MultiLineString": 3, "Polygon": 3, "MultiPolygon": 4}
 
@@ -65,24 +66,26 @@ def to_shape(geometry: Any) -> BaseGeometry:
     return shape({"type": geometry.type, "coordinates": geometry.coordinates})
 
 
-def _lines(geom: BaseGeometry) -> list[BaseGeometry]:
-    return list(getattr(geom, "geoms", [geom]))
+def _steps_km(geom: BaseGeometry) -> list[NDArray[np.float64]]:
+    """The distance between consecutive vertices of each line of ``geom``, in km; a
+    polygon counts its outer ring, as pyproj's ``Geod.geometry_length`` does."""
+    parts = shapely.get_parts(geom)
+    if geom.geom_type.endswith("Polygon"):
+        parts = shapely.get_exterior_ring(parts)
+    steps = []
+    for part in parts:
+        coords = shapely.get_coordinates(part)
+        if len(coords) > 1:
+            lon, lat = coords[:, 0], coords[:, 1]
+            steps.append(great_circle_km(lon[:-1], lat[:-1], lon[1:], lat[1:]))
+    return steps
 
 
 def geodesic_length_km(geom: BaseGeometry) -> float:
     """Length on the WGS 84 ellipsoid, in km (0 for points)."""
-    return float(sum(GEOD.geometry_length(part) for part in _lines(geom))) / 1000.0
+    return float(sum(step.sum() for step in _steps_km(geom)))
 
 
 def max_vertex_gap_km(geom: BaseGeometry) -> float:
     """The longest distance between consecutive vertices of a line, in km."""
-    gap = 0.0
-    for part in _lines(geom):
-        coords = list(part.coords)
-        if len(coords) < 2:
-            continue
-        lons = [c[0] for c in coords]
-        lats = [c[1] for c in coords]
-        _, _, dist = GEOD.inv(lons[:-1], lats[:-1], lons[1:], lats[1:])
-        gap = max(gap, max(dist) / 1000.0)
-    return gap
+    return max((float(step.max()) for step in _steps_km(geom)), default=0.0)

@@ -25,7 +25,7 @@ from corridor.atlas.models import (
     Region,
     ThreatClass,
 )
-from corridor.atlas.problems import AtlasError, AtlasProblem
+from corridor.atlas.problems import AtlasError, AtlasProblem, MissingAtlasDirError
 from corridor.atlas.sourcefile import NodePath, SourceFile, SourceFileError
 from corridor.atlas.validation import cross_reference_problems, placement_report
 
@@ -62,7 +62,12 @@ SECTIONS = (
 
 
 def atlas_file_paths(directory: Path | None = None) -> dict[str, Path]:
-    """Logical file name -> path, the user's ``directory`` overlaying the bundled atlas."""
+    """Logical file name -> path, the user's ``directory`` overlaying the bundled atlas.
+
+    Raises :class:`MissingAtlasDirError` when ``directory`` is not a folder.
+    """
+    if directory is not None and not directory.is_dir():
+        raise MissingAtlasDirError(directory)
     manifest = SourceFile.read(BUNDLED_ATLAS_DIR / MANIFEST).data
     paths = {name: BUNDLED_ATLAS_DIR / file for name, file in manifest["files"].items()}
     paths[MANIFEST] = BUNDLED_ATLAS_DIR / MANIFEST

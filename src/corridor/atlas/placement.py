@@ -12,8 +12,9 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from corridor.atlas.borders import country_shapes
-from corridor.atlas.geometry import GEOD, to_shape
+from corridor.atlas.geometry import to_shape
 from corridor.atlas.models import Asset, AssetKind
+from corridor.geodesy import great_circle_km
 
 __all__ = ["LAND_TOLERANCE_KM", "SEA_LANE_REACH_KM", "placement_problems"]
 
@@ -24,8 +25,7 @@ SEA_LANE_REACH_KM = 150.0
 def _geodesic_km(lines: np.ndarray) -> np.ndarray:
     """Geodesic lengths of two-point shapely lines (from shortest_line), in km."""
     ends = shapely.get_coordinates(lines).reshape(-1, 2, 2)
-    _, _, metres = GEOD.inv(ends[:, 0, 0], ends[:, 0, 1], ends[:, 1, 0], ends[:, 1, 1])
-    return np.asarray(metres, dtype=float) / 1000.0
+    return great_circle_km(ends[:, 0, 0], ends[:, 0, 1], ends[:, 1, 0], ends[:, 1, 1])
 
 
 def _vertex_distances_km(points: np.ndarray, country: BaseGeometry) -> np.ndarray:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from corridor.errors import InputError
 
-__all__ = ["AtlasError", "AtlasProblem"]
+__all__ = ["AtlasError", "AtlasProblem", "MissingAtlasDirError"]
 
 
 @dataclass(frozen=True)
@@ -35,4 +36,18 @@ class AtlasError(InputError):
     def __init__(self, problems: list[AtlasProblem]) -> None:
         self.problems = problems
         more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
-        super().__init__(f"{problems[0]}{more}")
+        super().__init__(f"{problems[0]}{more}; `corridor atlas check` lists every problem")
+
+
+class MissingAtlasDirError(InputError):
+    """The atlas folder the user named is not there: a usage mistake, never a silent fallback
+    to the bundled atlas."""
+
+    exit_code = 2
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        what = "is a file, not a folder" if directory.is_file() else "does not exist"
+        super().__init__(
+            f"atlas folder {directory} {what} (make one with `corridor atlas copy {directory}`)"
+        )

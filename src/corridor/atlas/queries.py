@@ -1,17 +1,89 @@
-"""Questions users ask of the atlas, as filters over its records."""
+"""Questions users ask of the atlas, as filters over its records.
+
+A filter value the atlas does not know (a zone, a kind, a country, a mechanism) raises
+:class:`~corridor.errors.UnknownValueError` naming the valid values: an unknown value
+never quietly matches nothing. Countries may be ISO codes or names.
+"""
 
 from __future__ import annotations
 
-from corridor.atlas.catalog import Atlas
-from corridor.atlas.models import Asset, Country, Dispute, Mechanism
+from collections.abc import Iterable, Sequence
 
-__all__ = ["find_assets", "find_countries", "find_disputes", "find_mechanisms", "kind_matches"]
+from corridor.atlas.catalog import Atlas
+from corridor.atlas.countries import resolve_country
+from corridor.atlas.models import (
+    Asset,
+    AssetKind,
+    Country,
+    Criticality,
+    Dispute,
+    DisputeKind,
+    Mechanism,
+    MechanismKind,
+)
+from corridor.errors import UnknownValueError
+
+__all__ = [
+    "DISPUTE_CATEGORIES",
+    "find_assets",
+    "find_countries",
+    "find_disputes",
+    "find_mechanisms",
+    "kind_matches",
+    "mechanism_named",
+]
+
+DISPUTE_CATEGORIES = ("dispute", "hot_spot")
+
+
+def _normal(text: str) -> str:
+    return text.strip().lower().replace("-", "_").replace(" ", "_")
 
 
 def kind_matches(kind: str, wanted: str) -> bool:
     """``pipeline`` matches ``oil_pipeline`` and ``gas_pipeline``; exact names match too."""
-    wanted = wanted.strip().lower().replace("-", "_").replace(" ", "_")
+    wanted = _normal(wanted)
     return kind == wanted or wanted in kind.split("_")
+
+
+def _kind(what: str, wanted: str | None, kinds: Iterable[str]) -> str | None:
+    """``wanted`` if it matches at least one of ``kinds``; :class:`UnknownValueError` if none."""
+    if wanted is None:
+        return None
+    known = list(kinds)
+    if not any(kind_matches(k, wanted) for k in known):
+        raise UnknownValueError(what, wanted, known)
+    return wanted
+
+
+def _one_of(
+    what: str, wanted: str | None, choices: Sequence[str], hint: str | None = None
+) -> str | None:
+    """The choice ``wanted`` names (any case, ``-`` or ``_``); unknown ones are refused."""
+    if wanted is None:
+        return None
+    for choice in choices:
+        if _normal(choice) == _normal(wanted):
+            return choice
+    raise UnknownValueError(what, wanted, list(choices), hint)
+
+
+def _countries(wanted: Iterable[str] | None) -> frozenset[str] | None:
+    """Alpha-3 codes of countries given as codes or names; None when no filter was given."""
+    if not wanted:
+        return None
+    return frozenset(resolve_country(c) for c in wanted)
+
+
+def mechanism_named(atlas: Atlas, name: str) -> Mechanism:
+    """The mechanism with this id or acronym, in any case (``sco``, ``SCO-RATS``)."""
+    wanted = _normal(name)
+    for mechanism in atlas.mechanisms.values():
+        if wanted in (_normal(mechanism.id), _normal(mechanism.acronym)):
+            return mechanism
+    raise UnknownValueError(
+        "mechanism", name, list(atlas.mechanisms), hint="see `corridor atlas mechanisms`"
+    )
 
 
 def find_countries(
@@ -24,10 +96,11 @@ def find_countries(
     classified_only: bool = False,
 ) -> list[Country]:
     """Countries in a Belt zone, on a Road route, or members of a mechanism (in ``year``)."""
+    zone = _one_of("belt zone", zone, list(atlas.belt_zones))
+    route = _one_of("road route", route, list(atlas.road_routes))
     members = None
     if member_of is not None:
-        mechanism = _mechanism(atlas, member_of)
-        members = atlas.member_states(mechanism, year)
+        members = atlas.member_states(mechanism_named(atlas, member_of), year)
     found = []
     for country in atlas.countries.values():
         if zone is not None and country.belt_zone != zone:
@@ -42,27 +115,22 @@ def find_countries(
     return found
 
 
-def _mechanism(atlas: Atlas, mechanism_id: str) -> Mechanism:
-    for key, mechanism in atlas.mechanisms.items():
-        if key.lower() == mechanism_id.strip().lower():
-            return mechanism
-    raise KeyError(f"unknown mechanism {mechanism_id!r}")
-
-
 def find_mechanisms(
     atlas: Atlas,
     *,
-    member: str | None = None,
+    countries: Iterable[str] | None = None,
     domain: str | None = None,
     kind: str | None = None,
     year: int | None = None,
 ) -> list[Mechanism]:
-    """Mechanisms a country belongs to (in ``year``), that cover a threat class, of a kind."""
-    if domain is not None and domain not in atlas.threats:
-        raise KeyError(f"unknown threat class {domain!r}")
+    """Mechanisms any of ``countries`` belongs to (in ``year``, else today), that cover a
+    threat class (itself, a broader or a narrower one), of a kind, active in ``year``."""
+    codes = _countries(countries)
+    domain = _one_of("threat class", domain, list(atlas.threats), "see `corridor atlas threats`")
+    kind = _kind("mechanism kind", kind, (k.value for k in MechanismKind))
     found = []
     for mechanism in atlas.mechanisms.values():
-        if member is not None and member.upper() not in atlas.member_states(mechanism, year):
+        if codes is not None and not codes & atlas.member_states(mechanism, year):
             continue
         if domain is not None and not atlas.covers_domain(mechanism, domain):
             continue
@@ -78,20 +146,26 @@ def find_assets(
     atlas: Atlas,
     *,
     kind: str | None = None,
-    country: str | None = None,
+    countries: Iterable[str] | None = None,
     criticality: str | None = None,
     status: str | None = None,
 ) -> list[Asset]:
-    """Assets of a kind (``pipeline`` takes oil and gas), crossing a country, of a criticality."""
+    """Assets of a kind (``pipeline`` takes oil and gas), crossing any of ``countries``, of a
+    criticality and status."""
+    kind = _kind("asset kind", kind, (k.value for k in AssetKind))
+    codes = _countries(countries)
+    criticality = _one_of("criticality", criticality, [c.value for c in Criticality])
+    statuses = sorted({a.status for a in atlas.assets.values()})
+    status = _one_of("status", status, statuses)
     found = []
     for asset in atlas.assets.values():
         if kind is not None and not kind_matches(asset.kind.value, kind):
             continue
-        if country is not None and country.upper() not in asset.countries:
+        if codes is not None and not codes & set(asset.countries):
             continue
-        if criticality is not None and asset.criticality.value != criticality.lower():
+        if criticality is not None and asset.criticality.value != criticality:
             continue
-        if status is not None and asset.status != status.lower():
+        if status is not None and asset.status != status:
             continue
         found.append(asset)
     return found
@@ -100,18 +174,21 @@ def find_assets(
 def find_disputes(
     atlas: Atlas,
     *,
-    party: str | None = None,
+    countries: Iterable[str] | None = None,
     kind: str | None = None,
     category: str | None = None,
 ) -> list[Dispute]:
-    """Disputes and hot spots involving a country, land or maritime."""
+    """Disputes and hot spots involving any of ``countries``, land or maritime."""
+    codes = _countries(countries)
+    kind = _one_of("dispute kind", kind, [k.value for k in DisputeKind])
+    category = _one_of("dispute category", category, DISPUTE_CATEGORIES)
     found = []
     for dispute in atlas.disputes.values():
-        if party is not None and party.upper() not in dispute.parties:
+        if codes is not None and not codes & set(dispute.parties):
             continue
-        if kind is not None and dispute.kind.value != kind.lower():
+        if kind is not None and dispute.kind.value != kind:
             continue
-        if category is not None and dispute.category != category.lower().replace("-", "_"):
+        if category is not None and dispute.category != category:
             continue
         found.append(dispute)
     return found

@@ -8,7 +8,6 @@ from itertools import pairwise
 
 from corridor.atlas.entries import Entry
 from corridor.atlas.models import Asset, Mechanism, Membership, Region, ThreatClass
-from corridor.atlas.placement import placement_problems
 from corridor.atlas.problems import AtlasProblem
 
 __all__ = ["cross_reference_problems", "placement_report"]
@@ -163,6 +162,8 @@ def cross_reference_problems(
 
 def placement_report(sections: dict[str, list[Entry]]) -> list[AtlasProblem]:
     """Assets that do not lie in the countries they claim (see :mod:`placement`)."""
+    from corridor.atlas.placement import placement_problems  # borders load only for a check
+
     problems = []
     for entry in sections["features"]:
         asset: Asset = entry.record

@@ -1,30 +1,30 @@
-"""``corridor atlas``: browse, check and export the reference atlas."""
+"""``corridor atlas``: browse, check and export the reference atlas.
+
+Each command parses its options, calls one use case of :mod:`corridor.atlas.services`
+and renders the result; the library (pydantic, shapely, pyproj) loads inside the command.
+"""
 
 from __future__ import annotations
 
-import shutil
 import sys
-from enum import StrEnum
+from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.panel import Panel
-from rich.tree import Tree
 
-from corridor.atlas import Atlas, AtlasError, atlas_file_paths
-from corridor.atlas.countries import country_name
-from corridor.atlas.export import EXPORTABLE, feature_collection, to_csv
-from corridor.atlas.geometry import geodesic_length_km, to_shape
-from corridor.atlas.loader import check_atlas
-from corridor.atlas.models import Asset, Chokepoint, Country, Dispute, Mechanism
-from corridor.atlas.queries import find_assets, find_countries, find_disputes, find_mechanisms
-from corridor.commands.context import invocation
-from corridor.commands.output import JsonOption, err, fail, out, print_json, print_table
+from corridor.commands.context import current
+from corridor.commands.options import CountryOption, ForceOption, OutputOption
+from corridor.commands.output import JsonOption, note, out, print_json, print_table
+
+if TYPE_CHECKING:
+    from corridor.atlas.catalog import Atlas
+    from corridor.atlas.services import RecordDetail
 
 app = typer.Typer(
     help="The reference atlas: countries and their Belt zones and Road routes, security "
-    "mechanisms, the threat taxonomy, chokepoints, disputes and infrastructure assets.",
+    "mechanisms, the threat taxonomy, chokepoints, disputes and infrastructure assets.\n\n"
+    "Example: corridor atlas overview",
     no_args_is_help=True,
 )
 
@@ -33,101 +33,79 @@ YearOption = Annotated[
 ]
 
 
+def _hidden_countries(flag: str) -> Any:
+    """An old spelling of ``--country`` kept working but out of the help (the library
+    resolves the names)."""
+    return typer.Option(flag, hidden=True, help="The old name of --country.")
+
+
 @app.callback()
 def _choose_atlas(
-    ctx: typer.Context,
     atlas_dir: Annotated[
         Path | None,
         typer.Option(
             "--atlas-dir",
-            help="A directory of edited atlas files that overlay the bundled ones "
-            "(default: $CORRIDOR_ATLAS_DIR). Make one with `corridor atlas copy DIR`.",
+            exists=True,
             file_okay=False,
+            help="A folder of edited atlas files that overlay the bundled ones "
+            "(the same as `corridor --atlas-dir`). Make one with `corridor atlas copy DIR`.",
         ),
     ] = None,
 ) -> None:
     if atlas_dir is not None:
-        invocation(ctx).atlas_dir = atlas_dir
+        current().atlas_dir = atlas_dir
 
 
-def _atlas(ctx: typer.Context) -> Atlas:
-    try:
-        return invocation(ctx).atlas()
-    except AtlasError as exc:
-        raise fail(f"{exc}\n(run `corridor atlas check` for every problem)") from exc
+def _atlas() -> Atlas:
+    return current().atlas()
 
 
 # --------------------------------------------------------------------------- overview
 
 
-def overview_data(atlas: Atlas) -> dict[str, Any]:
-    """Counts per kind and the countries of each Belt zone and Road route."""
-
-    def members(table: dict[str, frozenset[str]], regions: Any) -> list[dict[str, Any]]:
-        return [
-            {
-                "id": key,
-                "name": regions[key].name,
-                "countries": sorted(codes),
-                "count": len(codes),
-            }
-            for key, codes in table.items()
-        ]
-
-    return {
-        "atlas_version": atlas.version,
-        "counts": atlas.counts(),
-        "belt_zones": members(atlas.zone_countries, atlas.belt_zones),
-        "road_routes": members(atlas.route_countries, atlas.road_routes),
-        "assets_by_kind": _count_by(a.kind.value for a in atlas.assets.values()),
-        "mechanisms_by_kind": _count_by(m.kind.value for m in atlas.mechanisms.values()),
-    }
-
-
-def _count_by(values: Any) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for value in values:
-        counts[value] = counts.get(value, 0) + 1
-    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
-
-
 def print_overview(atlas: Atlas) -> None:
     """The atlas at a glance: what it holds and the seeds' zones and routes."""
-    data = overview_data(atlas)
+    from corridor.atlas.countries import country_name
+    from corridor.atlas.services import overview
+
+    data = overview(atlas)
     print_table(
-        [{"kind": k, "count": v} for k, v in data["counts"].items()],
+        [{"kind": k, "count": v} for k, v in data.counts.items()],
         ["kind", "count"],
-        title=f"Atlas {atlas.version}: what it holds",
+        title=f"Atlas {data.atlas_version}: what it holds",
     )
-    for section, title in (
-        ("belt_zones", "Belt zones (seed 000, footnote 1)"),
-        ("road_routes", "Road routes (seed 000, footnote 2)"),
+    for regions, title in (
+        (data.belt_zones, "Belt zones (seed 000, footnote 1)"),
+        (data.road_routes, "Road routes (seed 000, footnote 2)"),
     ):
         rows = [
             {
-                "zone": item["name"],
-                "n": item["count"],
-                "countries": ", ".join(country_name(c) for c in item["countries"]),
+                "zone": region.name,
+                "n": region.count,
+                "countries": ", ".join(country_name(c) for c in region.countries),
             }
-            for item in data[section]
+            for region in regions
         ]
         print_table(rows, ["zone", "n", "countries"], title=title)
     print_table(
-        [{"kind": k, "count": v} for k, v in data["assets_by_kind"].items()],
+        [{"kind": k, "count": v} for k, v in data.assets_by_kind.items()],
         ["kind", "count"],
         title="Infrastructure assets by kind",
     )
 
 
 @app.command()
-def overview(ctx: typer.Context, as_json: JsonOption = False) -> None:
+def overview(as_json: JsonOption = False) -> None:
     """What the atlas holds: counts per kind, the Belt zones and Road routes with countries.
 
     Example: corridor atlas overview
+    Example: corridor atlas overview --json
     """
-    atlas = _atlas(ctx)
+    atlas = _atlas()
     if as_json:
-        print_json(overview_data(atlas))
+        from corridor.atlas.services import overview as atlas_overview
+
+        print_json(asdict(atlas_overview(atlas)))
     else:
         print_overview(atlas)
 
@@ -135,20 +113,11 @@ def overview(ctx: typer.Context, as_json: JsonOption = False) -> None:
 # --------------------------------------------------------------------------- lists
 
 
-def _country_row(atlas: Atlas, country: Country) -> dict[str, Any]:
-    return {
-        "code": country.alpha3,
-        "name": country.name,
-        "belt_zone": country.belt_zone,
-        "road_routes": list(country.road_routes),
-        "mechanisms": sorted(m.id for m in atlas.mechanisms_of(country.alpha3)),
-    }
-
-
 @app.command()
 def countries(
-    ctx: typer.Context,
-    zone: Annotated[str | None, typer.Option(help="Belt zone: core, extension, radiation.")] = None,
+    zone: Annotated[
+        str | None, typer.Option(help="Belt zone: core, extension or radiation.")
+    ] = None,
     route: Annotated[
         str | None,
         typer.Option(
@@ -156,7 +125,8 @@ def countries(
         ),
     ] = None,
     member_of: Annotated[
-        str | None, typer.Option("--member-of", help="Members of a mechanism, e.g. SCO.")
+        str | None,
+        typer.Option("--member-of", metavar="MECHANISM", help="Members of a mechanism, e.g. SCO."),
     ] = None,
     year: YearOption = None,
     show_all: Annotated[
@@ -167,55 +137,29 @@ def countries(
     """Countries (ISO 3166-1) with their Belt zone, Road routes and mechanisms.
 
     Example: corridor atlas countries --zone core
+    Example: corridor atlas countries --route south_asia_persian_gulf --json
     Example: corridor atlas countries --member-of GUAM --year 2000
     """
-    atlas = _atlas(ctx)
-    classified_only = not show_all and zone is None and route is None and member_of is None
-    try:
-        found = find_countries(
-            atlas,
-            zone=zone,
-            route=route,
-            member_of=member_of,
-            year=year,
-            classified_only=classified_only,
-        )
-    except KeyError as exc:
-        raise fail(str(exc.args[0])) from exc
-    rows = [_country_row(atlas, c) for c in found]
+    from corridor.atlas.services import countries as find
+
+    found = find(
+        _atlas(), zone=zone, route=route, member_of=member_of, year=year, everywhere=show_all
+    )
+    rows = [asdict(c) for c in found.countries]
     columns = ["code", "name", "belt_zone", "road_routes", "mechanisms"]
     print_table(rows, columns, title="Countries", as_json=as_json)
-    if classified_only and not as_json:
-        err.print("[dim]countries in no zone or route are hidden; --all shows them[/dim]")
+    if found.hidden and not as_json:
+        note(f"{found.hidden} countries in no zone or route are hidden; --all shows them")
 
 
-def _years(start: int | None, end: int | None) -> str:
-    if start is None and end is None:
-        return ""
-    return f"{start or '?'}-{end}" if end else f"{start or '?'}-"
-
-
-def _mechanism_row(atlas: Atlas, mechanism: Mechanism, year: int | None) -> dict[str, Any]:
-    return {
-        "id": mechanism.id,
-        "name": mechanism.name,
-        "kind": mechanism.kind.value,
-        "binding": mechanism.binding.value,
-        "years": _years(mechanism.founded, mechanism.ended),
-        "members": len(atlas.member_states(mechanism, year)),
-        "domains": atlas.broadest_domains(mechanism.domains),
-    }
+def _years(start: int, end: int | None) -> str:
+    return f"{start}-{end}" if end else f"{start}-"
 
 
 @app.command()
 def mechanisms(
-    ctx: typer.Context,
-    member: Annotated[
-        str | None, typer.Option(help="Only those this country (ISO alpha-3) belongs to.")
-    ] = None,
-    domain: Annotated[
-        str | None, typer.Option(help="Only those covering this threat class, e.g. terrorism.")
-    ] = None,
+    country: CountryOption = None,
+    member: Annotated[list[str] | None, _hidden_countries("--member")] = None,
     kind: Annotated[
         str | None,
         typer.Option(
@@ -223,40 +167,38 @@ def mechanisms(
             "law_enforcement, counter_piracy, dialogue."
         ),
     ] = None,
+    domain: Annotated[
+        str | None,
+        typer.Option(
+            help="Only those covering this threat class, e.g. terrorism (`corridor atlas threats`)."
+        ),
+    ] = None,
     year: YearOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Security mechanisms with kind, how binding, years, member count and domains.
+    """Security mechanisms with kind, how binding, years, member states and domains.
 
-    Example: corridor atlas mechanisms --member KAZ --domain terrorism
-    Example: corridor atlas mechanisms --member UZB --year 2003
+    With --country: those any of the countries is a member state of.
+
+    Example: corridor atlas mechanisms --country KAZ --domain terrorism
+    Example: corridor atlas mechanisms --country Uzbekistan --year 2003
+    Example: corridor atlas mechanisms --kind counter_piracy
     """
-    atlas = _atlas(ctx)
-    try:
-        found = find_mechanisms(atlas, member=member, domain=domain, kind=kind, year=year)
-    except KeyError as exc:
-        raise fail(f"{exc.args[0]} (see `corridor atlas threats`)") from exc
-    rows = [_mechanism_row(atlas, m, year) for m in found]
+    from corridor.atlas.services import mechanisms as find
+
+    found = find(
+        _atlas(), countries=[*(country or []), *(member or [])], kind=kind, domain=domain, year=year
+    )
+    if as_json:
+        print_json([asdict(m) for m in found])
+        return
+    rows = [{**asdict(m), "years": _years(m.founded, m.ended)} for m in found]
     columns = ["id", "name", "kind", "binding", "years", "members", "domains"]
-    print_table(rows, columns, title="Security mechanisms", as_json=as_json)
-
-
-def _asset_row(asset: Asset) -> dict[str, Any]:
-    return {
-        "id": asset.id,
-        "name": asset.name,
-        "kind": asset.kind.value,
-        "criticality": asset.criticality.value,
-        "status": asset.status,
-        "countries": list(asset.countries),
-        "length_km": round(geodesic_length_km(to_shape(asset.geometry))),
-        "operator": asset.operator,
-    }
+    print_table(rows, columns, title="Security mechanisms")
 
 
 @app.command()
 def assets(
-    ctx: typer.Context,
     kind: Annotated[
         str | None,
         typer.Option(
@@ -264,7 +206,7 @@ def assets(
             "dry_port, border_crossing, sea_lane, economic_corridor."
         ),
     ] = None,
-    country: Annotated[str | None, typer.Option(help="Only assets in this country.")] = None,
+    country: CountryOption = None,
     criticality: Annotated[str | None, typer.Option(help="core, important or ordinary.")] = None,
     status: Annotated[
         str | None, typer.Option(help="operating, construction, proposed, mothballed, ...")
@@ -273,123 +215,111 @@ def assets(
 ) -> None:
     """Infrastructure assets: pipelines, railways, ports, crossings, sea lanes, corridors.
 
+    With --country: those in any of the countries. Lengths are geodesic, in km.
+
     Example: corridor atlas assets --kind pipeline --country KAZ
+    Example: corridor atlas assets --criticality core --json
     """
-    atlas = _atlas(ctx)
-    found = find_assets(atlas, kind=kind, country=country, criticality=criticality, status=status)
+    from corridor.atlas.services import assets as find
+
+    found = find(_atlas(), kind=kind, countries=country, criticality=criticality, status=status)
     columns = ["id", "name", "kind", "criticality", "status", "countries", "length_km"]
-    print_table([_asset_row(a) for a in found], columns, title="Assets", as_json=as_json)
-
-
-def _chokepoint_row(point: Chokepoint) -> dict[str, Any]:
-    return {
-        "id": point.id,
-        "name": point.name,
-        "longitude": point.longitude,
-        "latitude": point.latitude,
-        "searoute_passage": point.searoute_passage,
-        "coastal_states": list(point.coastal_states),
-        "figures": [f"{f.label}: {f.value:g} {f.unit}" for f in point.figures],
-    }
+    print_table([asdict(a) for a in found], columns, title="Assets", as_json=as_json)
 
 
 @app.command()
-def chokepoints(ctx: typer.Context, as_json: JsonOption = False) -> None:
+def chokepoints(as_json: JsonOption = False) -> None:
     """Straits and canals the sea lanes depend on, with the figures the seeds quote.
 
+    Example: corridor atlas chokepoints
     Example: corridor atlas chokepoints --json
     """
-    atlas = _atlas(ctx)
-    rows = [_chokepoint_row(c) for c in atlas.chokepoints.values()]
+    from corridor.atlas.services import chokepoints as find
+
+    rows = [
+        {
+            **point.model_dump(mode="json", include={"id", "name", "longitude", "latitude"}),
+            "searoute_passage": point.searoute_passage,
+            "coastal_states": list(point.coastal_states),
+            "figures": [f"{f.label}: {f.value:g} {f.unit}" for f in point.figures],
+        }
+        for point in find(_atlas())
+    ]
     columns = ["id", "name", "coastal_states", "searoute_passage", "figures"]
     print_table(rows, columns, title="Chokepoints", as_json=as_json)
 
 
-def _dispute_row(dispute: Dispute) -> dict[str, Any]:
-    return {
-        "id": dispute.id,
-        "name": dispute.name,
-        "category": dispute.category,
-        "kind": dispute.kind.value,
-        "parties": list(dispute.parties),
-        "since": dispute.since,
-    }
-
-
 @app.command()
 def disputes(
-    ctx: typer.Context,
-    party: Annotated[str | None, typer.Option(help="Only those involving this country.")] = None,
+    country: CountryOption = None,
+    party: Annotated[list[str] | None, _hidden_countries("--party")] = None,
     kind: Annotated[str | None, typer.Option(help="land or maritime.")] = None,
     category: Annotated[str | None, typer.Option(help="dispute or hot_spot.")] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Territorial and maritime disputes and hot spots the seeds name.
 
-    Example: corridor atlas disputes --party KGZ
+    With --country: those any of the countries is a party to.
+
+    Example: corridor atlas disputes --country KGZ
+    Example: corridor atlas disputes --kind maritime --category hot_spot
     """
-    atlas = _atlas(ctx)
-    found = find_disputes(atlas, party=party, kind=kind, category=category)
+    from corridor.atlas.services import disputes as find
+
+    found = find(
+        _atlas(), countries=[*(country or []), *(party or [])], kind=kind, category=category
+    )
+    rows = [
+        d.model_dump(mode="json", include={"id", "name", "category", "kind", "parties", "since"})
+        for d in found
+    ]
     columns = ["id", "name", "category", "kind", "parties", "since"]
-    print_table([_dispute_row(d) for d in found], columns, title="Disputes", as_json=as_json)
+    print_table(rows, columns, title="Disputes", as_json=as_json)
 
 
 @app.command()
-def threats(ctx: typer.Context, as_json: JsonOption = False) -> None:
+def threats(as_json: JsonOption = False) -> None:
     """The threat taxonomy: traditional and non-traditional classes with stable ids.
 
     Example: corridor atlas threats
+    Example: corridor atlas threats --json
     """
-    atlas = _atlas(ctx)
+    from rich.text import Text
+    from rich.tree import Tree
+
+    from corridor.atlas.services import threats as taxonomy
+
+    classes = taxonomy(_atlas())
     if as_json:
-        print_json([t.model_dump(mode="json") for t in atlas.threats.values()])
+        print_json([t.model_dump(mode="json") for t in classes])
         return
-
-    def grow(node: Tree, parent: str | None) -> None:
-        for threat in atlas.threats.values():
-            if threat.parent == parent:
-                grow(node.add(f"[bold]{threat.id}[/bold]  {threat.name}"), threat.id)
-
     root = Tree("Threat taxonomy")
-    grow(root, None)
+    nodes: dict[str | None, Tree] = {None: root}
+    for threat in classes:  # parents come before their children
+        label = Text.assemble((threat.id, "bold"), f"  {threat.name}")
+        nodes[threat.id] = nodes[threat.parent].add(label)
     out.print(root)
 
 
 # --------------------------------------------------------------------------- one record
 
 
-def _detail(atlas: Atlas, kind: str, record: Any) -> dict[str, Any]:
-    if isinstance(record, Country):
-        data = record.model_dump(mode="json")
-        data["mechanisms"] = sorted(m.id for m in atlas.mechanisms_of(record.alpha3))
-        data["assets"] = sorted(a.id for a in atlas.assets.values() if record.alpha3 in a.countries)
-        data["disputes"] = sorted(
-            d.id for d in atlas.disputes.values() if record.alpha3 in d.parties
-        )
-        return {"record_type": kind, **data}
-    data = {"record_type": kind, **record.model_dump(mode="json", exclude_none=True)}
-    if isinstance(record, Asset):
-        shape = to_shape(record.geometry)
-        data["length_km"] = round(geodesic_length_km(shape), 1)
-        data["vertices"] = len(shape.coords) if hasattr(shape, "coords") else None
-        data["bounds"] = [round(v, 4) for v in shape.bounds]
-        data.pop("geometry")
-    if kind in ("belt zone", "road route", "region"):
-        from corridor.atlas.catalog import resolve_region
+def _render_detail(detail: RecordDetail) -> None:
+    from rich.panel import Panel
+    from rich.text import Text
 
-        data["resolved_countries"] = sorted(resolve_region(record, atlas.regions, atlas.mechanisms))
-    return data
+    from corridor.atlas.countries import country_name
 
-
-def _render_detail(data: dict[str, Any]) -> None:
-    title = f"{data.get('name', data.get('id'))} [dim]({data['record_type']})[/dim]"
-    lines = []
+    data = detail.data
+    title = Text.assemble(str(data.get("name", data.get("id"))), (f" ({detail.kind})", "dim"))
+    body = Text()
     for key, value in data.items():
         if key in ("members", "observers", "partners", "meetings", "figures") and value:
             continue
-        text = ", ".join(str(v) for v in value) if isinstance(value, list) else value
-        lines.append(f"[bold]{key}[/bold]: {text}")
-    out.print(Panel("\n".join(lines), title=title, title_align="left"))
+        text = ", ".join(str(v) for v in value) if isinstance(value, list) else str(value)
+        body.append(f"{key}", "bold").append(f": {text}\n")
+    body.rstrip()
+    out.print(Panel(body, title=title, title_align="left"))
     for role in ("members", "observers", "partners"):
         if data.get(role):
             rows = [
@@ -424,7 +354,6 @@ def _render_detail(data: dict[str, Any]) -> None:
 
 @app.command()
 def show(
-    ctx: typer.Context,
     record_id: Annotated[
         str,
         typer.Argument(
@@ -440,32 +369,25 @@ def show(
     Example: corridor atlas show KAZ
     Example: corridor atlas show cagp-line-a --json
     """
-    atlas = _atlas(ctx)
-    matches = atlas.find(record_id)
-    if not matches:
-        raise fail(f"no atlas record has the id {record_id!r}")
-    details = [_detail(atlas, kind, record) for kind, record in matches]
+    from corridor.atlas.services import describe
+
+    details = describe(_atlas(), record_id)
     if as_json:
-        print_json(details[0] if len(details) == 1 else details)
+        data = [d.data for d in details]
+        print_json(data[0] if len(data) == 1 else data)
         return
-    for data in details:
-        _render_detail(data)
+    for detail in details:
+        _render_detail(detail)
 
 
 # --------------------------------------------------------------------------- files
 
 
-class ExportFormat(StrEnum):
-    geojson = "geojson"
-    csv = "csv"
-
-
 @app.command()
 def export(
-    ctx: typer.Context,
-    fmt: Annotated[ExportFormat, typer.Option("--format", help="geojson or csv.")] = (
-        ExportFormat.geojson
-    ),
+    fmt: Annotated[
+        str, typer.Option("--format", metavar="FORMAT", help="geojson or csv.")
+    ] = "geojson",
     layers: Annotated[
         list[str] | None,
         typer.Option(
@@ -473,39 +395,29 @@ def export(
             help="assets, chokepoints or disputes; repeat for several (default: all three).",
         ),
     ] = None,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
-    ] = None,
+    output: OutputOption = None,
+    force: ForceOption = False,
 ) -> None:
     """Export places as GeoJSON (for QGIS, kepler.gl, geopandas) or CSV with WKT geometry.
 
     Example: corridor atlas export --format geojson --layer assets -o assets.geojson
+    Example: corridor atlas export --format csv --layer chokepoints
     """
-    atlas = _atlas(ctx)
-    chosen = layers or list(EXPORTABLE)
-    unknown = [layer for layer in chosen if layer not in EXPORTABLE]
-    if unknown:
-        raise fail(f"unknown layer {unknown[0]!r}; choose from {', '.join(EXPORTABLE)}")
-    if fmt is ExportFormat.geojson:
-        import json
+    from corridor.atlas.services import export_places, write_places
 
-        text = json.dumps(feature_collection(atlas, chosen), ensure_ascii=False)
-    else:
-        text = to_csv(atlas, chosen)
     if output is None:
-        print(text)
-    else:
-        output.write_text(text, encoding="utf-8")
-        err.print(f"wrote {output}")
+        sys.stdout.write(export_places(_atlas(), format=fmt, layers=layers))
+        return
+    written = write_places(_atlas(), output, format=fmt, layers=layers, force=force)
+    note(f"wrote {written}", style="")
 
 
 @app.command()
 def check(
-    ctx: typer.Context,
     directory: Annotated[
         Path | None,
         typer.Argument(
-            help="Directory of edited atlas files (default: --atlas-dir, else the bundled atlas).",
+            help="Folder of edited atlas files (default: --atlas-dir, else the bundled atlas).",
             file_okay=False,
             exists=True,
         ),
@@ -518,52 +430,59 @@ def check(
 
     Exits 1 if anything is wrong, so it can guard a commit or a CI job.
 
-    Example: corridor atlas copy my-atlas && $EDITOR my-atlas/mechanisms.yaml &&
-    corridor atlas check my-atlas
+    Example: corridor atlas check --no-geography
+    Example: corridor atlas copy my-atlas && corridor atlas check my-atlas
     """
-    target = directory or ctx.obj
-    problems = check_atlas(target, geography=geography)
-    for problem in problems:
+    from corridor.atlas.services import check as check_atlas
+
+    report = check_atlas(directory or current().atlas_dir, geography=geography)
+    for problem in report.problems:
         print(problem)
     sys.stdout.flush()
-    checked = f"{target} over the bundled atlas" if target else "the bundled atlas"
-    if problems:
-        err.print(f"[red]{len(problems)} problems[/red] in {checked}")
+    if not report.valid:
+        note(f"{len(report.problems)} problems in {report.checked}", style="red")
         raise typer.Exit(1)
-    err.print(f"[green]valid[/green]: {checked}")
+    note(f"valid: {report.checked}", style="green")
 
 
 @app.command()
 def copy(
-    destination: Annotated[Path, typer.Argument(help="Directory to create or fill.")],
-    force: Annotated[bool, typer.Option(help="Overwrite files that exist.")] = False,
+    destination: Annotated[
+        Path, typer.Argument(metavar="DIR", help="A new folder to create (an empty one will do).")
+    ],
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Replace an existing atlas folder (your edits are lost)."),
+    ] = False,
 ) -> None:
-    """Copy the bundled atlas files to a directory, to edit and use with --atlas-dir.
+    """Copy the bundled atlas files to a new folder, to edit and use with --atlas-dir.
+
+    The folder appears whole or not at all.
 
     Example: corridor atlas copy my-atlas
+    Example: corridor atlas copy my-atlas && corridor atlas --atlas-dir my-atlas countries
     """
-    destination.mkdir(parents=True, exist_ok=True)
-    for path in sorted(atlas_file_paths().values()):
-        target = destination / path.name
-        if target.exists() and not force:
-            raise fail(f"{target} exists; use --force to overwrite")
-        shutil.copyfile(path, target)
-        err.print(f"copied {path.name}")
-    err.print(f"edit the files, then: corridor atlas --atlas-dir {destination} check")
+    from corridor.atlas.services import copy_atlas
+
+    for path in copy_atlas(destination, force=force):
+        note(f"copied {path.name}")
+    note(f"edit the files, then: corridor atlas check {destination}", style="")
 
 
 @app.command("map")
 def draw_map(
-    ctx: typer.Context,
-    output: Annotated[Path, typer.Option("--output", "-o", help="PNG file to write.")] = Path(
-        "corridor-atlas.png"
-    ),
+    output: Annotated[
+        Path,
+        typer.Option("--output", "-o", dir_okay=False, help="PNG file to write."),
+    ] = Path("corridor-atlas.png"),
+    force: ForceOption = False,
 ) -> None:
     """Draw the atlas as a PNG: Belt zones, assets by kind, chokepoints, disputes.
 
     Example: corridor atlas map -o atlas.png
     """
+    from corridor.files import check_target
     from corridor.maps import draw_atlas_map
 
-    atlas = _atlas(ctx)
-    err.print(f"wrote {draw_atlas_map(atlas, output)}")
+    check_target(output, force=force)
+    note(f"wrote {draw_atlas_map(_atlas(), output)}", style="")

@@ -4,9 +4,10 @@ One method behind one class, chosen by measuring (README, "Benchmarks"): the
 incidents go into a latitude-longitude grid (a counting sort, no tree); each segment
 of each asset, a great-circle arc, visits only the cells its radius-widened bounding
 box touches, rejects most incidents with one dot product, and measures the rest
-exactly (``kernels.arc_distance_km``). Assets are split into blocks scanned by threads
-(the compiled loop releases the GIL). A new incident is placed against precomputed
-segment boxes in a few milliseconds, without touching the grid.
+exactly (``kernels.arc_distance_km``, the distance of :mod:`corridor.geodesy`). Assets
+are split into blocks scanned by threads (the compiled loop releases the GIL). A new
+incident is placed against precomputed segment boxes in a few milliseconds, without
+touching the grid.
 
 Distances are geodesic km on WGS 84 to the nearest point of the line, exact on the
 sphere and corrected by the radius of curvature: within 0.1 % of pyproj's ``Geod``
@@ -24,30 +25,16 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from corridor.risk.kernels import (
-    TIGHTEST_KM,
-    pairs_in_grid,
-    point_distances_km,
-    segments_around,
-)
+from corridor.geodesy import TIGHTEST_KM, unit_vectors, wrap_longitude
+from corridor.risk.kernels import pairs_in_grid, point_distances_km, segments_around
 from corridor.risk.shapes import AssetShapes
 
-__all__ = ["AssetIndex", "Pairs", "segment_ends", "unit_vectors"]
+__all__ = ["AssetIndex", "Pairs", "segment_ends"]
 
 # boxes built with the tightest curvature miss nothing
 _TIGHTEST_KM = TIGHTEST_KM
 _SMALLEST_CELL_DEG = 0.2  # keeps the grid under two million cells for tiny radii
 _EDGE = 1e-9  # widen boxes by a hair more than the radius: rounding never drops a pair
-
-
-def unit_vectors(lon: ArrayLike, lat: ArrayLike) -> NDArray[np.float64]:
-    """(n, 3) unit vectors for (lon, lat) degrees."""
-    lam = np.radians(np.asarray(lon, np.float64))
-    phi = np.radians(np.asarray(lat, np.float64))
-    cos_phi = np.cos(phi)
-    return np.ascontiguousarray(
-        np.stack([cos_phi * np.cos(lam), cos_phi * np.sin(lam), np.sin(phi)], axis=-1)
-    )
 
 
 @dataclass(frozen=True, eq=False)
@@ -133,7 +120,7 @@ class AssetIndex:
         self._half = np.arccos(np.clip(np.einsum("ij,ij->i", self._a, self._mid), -1, 1))
         self._lat_lo, self._lat_hi = _latitude_range(self._a, self._b, self._n)
         lon_a, lon_b = shapes.lon[start], shapes.lon[end]
-        turn = (lon_b - lon_a + 180.0) % 360.0 - 180.0  # the short way round
+        turn = wrap_longitude(lon_b - lon_a)  # the short way round
         self._lon_lo = lon_a + np.minimum(turn, 0.0)
         self._lon_hi = lon_a + np.maximum(turn, 0.0)
         self._near = self._reach(self.max_radius_km)
@@ -203,8 +190,12 @@ class AssetIndex:
         count = len(lon)
         largest = float(radius.max()) if count else self.max_radius_km
         box, everywhere, reach_cos = self._reach(largest)
-        cell_deg = max(math.degrees(largest / _TIGHTEST_KM), _SMALLEST_CELL_DEG)
-        rows, cols = math.ceil(180.0 / cell_deg), math.ceil(360.0 / cell_deg)
+        smallest = max(math.degrees(largest / _TIGHTEST_KM), _SMALLEST_CELL_DEG)
+        # a whole number of columns round the globe, so a box past 180 wraps onto the right
+        # ones (with a narrow last column, -179 and 181 fell in different cells)
+        cols = max(1, math.floor(360.0 / smallest))
+        cell_deg = 360.0 / cols
+        rows = math.ceil(180.0 / cell_deg)
         row = np.minimum(np.floor((lat + 90.0) / cell_deg).astype(np.int64), rows - 1)
         cell = row * cols + np.floor((lon + 180.0) / cell_deg).astype(np.int64) % cols
         order = np.argsort(cell, kind="stable").astype(np.int64)

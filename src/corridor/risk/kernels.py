@@ -1,10 +1,10 @@
 """Compiled loops of the spatial index (numba): distance to a great-circle arc, grid scan.
 
-Everything here works on unit vectors of the sphere whose latitude is the geodetic
-one, so that the angle between two nearby points times the ellipsoid's radius of
-curvature in their direction (Euler's formula) is their geodesic distance on WGS 84
-to far better than 0.1 % at the distances risk cares about (tests check 0.5 % against
-pyproj's Geod). Numba compiles them once and caches the machine code on disk.
+Everything here works on the unit vectors of :mod:`corridor.geodesy` and measures with its
+``central_angle`` and ``angle_km``, the project's one distance: the nearest point of an
+arc is found on the sphere, then the angle to it becomes km on WGS 84 (far better than
+0.1 % at the distances risk cares about). Numba compiles them once and caches the
+machine code on disk.
 """
 
 from __future__ import annotations
@@ -14,52 +14,14 @@ import math
 import numpy as np
 from numba import njit
 
+from corridor.geodesy import TIGHTEST_KM, angle_km, central_angle
+
 __all__ = [
-    "TIGHTEST_KM",
-    "WGS84_A",
-    "WGS84_E2",
     "arc_distance_km",
     "pairs_in_grid",
     "point_distances_km",
     "segments_around",
 ]
-
-WGS84_A = 6378.137  # km
-WGS84_E2 = 0.00669437999014  # first eccentricity squared
-# No point of the ellipsoid curves tighter than the meridian at the equator: an angle
-# times this radius never overstates a distance.
-TIGHTEST_KM = WGS84_A * (1.0 - WGS84_E2)
-
-
-@njit(cache=True, inline="always")
-def _angle(px: float, py: float, pz: float, ax: float, ay: float, az: float) -> float:
-    """Angle between two unit vectors, exact near 0 and pi (atan2 of |cross| and dot)."""
-    cx = py * az - pz * ay
-    cy = pz * ax - px * az
-    cz = px * ay - py * ax
-    return math.atan2(math.sqrt(cx * cx + cy * cy + cz * cz), px * ax + py * ay + pz * az)
-
-
-@njit(cache=True)
-def _km(theta: float, px: float, py: float, pz: float, qx: float, qy: float, qz: float) -> float:
-    """The angle from P to Q as km on WGS 84: times the radius of curvature toward Q."""
-    if theta == 0.0:
-        return 0.0
-    rho = math.sqrt(px * px + py * py)
-    dx, dy, dz = qx - px, qy - py, qz - pz
-    north_share = 0.5
-    if rho > 1e-12:
-        dn = -pz * px / rho * dx - pz * py / rho * dy + rho * dz
-        de = -py / rho * dx + px / rho * dy
-        h = dn * dn + de * de
-        if h > 0.0:
-            north_share = dn * dn / h
-    mx, my, mz = px + qx, py + qy, pz + qz
-    s2 = mz * mz / (mx * mx + my * my + mz * mz)  # sin^2 of the latitude halfway
-    w = 1.0 - WGS84_E2 * s2
-    meridian = WGS84_A * (1.0 - WGS84_E2) / (w * math.sqrt(w))
-    normal = WGS84_A / math.sqrt(w)
-    return theta / (north_share / meridian + (1.0 - north_share) / normal)
 
 
 @njit(cache=True, inline="always")
@@ -78,8 +40,8 @@ def _arc_angle(
         q = math.sqrt(qx * qx + qy * qy + qz * qz)
         if c1 >= 0.0 and c2 >= 0.0 and q > 1e-15:
             return math.atan2(abs(s), q), qx / q, qy / q, qz / q
-    to_a = _angle(px, py, pz, a[0], a[1], a[2])
-    to_b = _angle(px, py, pz, b[0], b[1], b[2])
+    to_a = central_angle(px, py, pz, a[0], a[1], a[2])
+    to_b = central_angle(px, py, pz, b[0], b[1], b[2])
     if to_a <= to_b:
         return to_a, a[0], a[1], a[2]
     return to_b, b[0], b[1], b[2]
@@ -96,7 +58,7 @@ def arc_distance_km(
 ) -> float:
     """Distance from P to the nearest point of the great-circle arc from a to b."""
     theta, qx, qy, qz = _arc_angle(px, py, pz, a, b, n)
-    return _km(theta, px, py, pz, qx, qy, qz)
+    return angle_km(theta, px, py, pz, qx, qy, qz)
 
 
 @njit(cache=True, nogil=True)
@@ -170,7 +132,7 @@ def pairs_in_grid(
                         # no direction curves tighter than TIGHTEST_KM: a bound before the km
                         if theta * TIGHTEST_KM > min(radius_km[i], best[i]):
                             continue
-                        km = _km(theta, px, py, pz, qx, qy, qz)
+                        km = angle_km(theta, px, py, pz, qx, qy, qz)
                         if km > radius_km[i] or km >= best[i]:
                             continue
                         if best[i] == np.inf:

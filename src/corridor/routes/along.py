@@ -23,6 +23,7 @@ from shapely.geometry.base import BaseGeometry
 
 from corridor.atlas.borders import country_shapes
 from corridor.atlas.catalog import Atlas
+from corridor.geodesy import km_along, wrap_longitude
 from corridor.risk.index import AssetIndex
 from corridor.risk.shapes import AssetShapes
 from corridor.routes.sea import KM_PER_NM, SeaLeg
@@ -32,7 +33,6 @@ __all__ = [
     "WATERS_KM",
     "Passed",
     "chokepoints_passed",
-    "km_along",
     "states_near",
 ]
 
@@ -62,19 +62,7 @@ def _dense(leg: SeaLeg) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         pieces.append(start + t * (end - start))
     pieces.append(line[-1:])
     points = np.concatenate(pieces)
-    return (points[:, 0] + 180.0) % 360.0 - 180.0, points[:, 1]
-
-
-def km_along(lon: NDArray[np.float64], lat: NDArray[np.float64]) -> NDArray[np.float64]:
-    """Great-circle km from the first point to each (haversine, mean Earth radius)."""
-    lam, phi = np.radians(lon), np.radians(lat)
-    step = 2 * np.arcsin(
-        np.sqrt(
-            np.sin(np.diff(phi) / 2) ** 2
-            + np.cos(phi[:-1]) * np.cos(phi[1:]) * np.sin(np.diff(lam) / 2) ** 2
-        )
-    )
-    return np.concatenate([[0.0], np.cumsum(step * 6371.0088)])
+    return wrap_longitude(points[:, 0]), points[:, 1]
 
 
 def chokepoints_passed(atlas: Atlas, leg: SeaLeg) -> list[Passed]:

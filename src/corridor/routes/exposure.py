@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from corridor.atlas.catalog import Atlas
+from corridor.geodesy import wrap_longitude
 from corridor.risk.exposure import Exposure, IncidentArrays, exposure_of
 from corridor.risk.inputs import RiskInputs, check_threat, risk_inputs
 from corridor.risk.profile import RiskProfile
@@ -39,7 +40,7 @@ def legs_exposure(
     lines = []
     for leg in legs.values():
         line = np.asarray(leg.line, np.float64).reshape(-1, 2).copy()
-        line[:, 0] = (line[:, 0] + 180.0) % 360.0 - 180.0
+        line[:, 0] = wrap_longitude(line[:, 0])
         lines.append(line)
     shapes = AssetShapes.from_lines(list(legs), lines)
     return exposure_of(shapes, [criticality] * len(legs), incidents, profile, as_of, ancestors)

@@ -22,9 +22,9 @@ from scipy.cluster.hierarchy import DisjointSet
 
 from corridor.atlas.borders import countries_at
 from corridor.atlas.catalog import Atlas
+from corridor.geodesy import km_along
 from corridor.risk.index import AssetIndex
 from corridor.risk.shapes import AssetShapes
-from corridor.routes.along import km_along
 
 __all__ = [
     "JOIN_KM",

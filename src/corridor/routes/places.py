@@ -1,5 +1,6 @@
 """Where a voyage starts and ends: an atlas port, a world port by name or UN/LOCODE, a point.
 
+
 World ports are searoute's list (3,955 ports with UN/LOCODE). A user's port list is a
 CSV with a ``name`` column and either ``lon``/``lat`` (or ``longitude``/``latitude``)
 columns or names the resolver knows; a bad row is named with its line and field.
@@ -13,6 +14,7 @@ from functools import cache
 from pathlib import Path
 
 from corridor.atlas.catalog import Atlas
+from corridor.coordinates import Axis, CoordinateError, parse_coordinate, parse_position
 from corridor.errors import InputError, UnknownValueError
 from corridor.routes.disruption import Place
 
@@ -72,21 +74,19 @@ def atlas_ports(atlas: Atlas) -> list[Place]:
 
 
 def resolve_place(text: str, atlas: Atlas) -> Place:
-    """An atlas port id, a world port's name or UN/LOCODE, or "lon,lat"."""
+    """An atlas port id, a world port's name or UN/LOCODE, or a position: "lon,lat" or any
+    form corridor.coordinates reads ("29.73N 93.87W"); PlaceError if none."""
     text = text.strip()
     for port in atlas_ports(atlas):
         if port.name == text:
             return port
-    parts = text.split(",")
-    if len(parts) == 2:
-        try:
-            lon, lat = float(parts[0]), float(parts[1])
-        except ValueError:
-            pass
-        else:
-            if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-                raise PlaceError(f"{text}: not a position (lon -180..180, lat -90..90)")
-            return Place(text, lon, lat)
+    try:
+        lon, lat = parse_position(text)
+    except CoordinateError as exc:
+        if not exc.unreadable:
+            raise PlaceError(f"{text}: {exc.reason}") from None
+    else:
+        return Place(text, lon, lat)
     ports = _world_ports()
     found = ports.get(text.upper()) or ports.get(text.casefold())
     if found is not None:
@@ -120,14 +120,14 @@ def _row_place(path: Path, line: int, row: dict[str, str], atlas: Atlas) -> Plac
             return Place(name, *resolve_place(name, atlas).point)
         except PlaceError as exc:
             raise PlaceError(f"{path}:{line}: name: {exc}") from exc
-    for field, value, limit in (("lon", lon, 180), ("lat", lat, 90)):
+    fields: tuple[tuple[Axis, str], ...] = (("lon", lon), ("lat", lat))
+    degrees = []
+    for axis, value in fields:
         try:
-            number = float(value)
-        except ValueError:
-            raise PlaceError(f"{path}:{line}: {field}: {value!r} is not a number") from None
-        if not -limit <= number <= limit:
-            raise PlaceError(f"{path}:{line}: {field}: {value} is outside -{limit}..{limit}")
-    return Place(name, float(lon), float(lat))
+            degrees.append(parse_coordinate(value, axis))
+        except CoordinateError as exc:
+            raise PlaceError(f"{path}:{line}: {axis}: {value!r} {exc.reason}") from None
+    return Place(name, degrees[0], degrees[1])
 
 
 def unique(places: Sequence[Place]) -> list[Place]:

@@ -15,12 +15,11 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from corridor.atlas.catalog import Atlas
 from corridor.errors import InputError
+from corridor.geodesy import great_circle_km
 from corridor.risk.exposure import Contribution
-from corridor.routes.along import Passed, chokepoints_passed, km_along, states_near
+from corridor.routes.along import Passed, chokepoints_passed, states_near
 from corridor.routes.disruption import (
     Disruption,
     Place,
@@ -146,7 +145,7 @@ class PortMatrix:
 
 def _endpoint(router: SeaRouter, place: Place, max_snap_km: float) -> Endpoint:
     node = router.snap(place.point)
-    km = float(km_along(np.array([place.lon, node[0]]), np.array([place.lat, node[1]]))[-1])
+    km = float(great_circle_km(place.lon, place.lat, node[0], node[1]))
     if km > max_snap_km:
         raise SnapError(
             f"{place.name}: the nearest sea lane is {km:,.0f} km away "

@@ -20,7 +20,7 @@ from typing import TextIO
 from sqlalchemy import Engine, insert, select, update
 
 from corridor.errors import InputError
-from corridor.events.importers.base import ParsedRecord, Rejected
+from corridor.events.importers.base import NORMALIZED_POSITION_TAG, ParsedRecord, Rejected
 from corridor.events.model import Incident
 from corridor.store.incidents import UpsertCounts, upsert_incidents
 from corridor.store.tables import import_runs
@@ -46,6 +46,7 @@ class ImportReport:
     records: int = 0
     counts: UpsertCounts = field(default_factory=UpsertCounts)
     rejected: int = 0
+    normalized: int = 0  # kept with a position set right (NORMALIZED_POSITION_TAG)
     resumed_from: int = 0
     seconds: float = 0.0
     rejects_file: Path | None = None
@@ -219,6 +220,8 @@ def import_records(engine: Engine, records: Iterable[ParsedRecord], job: ImportJ
                     raise StrictImportError(record, report)
             else:
                 batch.append(record)
+                if NORMALIZED_POSITION_TAG in record.tags:
+                    report.normalized += 1
             if len(batch) >= job.batch_size:
                 flush()
         flush()

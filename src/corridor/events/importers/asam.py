@@ -26,8 +26,18 @@ from typing import Any, BinaryIO, NamedTuple, TextIO
 import ijson
 import yaml
 
+from corridor.coordinates import (
+    Axis,
+    Coordinate,
+    CoordinateError,
+    Position,
+    check_range,
+    read_coordinate,
+    read_position,
+)
 from corridor.events.categories import CategoryRule, category_map
 from corridor.events.importers.base import (
+    NORMALIZED_POSITION_TAG,
     FieldError,
     ParsedRecord,
     Rejected,
@@ -38,14 +48,7 @@ from corridor.events.importers.base import (
 )
 from corridor.events.model import Incident, LocationPrecision, Target, severity_for
 
-__all__ = [
-    "ASAM_CSV_COLUMNS",
-    "classify_asam",
-    "parse_dms",
-    "parse_position",
-    "read_asam_csv",
-    "read_asam_json",
-]
+__all__ = ["ASAM_CSV_COLUMNS", "classify_asam", "read_asam_csv", "read_asam_json"]
 
 SOURCE = "asam"
 REPORTER = "public:asam"  # public data, TLP:CLEAR, like the other public sources
@@ -61,94 +64,18 @@ ASAM_CSV_COLUMNS = (
     "description",
 )
 
-# --- degrees, minutes and seconds -------------------------------------------------------
-
-# One coordinate: degrees, then minutes, then seconds, each optional after the degrees and
-# each with or without its mark, then the hemisphere. Numbers need a mark, a space, "-" or
-# ":" between them, except "107'" (no degree sign), read as 1 degree 07 minutes.
-_DEGREE_MARK = "[\u00b0\u00ba\u02da]"  # degree sign, masculine ordinal, ring above
-_MINUTE_MARK = "['\u2032\u2019\u00b4]"  # apostrophe, prime, right quote, acute accent
-_SECOND_MARK = "(?:''|\u2032\u2032|[\"\u2033\u201d])"  # two primes, quote, double prime
-_NUMBER = r"\d{1,2}(?:\.\d+)?"
+# --- positions ---------------------------------------------------------------------------
 
 
-def _coordinate_pattern(p: str) -> str:
-    glued = rf"(?P<{p}gdeg>\d{{1,3}})(?P<{p}gmin>\d{{2}}(?:\.\d+)?)\s*{_MINUTE_MARK}"
-    to_minutes = rf"(?:\s*{_DEGREE_MARK}\s*[-:]?\s*|\s*[-:]\s*|\s+)"
-    separate = (
-        rf"(?P<{p}deg>\d{{1,3}}(?:\.\d+)?)"
-        rf"(?:{to_minutes}(?P<{p}min>{_NUMBER})(?:\s*{_MINUTE_MARK})?|\s*{_DEGREE_MARK})?"
-    )
-    to_seconds = rf"(?:(?<={_MINUTE_MARK})\s*|\s*[-:]\s*|\s+)"
-    seconds = rf"(?:{to_seconds}(?P<{p}sec>{_NUMBER})(?:\s*{_SECOND_MARK})?)?"
-    return rf"(?:{glued}|{separate}){seconds}\s*(?P<{p}hem>[NSEWnsew])"
-
-
-_ONE = re.compile(rf"\s*{_coordinate_pattern('a')}\s*")
-_PAIR = re.compile(rf"\s*{_coordinate_pattern('a')}\s*[,;/]?\s*{_coordinate_pattern('b')}\s*")
-_GROUPS = {p: tuple(p + g for g in ("gdeg", "deg", "gmin", "min", "sec", "hem")) for p in "ab"}
-_DECIMAL_PAIR = re.compile(r"\s*([-+]?\d+(?:\.\d+)?)\s*[,;/\s]\s*([-+]?\d+(?:\.\d+)?)\s*")
-
-
-def _degrees(match: re.Match[str], prefix: str, value: str, field: str) -> tuple[float, str]:
-    """(signed decimal degrees, hemisphere letter) of one matched coordinate."""
-    glued_degrees, degrees_text, glued_minutes, minutes_text, seconds_text, hemisphere = (
-        match.group(*_GROUPS[prefix])
-    )
-    degrees_text = glued_degrees or degrees_text
-    minutes_text = glued_minutes or minutes_text
-    if "." in degrees_text and minutes_text is not None:
-        raise FieldError(field, value, "has minutes after decimal degrees")
-    if minutes_text is not None and "." in minutes_text and seconds_text is not None:
-        raise FieldError(field, value, "has seconds after decimal minutes")
-    minutes = float(minutes_text) if minutes_text is not None else 0.0
-    seconds = float(seconds_text) if seconds_text is not None else 0.0
-    if minutes >= 60.0 or seconds >= 60.0:
-        raise FieldError(field, value, "has minutes or seconds of 60 or more")
-    hemisphere = hemisphere.upper()
-    number = float(degrees_text) + minutes / 60.0 + seconds / 3600.0
-    limit = 90.0 if hemisphere in "NS" else 180.0
-    if number > limit:
-        raise FieldError(field, value, f"is outside 0..{limit:.0f} degrees")
-    return (-number if hemisphere in "SW" else number), hemisphere
-
-
-def parse_dms(value: str, field: str = "position") -> float:
-    """Signed decimal degrees of one coordinate such as ``1°07'00"N`` (S and W negative).
-
-    Accepts missing seconds, decimal minutes or seconds, spaces, lower-case hemispheres
-    and a missing ``°``; raises :class:`FieldError` otherwise.
-    """
-    match = _ONE.fullmatch(value)
-    if match is None:
-        raise FieldError(field, value, "is not degrees, minutes and seconds with N, S, E or W")
-    return _degrees(match, "a", value, field)[0]
-
-
-def parse_position(value: str, field: str = "position") -> tuple[float, float] | None:
-    """(longitude, latitude) from an ASAM position: latitude then longitude, any separator.
-
-    The hemisphere letters decide which is which; a pair of plain decimal numbers is read
-    as latitude, longitude. Blank gives ``None``; anything else unreadable raises.
-    """
+def _position(value: str, field: str = "position") -> Position | None:
+    """The ``position`` text, latitude first when unlabelled (see corridor.coordinates);
+    blank gives ``None``."""
     if not text(value):
         return None
-    match = _PAIR.fullmatch(value)
-    if match is not None:
-        first, first_hemisphere = _degrees(match, "a", value, field)
-        second, second_hemisphere = _degrees(match, "b", value, field)
-        if first_hemisphere in "NS" and second_hemisphere in "EW":
-            return second, first
-        if first_hemisphere in "EW" and second_hemisphere in "NS":
-            return first, second
-        raise FieldError(field, value, "needs one latitude (N/S) and one longitude (E/W)")
-    plain = _DECIMAL_PAIR.fullmatch(value)
-    if plain is not None:
-        latitude, longitude = float(plain.group(1)), float(plain.group(2))
-        if -90.0 <= latitude <= 90.0 and -180.0 <= longitude <= 180.0:
-            return longitude, latitude
-        raise FieldError(field, value, "is outside -90..90, -180..180")
-    raise FieldError(field, value, "is not a position such as 1°07'00\"N 103°31'00\"E")
+    try:
+        return read_position(value, order="lat,lon")
+    except CoordinateError as exc:
+        raise FieldError(field, value, exc.reason) from None
 
 
 # --- classification ---------------------------------------------------------------------
@@ -327,7 +254,6 @@ def _combined(matched: tuple[int, ...]) -> tuple[str, CategoryRule]:
 _HEADING = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:\d+\.\s*)?([A-Z][A-Z .'&-]{1,48}?)\s*:")
 _US_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 _EMPTY = frozenset(("", "NA", "N/A", "NULL", "NONE", "NAN", "-"))  # as base.text reads them
-_DMS_LIKE = re.compile(r"\d.*[NSEWnsew]\s*$")
 
 
 def _asam_date(cleaned: str) -> date:
@@ -366,32 +292,30 @@ def _text(record: Mapping[str, Any], field: str) -> str:
     return "" if len(value) <= 4 and value.upper() in _EMPTY else value
 
 
-def _coordinate(record: Mapping[str, Any], field: str, limit: float) -> float | None:
-    """A decimal coordinate from a JSON number or text (a DMS text is accepted too)."""
+def _coordinate(record: Mapping[str, Any], field: str, axis: Axis) -> Coordinate | None:
+    """A coordinate from a JSON number or text: decimal (a comma as decimal mark too) or DMS."""
     value = record.get(field)
     if value is None:
         return None
-    if isinstance(value, bool):
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         raise FieldError(field, value, "is not a number")
-    if isinstance(value, (int, float)):
-        number = float(value)
-        if not math.isfinite(number):
-            raise FieldError(field, value, "is not a finite number")
-    elif isinstance(value, str):
-        try:
-            number_or_none = parse_float(value, field)
-        except FieldError:
-            if not _DMS_LIKE.search(value):
-                raise
-            number_or_none = parse_dms(value, field)
-        if number_or_none is None:
+    if isinstance(value, str):
+        if not text(value):
             return None
-        number = number_or_none
+        try:
+            return read_coordinate(value, axis)
+        except CoordinateError as exc:
+            if not exc.unreadable:
+                raise FieldError(field, value, exc.reason) from None
+            number = parse_float(value, field)  # "12,38"; raises "is not a number"
     else:
-        raise FieldError(field, value, "is not a number")
-    if not -limit <= number <= limit:
-        raise FieldError(field, value, f"is outside -{limit:.0f}..{limit:.0f}")
-    return number
+        number = float(value)
+    if number is None or not math.isfinite(number):
+        raise FieldError(field, value, "is not a finite number")
+    try:
+        return Coordinate(check_range(number, axis), axis)
+    except CoordinateError as exc:
+        raise FieldError(field, value, exc.reason) from None
 
 
 class _Builder:
@@ -437,11 +361,15 @@ class _Builder:
         if not reference:
             raise FieldError("reference", record.get("reference"), "is empty")
         start = _asam_date(_text(record, "date"))
-        latitude = _coordinate(record, "latitude", 90.0)
-        longitude = _coordinate(record, "longitude", 180.0)
-        if latitude is None or longitude is None:
-            position = parse_position(_text(record, "position"))
-            longitude, latitude = position if position is not None else (None, None)
+        lat = _coordinate(record, "latitude", "lat")
+        lon = _coordinate(record, "longitude", "lon")
+        position = (
+            Position(lon.degrees, lat.degrees, lon.normalized or lat.normalized)
+            if lon is not None and lat is not None
+            else _position(_text(record, "position"))
+        )
+        longitude, latitude = (position.lon, position.lat) if position else (None, None)
+        normalized = position is not None and position.normalized
         precision = LocationPrecision.EXACT
         if longitude == 0.0 and latitude == 0.0:  # "null island": no position was known
             longitude = latitude = None
@@ -474,7 +402,7 @@ class _Builder:
             source_categories=(hostility,) if hostility else (),
             severity=severity_for(None, floor=rule.severity_floor),
             target=rule.target or Target.VESSEL,
-            tags=place_tags + rule.tags,
+            tags=place_tags + rule.tags + ((NORMALIZED_POSITION_TAG,) if normalized else ()),
             reporter=REPORTER,
         )
 

@@ -24,6 +24,7 @@ from corridor.errors import InputError
 from corridor.events.model import Incident
 
 __all__ = [
+    "NORMALIZED_POSITION_TAG",
     "NOTHING",
     "FieldError",
     "ParsedRecord",
@@ -71,6 +72,10 @@ class Rejected:
 
 
 ParsedRecord = Incident | Rejected
+
+# The tag of an incident whose position the source wrote out of form and the importer set
+# right (a rounding carry such as 5°60'00"S, three-digit seconds): the import counts them.
+NORMALIZED_POSITION_TAG = "position:normalized"
 
 
 def csv_records(
