@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from sqlalchemy import Connection, Select, and_, func, or_, select, text
 
-from corridor.cooperation.sharing import Viewer
+from corridor.events.access import Viewer
 from corridor.events.columnar import NUL, NUL_STANDIN, RECORD_SCHEMA, record_values
 from corridor.events.model import (
     DatePrecision,
