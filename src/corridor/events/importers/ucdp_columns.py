@@ -115,20 +115,35 @@ def _header(path: Path) -> list[str] | None:
 
 
 def read_ucdp_columns(
-    path: Path, *, file_name: str, block_bytes: int = BLOCK_BYTES
+    path: Path,
+    *,
+    file_name: str,
+    block_bytes: int = BLOCK_BYTES,
+    bytes_read: Callable[[int], None] | None = None,
 ) -> Generator[Chunk, None, None]:
     """The records of a GED file, as ``read_ucdp`` makes them, in record tables or lists.
 
     Records come in file order; a list holds what the row logic made (rejects too).
+    ``bytes_read`` is told how far into the file (compressed, for .gz) each block ends.
     """
     rows = _RowLogic(path, file_name)
     try:
-        yield from _chunks(path, file_name, rows, block_bytes)
+        yield from _chunks(path, file_name, rows, block_bytes, bytes_read or _ignore)
     finally:
         rows.close()
 
 
-def _chunks(path: Path, file_name: str, rows: _RowLogic, block_bytes: int) -> Iterator[Chunk]:
+def _ignore(_bytes: int) -> None:
+    pass
+
+
+def _chunks(
+    path: Path,
+    file_name: str,
+    rows: _RowLogic,
+    block_bytes: int,
+    bytes_read: Callable[[int], None],
+) -> Iterator[Chunk]:
     header = _header(path)
     try:
         positions = column_positions(
@@ -154,7 +169,8 @@ def _chunks(path: Path, file_name: str, rows: _RowLogic, block_bytes: int) -> It
     transform = _Transform(len(names), positions)
     done = 0
     try:
-        with pa.input_stream(str(path), compression="detect") as source:
+        with pa.OSFile(str(path)) as raw:  # its position is the progress, .gz or not
+            source = pa.CompressedInputStream(raw, "gzip") if path.suffix == ".gz" else raw
             for batch in pacsv.open_csv(source, **options):
                 if odd.seen:
                     break
@@ -162,6 +178,7 @@ def _chunks(path: Path, file_name: str, rows: _RowLogic, block_bytes: int) -> It
                 table = transform(columns, batch.num_rows)
                 yield table if table is not None else rows.records(done, batch.num_rows)
                 done += batch.num_rows
+                bytes_read(raw.tell())
             else:
                 return
     except pa.ArrowInvalid:  # not UTF-8, or a quote left open: the row logic decides
