@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from corridor.errors import InputError, UnknownValueError
 from corridor.events.importers import FORMATS, detect_format
@@ -97,8 +97,8 @@ class InputFile:
 
 def _utf8(raw: BinaryIO, shown: str, *, gz: bool) -> tuple[io.BufferedReader, str]:
     """The bytes of ``raw`` as UTF-8 (gunzipped, recoded, without a byte-order mark)."""
-    binary: BinaryIO = gzip.GzipFile(fileobj=raw) if gz else raw  # type: ignore[assignment]
-    stream = io.BufferedReader(binary, buffer_size=_HEAD)  # type: ignore[arg-type]
+    binary: Any = gzip.GzipFile(fileobj=raw) if gz else raw
+    stream = io.BufferedReader(binary, buffer_size=_HEAD)
     try:
         head = stream.peek(_HEAD)[:_HEAD]
     except read_damage as exc:

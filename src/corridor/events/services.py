@@ -21,7 +21,7 @@ from contextlib import closing
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import IO, TYPE_CHECKING, Any, TextIO, cast
 
 from corridor.errors import InputError, UnknownValueError
 from corridor.events.access import Viewer
@@ -280,7 +280,7 @@ def export_incidents(
     viewer: Viewer,
     query: IncidentQuery,
     fmt: ExportFormat | str,
-    handle: TextIO,
+    handle: IO[str],
     *,
     atlas: Atlas | None = None,
 ) -> int:
@@ -296,7 +296,7 @@ def export_incidents(
         raise UnknownValueError("export format", str(fmt), list(writers)) from exc
     query = checked_query(store, viewer, query, atlas)
     with store.connect() as connection:
-        return write(incidents_matching(connection, query, viewer), handle)
+        return write(incidents_matching(connection, query, viewer), cast(TextIO, handle))
 
 
 @dataclass(frozen=True)
