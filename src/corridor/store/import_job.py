@@ -234,7 +234,8 @@ def import_run(engine: Engine, job: ImportJob) -> Iterator[ImportRun]:
     rejects = job.rejects
     if rejects is None and job.rejects_folder is not None:
         path = job.rejects_folder / rejects_file_name(run_id, job.file_name)
-        rejects = RejectFile(path, append=resume_from > 0, source=job.file_name)
+        shown = job.file_name if job.file_name != "-" else "stdin"
+        rejects = RejectFile(path, append=resume_from > 0, source=shown)
     started = time.perf_counter()
     try:
         yield ImportRun(report, rejects)
