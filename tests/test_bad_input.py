@@ -43,8 +43,29 @@ def _truncated_gzip(tmp: Path) -> None:
 
 
 def _utf16_csv(tmp: Path) -> None:
+    """UTF-16 without a byte-order mark (with one, it imports: see test_cli_incidents)."""
     text = (FIXTURES / "generic" / "reports.csv").read_text(encoding="utf-8")
-    (tmp / "utf16.csv").write_bytes(text.encode("utf-16"))
+    (tmp / "utf16.csv").write_bytes(text.encode("utf-16-le"))
+
+
+def _latin1_csv(tmp: Path) -> None:
+    text = (FIXTURES / "generic" / "reports.csv").read_text(encoding="utf-8")
+    (tmp / "latin1.csv").write_bytes(text.replace("attack", "attaqué").encode("latin-1"))
+
+
+def _json_comma_on_line_51(tmp: Path) -> None:
+    record = '{"source": "x", "source_id": "%d", "title": "t", "start_date": "2024-01-01"}'
+    lines = ['{"incidents": [', *(record % n + "," for n in range(49))]
+    lines += [record.replace("}", ",}") % 49, "]}"]  # a trailing comma inside line 51
+    (tmp / "comma.json").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _binary_file(tmp: Path) -> None:
+    (tmp / "image.csv").write_bytes(bytes(range(256)) * 4)
+
+
+def _not_gzip(tmp: Path) -> None:
+    (tmp / "plain.csv.gz").write_bytes((FIXTURES / "generic" / "reports.csv").read_bytes())
 
 
 def _existing_output(tmp: Path) -> None:
@@ -75,6 +96,10 @@ PREPARE = {
         _bracket_json,
         _atlas_folder,
         _bad_ports,
+        _latin1_csv,
+        _json_comma_on_line_51,
+        _binary_file,
+        _not_gzip,
     )
 }
 
@@ -181,23 +206,59 @@ ATLAS = [
 
 INCIDENTS = [
     Case("import a missing file", ("incidents", "import", "{tmp}/nothing.csv"), "nothing.csv"),
+    Case("import a folder", ("incidents", "import", "{tmp}"), "is a folder"),
     Case(
         "import a truncated gzip",
         ("incidents", "import", "{tmp}/cut.csv.gz"),
-        "cut.csv.gz",
+        "cut.csv.gz: the gzip file is truncated",
         prepare="truncated_gzip",
     ),
     Case(
-        "import UTF-16 without saying so",
+        "import a .gz that is not gzip",
+        ("incidents", "import", "{tmp}/plain.csv.gz"),
+        "plain.csv.gz: the gzip file is truncated or damaged",
+        prepare="not_gzip",
+    ),
+    Case(
+        "import UTF-16 without a byte-order mark",
         ("incidents", "import", "{tmp}/utf16.csv"),
         "utf-16",
         prepare="utf16_csv",
     ),
     Case(
+        "import Latin-1 text",
+        ("incidents", "import", "{tmp}/latin1.csv"),
+        "is not utf-8 text (byte 0xe9 on line",
+        prepare="latin1_csv",
+    ),
+    Case(
+        "import a binary file",
+        ("incidents", "import", "{tmp}/image.csv"),
+        "not a text file",
+        prepare="binary_file",
+    ),
+    Case(
         "import: brackets in the error are shown, not eaten",
         ("incidents", "import", "{tmp}/brackets.json", "--format", "json"),
-        "brackets.json",
+        "brackets.json: line 1, column 46: is not valid json (premature eof)",
         prepare="bracket_json",
+    ),
+    Case(
+        "import JSON broken on line 51 says line 51",
+        ("incidents", "import", "{tmp}/comma.json"),
+        "comma.json: line 51,",
+        prepare="json_comma_on_line_51",
+    ),
+    Case(
+        "import --format unknown",
+        ("incidents", "import", str(REPORTS), "--format", "jsn"),
+        "did you mean 'json'",
+        2,
+    ),
+    Case(
+        "import --rejects into a missing folder",
+        ("incidents", "import", str(REPORTS), "--rejects", "{tmp}/no/such"),
+        "no such folder",
     ),
     Case(
         "export onto an existing file",
@@ -210,16 +271,42 @@ INCIDENTS = [
         ("incidents", "export", "--format", "csv", "-o", "{tmp}/no/such/out.csv"),
         "no folder",
     ),
+    Case("export --format unknown", ("incidents", "export", "--format", "xml"), "xml", 2),
+    Case(
+        "stats --chart onto an existing file",
+        ("incidents", "stats", "--chart", "{tmp}/taken.csv"),
+        "--force",
+        prepare="existing_output",
+    ),
     Case("list --since not a date", ("incidents", "list", "--since", "2011-13"), "not a date", 2),
     Case("list --until not a date", ("incidents", "list", "--until", "soon"), "not a date", 2),
     Case(
         "list --country unknown name",
         ("incidents", "list", "--country", "Kazakstan"),
-        "did you mean 'Kazakhstan'",
+        "'kazakstan' is unknown; did you mean",  # Typer's box folds the rest of the line
         2,
     ),
     Case("list --country unknown code", ("incidents", "list", "--country", "XXX"), "XXX", 2),
-    Case("list --class unknown", ("incidents", "list", "--class", "piracyy"), "piracyy", 2),
+    Case(
+        "list --class unknown",
+        ("incidents", "list", "--class", "piracyy"),
+        "did you mean 'piracy'",
+        2,
+    ),
+    Case(
+        "list --source unknown",
+        ("incidents", "list", "--source", "ucpd"),
+        "did you mean 'ucdp'",
+        2,
+    ),
+    Case(
+        "stats --source unknown lists the sources",
+        ("incidents", "stats", "--source", "nonsense"),
+        "choose from",
+        2,
+    ),
+    Case("list --bbox of three numbers", ("incidents", "list", "--bbox", "1,2,3"), "WEST,SOUTH", 2),
+    Case("list --bbox south above north", ("incidents", "list", "--bbox", "1,50,3,40"), "north", 2),
 ]
 
 RISK: list[Case] = []

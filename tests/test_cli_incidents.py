@@ -42,8 +42,37 @@ def test_list_filters_and_json(tmp_path: Path) -> None:
     assert code == 0 and json.loads(stdout) == []
     code, stdout, _ = run("incidents", "list", "--since", "2023", "--json")
     assert {row["source_id"] for row in json.loads(stdout)} == {"KZ-2024-0017", "PK-88"}
-    code, _, stderr = run("incidents", "list", "--bbox", "1,2,3")
-    assert code == 1 and "WEST,SOUTH,EAST,NORTH" in stderr
+
+
+def test_list_shows_newest_first_says_how_many_and_how_to_page() -> None:
+    run("incidents", "import", str(REPORTS))
+    code, stdout, stderr = run("incidents", "list", "--limit", "2")
+    assert code == 0, stderr
+    assert "Incidents 1-2 of 3 (newest first)" in stdout
+    assert "2 of 3; next page: --offset 2" in stderr
+    _, newest, _ = run("incidents", "list", "--json")
+    _, oldest, _ = run("incidents", "list", "--json", "--sort", "oldest")
+    days = [row["start_date"] for row in json.loads(newest)]
+    assert days == sorted(days, reverse=True)
+    assert json.loads(oldest) == json.loads(newest)[::-1]
+    code, stdout, stderr = run("incidents", "list", "--limit", "2", "--offset", "2")
+    assert "Incidents 3-3 of 3" in stdout and "next page" not in stderr
+
+
+def test_list_takes_a_country_by_name() -> None:
+    run("incidents", "import", str(REPORTS))
+    _, by_code, _ = run("incidents", "list", "--country", "KAZ", "--json")
+    code, by_name, stderr = run("incidents", "list", "--country", "Kazakhstan", "--json")
+    assert code == 0, stderr
+    assert json.loads(by_name) == json.loads(by_code) != []
+
+
+def test_a_utf16_file_with_a_byte_order_mark_imports_as_utf8(tmp_path: Path) -> None:
+    utf16 = tmp_path / "utf16.csv"
+    utf16.write_bytes(REPORTS.read_text(encoding="utf-8").encode("utf-16"))
+    code, stdout, stderr = run("incidents", "import", str(utf16), "--json")
+    assert code == 0, stderr
+    assert (json.loads(stdout)["format"], json.loads(stdout)["inserted"]) == ("csv", 3)
 
 
 def test_stix_export_then_import_gives_the_same_incidents(
@@ -78,10 +107,28 @@ def test_csv_export_then_import_gives_the_same_incidents(
 
 def test_strict_import_names_file_line_and_field(tmp_path: Path) -> None:
     bad = FIXTURES / "generic" / "bad-reports.csv"
-    rejects = tmp_path / "rejects.csv"
+    rejects = tmp_path / "rejected"
+    rejects.mkdir()
     code, _, stderr = run("incidents", "import", str(bad), "--strict", "--rejects", str(rejects))
     assert code == 1
     assert "bad-reports.csv:" in stderr and "field '" in stderr
+    assert [p.name for p in rejects.iterdir()] == ["run-1-bad-reports.csv.rejects.csv"]
+
+
+def test_each_run_has_its_own_reject_file_beside_the_database(tmp_path: Path) -> None:
+    bad = FIXTURES / "generic" / "bad-reports.csv"
+    first = json.loads(run("incidents", "import", str(bad), "--json")[1])
+    other = tmp_path / "elsewhere"
+    other.mkdir()
+    copy = other / bad.name  # the same name, other content: never the same reject file
+    copy.write_text(bad.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    second = json.loads(run("incidents", "import", str(copy), "--json")[1])
+    files = [Path(first["rejects_file"]), Path(second["rejects_file"])]
+    assert files[0] != files[1]
+    assert [f.parent for f in files] == [tmp_path / "rejects"] * 2  # beside cli.sqlite
+    assert files[0].name == f"run-{first['run_id']}-bad-reports.csv.rejects.csv"
+    assert str(copy) in files[1].read_text(encoding="utf-8")  # the source path, in full
+    assert not list(tmp_path.glob("*.rejects.csv"))  # nothing in the working folder
 
 
 def test_a_file_of_unknown_shape_asks_for_a_format(tmp_path: Path) -> None:

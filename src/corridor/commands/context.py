@@ -19,7 +19,7 @@ if TYPE_CHECKING:  # the heavy modules load only when a command needs them
     from sqlalchemy import Engine
 
     from corridor.atlas.catalog import Atlas
-    from corridor.cooperation.sharing import Viewer
+    from corridor.events.access import Viewer
 
 __all__ = ["Invocation", "begin", "current", "invocation", "new_invocation"]
 
@@ -62,7 +62,7 @@ class Invocation:
 
     def viewer(self) -> Viewer:
         """Who reads: the organization this user acts for."""
-        from corridor.cooperation.sharing import Viewer
+        from corridor.events.access import Viewer
 
         return Viewer(self.organization)
 

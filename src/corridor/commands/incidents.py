@@ -1,47 +1,37 @@
-"""``corridor incidents``: import, list, export and count security events."""
+"""``corridor incidents``: import, list, export and count security events.
+
+A thin skin over :mod:`corridor.events.services`: parse the options, make one call,
+render. The library loads inside each command, so ``--help`` stays instant.
+"""
 
 from __future__ import annotations
 
-import dataclasses
-import gzip
-import hashlib
-import io
-import sys
 from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import contextmanager
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.progress import (
-    BarColumn,
-    DownloadColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
-from sqlalchemy import Engine
 
 from corridor.commands.context import current
-from corridor.commands.output import JsonOption, err, fail, print_json, print_table
-from corridor.cooperation.sharing import Viewer
-from corridor.events.importers import FORMATS, detect_format, read_records
-from corridor.events.importers.base import ParsedRecord
-from corridor.events.importers.ucdp_columns import read_ucdp_columns
-from corridor.events.model import Incident
-from corridor.store.import_columns import import_chunks
-from corridor.store.import_job import (
-    ImportJob,
-    ImportReport,
-    RejectFile,
-    StrictImportError,
-    import_records,
+from corridor.commands.options import (
+    ClassOption,
+    CountryOption,
+    ForceOption,
+    OutputOption,
+    SinceOption,
+    UntilOption,
 )
-from corridor.store.incidents import IncidentQuery, incidents_matching, stats
-from corridor.store.indexes import bulk_load_worth_it
+from corridor.commands.output import JsonOption, err, fail, note, print_json, print_table
+from corridor.errors import InputError
+
+if TYPE_CHECKING:
+    from corridor.atlas.catalog import Atlas
+    from corridor.events.query import IncidentQuery
+    from corridor.events.services import ImportProgress
+    from corridor.store.import_job import ImportReport
 
 app = typer.Typer(
     help="Security incidents: import public event data (UCDP, ACLED, piracy, NGA ASAM, STIX) "
@@ -51,66 +41,7 @@ app = typer.Typer(
 )
 
 
-def _engine(*, create: bool = False) -> Engine:
-    return current().store(create=create)
-
-
-def _viewer() -> Viewer:
-    return current().viewer()
-
-
 # --------------------------------------------------------------------------- import
-
-
-@contextmanager
-def _open_input(path: str) -> Iterator[io.BufferedReader]:
-    """The file as buffered bytes (gunzipped if .gz); '-' is stdin."""
-    if path == "-":
-        yield sys.stdin.buffer  # type: ignore[misc]
-        return
-    file = Path(path)
-    if not file.is_file():
-        raise fail(f"{path}: no such file")
-    raw = file.open("rb")
-    try:
-        yield io.BufferedReader(gzip.GzipFile(fileobj=raw)) if file.suffix == ".gz" else raw
-    finally:
-        raw.close()
-
-
-def _digest(path: str) -> str | None:
-    if path == "-":
-        return None
-    with open(path, "rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
-
-
-def _choose_format(requested: str | None, stream: io.BufferedReader, path: str) -> str:
-    head = stream.peek(8192)[:8192]
-    detected = detect_format(head) if head else None
-    if requested is None:
-        if detected is None:
-            raise fail(f"{path}: cannot tell the format; name it with --format")
-        return detected
-    if requested == "asam" and detected == "asam-json":
-        return "asam-json"
-    if requested not in FORMATS:
-        raise fail(f"unknown format {requested!r}; choose from {', '.join(FORMATS)}")
-    return requested
-
-
-# An agency's own reports: whatever the file says, they are reported by the importing
-# organization, so no file can put words in another organization's mouth.
-OWN_REPORT_FORMATS = frozenset({"csv", "json", "geojson"})
-
-
-def reported_by(records: Iterator[ParsedRecord], organization: str) -> Iterator[ParsedRecord]:
-    """The records with ``reporter`` set to ``organization``."""
-    for record in records:
-        if isinstance(record, Incident) and record.reporter != organization:
-            yield dataclasses.replace(record, reporter=organization)
-        else:
-            yield record
 
 
 def _report_rows(report: ImportReport) -> list[dict[str, Any]]:
@@ -120,6 +51,7 @@ def _report_rows(report: ImportReport) -> list[dict[str, Any]]:
         {"what": "updated (newer version)", "count": report.counts.updated},
         {"what": "unchanged", "count": report.counts.unchanged},
         {"what": "rejected", "count": report.rejected},
+        {"what": "positions normalized (kept)", "count": report.normalized},
     ]
 
 
@@ -133,73 +65,43 @@ def _report_json(report: ImportReport) -> dict[str, Any]:
         "updated": report.counts.updated,
         "unchanged": report.counts.unchanged,
         "rejected": report.rejected,
+        "positions_normalized": report.normalized,
         "seconds": round(report.seconds, 3),
         "records_per_second": round(report.records_per_second),
         "rejects_file": str(report.rejects_file) if report.rejects_file else None,
+        "run_id": report.run_id,
     }
 
 
-def run_import(
-    path: str,
-    fmt: str | None,
-    *,
-    strict: bool = False,
-    rejects: Path | None = None,
-    batch_size: int = 20_000,
-    quiet: bool = False,
-) -> ImportReport:
-    """Import one file with a progress bar on stderr; the CLI's and the demo's path."""
-    engine = _engine(create=True)
-    digest = _digest(path)
-    with _open_input(path) as stream:
-        name = _choose_format(fmt, stream, path)
-        size = None if path == "-" or path.endswith(".gz") else Path(path).stat().st_size
-        reject_path = rejects or Path(f"{Path(path).name if path != '-' else 'stdin'}.rejects.csv")
-        reject_file = RejectFile(reject_path, append=True) if reject_path else None
-        reader = read_records(FORMATS[name], stream, path)
-        records = (
-            reported_by(reader, current().organization) if name in OWN_REPORT_FORMATS else reader
-        )
-        columns = [
-            TextColumn("[bold]{task.description}"),
-            BarColumn(),
-            DownloadColumn(),
-            TextColumn("{task.fields[records]:,} records"),
-            TimeElapsedColumn(),
-            TimeRemainingColumn(),
-        ]
-        with Progress(*columns, console=err, disable=quiet, transient=True) as bar:
-            task = bar.add_task(f"{Path(path).name} ({name})", total=size, records=0)
+@contextmanager
+def _progress_bar(title: str, *, quiet: bool = False) -> Iterator[Any]:
+    """A bar on stderr that moves with the bytes read (or the records, without a size)."""
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
 
-            def advance(done: int) -> None:
-                position = stream.tell() if size is not None and not stream.closed else None
-                bar.update(task, completed=position, records=done)
+    columns = [
+        TextColumn("{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TextColumn("{task.fields[records]:,} records"),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+    ]
+    with Progress(*columns, console=err, disable=quiet, transient=True) as bar:
+        task = bar.add_task(title, total=None, records=0)
 
-            job = ImportJob(
-                file_name=path,
-                fmt=name,
-                digest=digest,
-                rejects=reject_file,
-                strict=strict,
-                batch_size=batch_size,
-                origin=current().instance,
-                progress=advance,
+        def advance(done: ImportProgress) -> None:
+            bar.update(
+                task, completed=done.bytes_read, total=done.bytes_total, records=done.records
             )
-            if name in COLUMNAR_FORMATS and path != "-":
-                return _import_columns(engine, Path(path), name, job)
-            with closing(reader):  # end the reader while its file is open
-                return import_records(engine, records, job)
 
-
-# Formats with a columnar reader (records identical to the row reader's, ten times faster).
-COLUMNAR_FORMATS = frozenset({"ucdp"})
-
-
-def _import_columns(engine: Engine, path: Path, fmt: str, job: ImportJob) -> ImportReport:
-    """The columnar path: Arrow blocks in, Arrow batches out; large loads rebuild indexes."""
-    expected = path.stat().st_size // (60 if path.suffix == ".gz" else 400)  # bytes per GED row
-    with closing(read_ucdp_columns(path, file_name=path.name)) as chunks:
-        return import_chunks(engine, chunks, job, bulk=bulk_load_worth_it(engine, expected))
+        yield advance
 
 
 @app.command("import")
@@ -207,7 +109,9 @@ def import_(
     path: Annotated[
         str,
         typer.Argument(
-            metavar="FILE", help="The file to import; - for stdin; .gz files are read as they are."
+            metavar="FILE",
+            help="The file to import; - for stdin; .gz files are read as they are; "
+            "UTF-8, or UTF-16 with a byte-order mark.",
         ),
     ],
     fmt: Annotated[
@@ -225,8 +129,10 @@ def import_(
     rejects: Annotated[
         Path | None,
         typer.Option(
-            help="Where to write rejected records (default: FILE.rejects.csv in the "
-            "current directory)."
+            metavar="DIR",
+            file_okay=False,
+            help="The folder for this run's reject file, run-ID-FILE.rejects.csv "
+            "(default: rejects/ beside the database).",
         ),
     ] = None,
     batch_size: Annotated[
@@ -240,10 +146,27 @@ def import_(
     Example: corridor incidents import asam.json --format asam
     Example: corridor incidents import reports.csv --strict
     """
+    from corridor.events.input_files import opened_input
+    from corridor.events.services import import_file
+    from corridor.store.import_job import StrictImportError
+
+    run = current()
     try:
-        report = run_import(path, fmt, strict=strict, rejects=rejects, batch_size=batch_size)
+        with opened_input(path, fmt) as source:  # a bad file is refused before the store opens
+            store = run.store(create=True)
+            with _progress_bar(f"{source.name} ({source.fmt})") as advance:
+                report = import_file(
+                    store,
+                    source,
+                    organization=run.organization,
+                    instance=run.instance,
+                    strict=strict,
+                    rejects=rejects,
+                    batch_size=batch_size,
+                    progress=advance,
+                )
     except StrictImportError as exc:
-        raise fail(f"{exc} (--strict: stopped; records before it are stored)") from exc
+        raise fail(f"{exc} (--strict: stopped; the batches before it are stored)") from exc
     except KeyboardInterrupt as exc:
         raise fail("interrupted: run the same command again to resume", 130) from exc
     if as_json:
@@ -253,108 +176,79 @@ def import_(
     if report.resumed_from:
         title += f", resumed after {report.resumed_from:,} records"
     print_table(_report_rows(report), ["what", "count"], title=title)
-    err.print(f"{report.records_per_second:,.0f} records/s")
+    note(f"{report.records_per_second:,.0f} records/s")
     if report.rejects_file:
-        err.print(f"[yellow]rejected records and reasons:[/yellow] {report.rejects_file}")
+        note(f"rejected records and reasons: {report.rejects_file}", style="yellow")
 
 
 # --------------------------------------------------------------------------- reads
 
 
-def _parse_bbox(text: str | None) -> tuple[float, float, float, float] | None:
-    if text is None:
-        return None
-    try:
-        west, south, east, north = (float(v) for v in text.split(","))
-    except ValueError as exc:
-        raise fail(f"--bbox {text!r}: expected WEST,SOUTH,EAST,NORTH in degrees") from exc
-    if not (-180 <= west <= 180 and -180 <= east <= 180 and -90 <= south <= north <= 90):
-        raise fail(f"--bbox {text!r}: out of range or south > north")
-    return west, south, east, north
+def _bbox(text: str | None) -> str | None:
+    """The --bbox text, checked here so a bad box is a usage error naming the option."""
+    if text is not None:
+        from corridor.events.query import parse_bbox
+
+        try:
+            parse_bbox(text)
+        except InputError as exc:
+            raise typer.BadParameter(str(exc)) from exc
+    return text
 
 
-def _classes(names: list[str] | None) -> tuple[str, ...]:
-    """Threat classes with everything below them (``three_forces`` takes terrorism too)."""
-    if not names:
-        return ()
-    atlas = current().atlas()
-    found: set[str] = set()
-    for name in names:
-        if name not in atlas.threats:
-            raise fail(f"unknown threat class {name!r} (see `corridor atlas threats`)")
-        found |= atlas.threat_descendants(name)
-    return tuple(sorted(found))
-
-
-SinceOption = Annotated[
-    str | None, typer.Option(help="From this date (YYYY-MM-DD or YYYY), inclusive.")
-]
-UntilOption = Annotated[
-    str | None, typer.Option(help="Up to this date (YYYY-MM-DD or YYYY), inclusive.")
-]
 BboxOption = Annotated[
-    str | None, typer.Option(help="WEST,SOUTH,EAST,NORTH in degrees, e.g. 43,10,52,16.")
-]
-CountryOption = Annotated[
-    list[str] | None, typer.Option("--country", help="ISO alpha-3; repeat for several.")
-]
-ClassOption = Annotated[
-    list[str] | None,
-    typer.Option("--class", help="Threat class id (with its sub-classes); repeat for several."),
+    str | None,
+    typer.Option(
+        "--bbox",
+        callback=_bbox,
+        metavar="W,S,E,N",
+        help="WEST,SOUTH,EAST,NORTH in degrees, e.g. 43,10,52,16.",
+    ),
 ]
 SourceOption = Annotated[
-    list[str] | None, typer.Option("--source", help="ucdp, acled, piracy, asam, stix, ...")
+    list[str] | None,
+    typer.Option("--source", help="ucdp, acled, piracy, asam, stix, or an agency's source name."),
 ]
 FatalOption = Annotated[int | None, typer.Option(help="At least this many deaths (best).")]
 
 
-def _date(text: str | None, *, end: bool) -> date | None:
-    if text is None:
-        return None
-    try:
-        if len(text) == 4 and text.isdigit():
-            return date(int(text), 12, 31) if end else date(int(text), 1, 1)
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise fail(f"{text!r} is not a date (YYYY-MM-DD or YYYY)") from exc
+def _atlas(classes: list[str] | None) -> Atlas | None:
+    """The run's atlas (with its overlay) where threat classes need checking; else None."""
+    return current().atlas() if classes else None
+
+
+class Sort(StrEnum):
+    newest = "newest"
+    oldest = "oldest"
 
 
 def _query(
-    since: str | None,
-    until: str | None,
+    since: date | None,
+    until: date | None,
     bbox: str | None,
     countries: list[str] | None,
     classes: list[str] | None,
     sources: list[str] | None,
     min_fatalities: int | None,
+    *,
     limit: int | None = None,
     offset: int = 0,
+    newest_first: bool = False,
 ) -> IncidentQuery:
+    from corridor.events.query import IncidentQuery, parse_bbox
+
     return IncidentQuery(
-        since=_date(since, end=False),
-        until=_date(until, end=True),
-        bbox=_parse_bbox(bbox),
-        countries=tuple(c.upper() for c in countries or ()),
-        threat_classes=_classes(classes),
+        since=since,
+        until=until,
+        bbox=parse_bbox(bbox) if bbox is not None else None,
+        countries=tuple(countries or ()),
+        threat_classes=tuple(classes or ()),
         sources=tuple(sources or ()),
         min_fatalities=min_fatalities,
         limit=limit,
         offset=offset,
+        newest_first=newest_first,
     )
-
-
-def _list_row(incident: Incident) -> dict[str, Any]:
-    return {
-        "date": incident.start_date.isoformat(),
-        "source": incident.source,
-        "source_id": incident.source_id,
-        "class": incident.threat_class,
-        "country": incident.country,
-        "deaths": incident.fatalities_best,
-        "severity": incident.severity,
-        "title": incident.title,
-        "tlp": incident.tlp.value,
-    }
 
 
 @app.command("list")
@@ -368,26 +262,50 @@ def list_(
     min_fatalities: FatalOption = None,
     limit: Annotated[int, typer.Option(min=1, help="At most this many rows.")] = 50,
     offset: Annotated[int, typer.Option(min=0, help="Skip this many rows first.")] = 0,
+    sort: Annotated[Sort, typer.Option(help="newest or oldest first.")] = Sort.newest,
     as_json: JsonOption = False,
 ) -> None:
-    """Incidents matching the filters, oldest first.
+    """Incidents matching the filters, newest first, a page at a time.
 
     Example: corridor incidents list --class piracy --bbox 43,10,52,16 --since 2011 --until 2011
-    Example: corridor incidents list --country SYR --min-fatalities 50 --json
+    Example: corridor incidents list --country Syria --min-fatalities 50 --json
+    Example: corridor incidents list --sort oldest --limit 20 --offset 20
     """
-    query = _query(since, until, bbox, country, threat_class, source, min_fatalities, limit, offset)
-    with _engine().connect() as connection:
-        found = list(incidents_matching(connection, query, _viewer()))
+    from corridor.events.services import list_incidents
+
+    run = current()
+    query = _query(
+        since, until, bbox, country, threat_class, source, min_fatalities,
+        limit=limit, offset=offset, newest_first=sort is Sort.newest,
+    )  # fmt: skip
+    page = list_incidents(run.store(), run.viewer(), query, atlas=_atlas(threat_class))
     if as_json:
         from corridor.events.importers.generic import incident_to_dict
 
-        print_json([incident_to_dict(i) for i in found])
+        print_json([incident_to_dict(i) for i in page.incidents])
         return
-    columns = ["date", "source", "source_id", "class", "country", "deaths", "title"]
-    print_table([_list_row(i) for i in found], columns, title="Incidents")
+    shown = len(page.incidents)
+    first = offset + 1 if shown else offset
+    title = f"Incidents {first:,}-{offset + shown:,} of {page.total:,} ({sort.value} first)"
+    rows = [
+        {
+            "date": i.start_date.isoformat(),
+            "source": i.source,
+            "source_id": i.source_id,
+            "class": i.threat_class,
+            "country": i.country,
+            "deaths": i.fatalities_best,
+            "title": i.title,
+        }
+        for i in page.incidents
+    ]
+    print_table(rows, ["date", "source", "source_id", "class", "country", "deaths", "title"],
+                title=title)  # fmt: skip
+    if page.next_offset is not None:
+        note(f"{shown:,} of {page.total:,}; next page: --offset {page.next_offset}")
 
 
-class ExportFormat(StrEnum):
+class ExportChoice(StrEnum):
     csv = "csv"
     geojson = "geojson"
     stix = "stix"
@@ -395,10 +313,9 @@ class ExportFormat(StrEnum):
 
 @app.command()
 def export(
-    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="csv, geojson or stix.")],
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
-    ] = None,
+    fmt: Annotated[ExportChoice, typer.Option("--format", "-f", help="csv, geojson or stix.")],
+    output: OutputOption = None,
+    force: ForceOption = False,
     since: SinceOption = None,
     until: UntilOption = None,
     bbox: BboxOption = None,
@@ -411,19 +328,21 @@ def export(
 
     Example: corridor incidents export --format stix --class piracy -o piracy.json
     """
-    from corridor.events.importers.generic import write_csv_reports, write_geojson_reports
-    from corridor.events.importers.stix import write_stix
+    import sys
 
-    writers = {"csv": write_csv_reports, "geojson": write_geojson_reports, "stix": write_stix}
+    from corridor.events.services import export_incidents
+    from corridor.files import atomic_write
+
+    run = current()
     query = _query(since, until, bbox, country, threat_class, source, min_fatalities)
-    handle = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
-    try:
-        with _engine().connect() as connection:
-            count = writers[fmt.value](incidents_matching(connection, query, _viewer()), handle)
-    finally:
-        if output:
-            handle.close()
-    err.print(f"exported {count:,} incidents" + (f" to {output}" if output else ""))
+    if output is None:
+        count = export_incidents(run.store(), run.viewer(), query, fmt.value, sys.stdout,
+                                 atlas=_atlas(threat_class))  # fmt: skip
+    else:
+        with atomic_write(output, force=force) as handle:
+            count = export_incidents(run.store(), run.viewer(), query, fmt.value, handle,
+                                     atlas=_atlas(threat_class))  # fmt: skip
+    note(f"exported {count:,} incidents" + (f" to {output}" if output else ""), style="")
 
 
 @app.command("stats")
@@ -437,6 +356,7 @@ def stats_(
     chart: Annotated[
         Path | None, typer.Option(help="Also draw incidents per year and class as a PNG.")
     ] = None,
+    force: ForceOption = False,
     as_json: JsonOption = False,
 ) -> None:
     """Counts per threat class, country and year of the incidents you may read.
@@ -444,23 +364,29 @@ def stats_(
     Example: corridor incidents stats --class piracy --country SOM --country YEM
     Example: corridor incidents stats --source piracy --chart piracy.png
     """
+    from corridor.events.services import incident_stats
+
+    run = current()
+    if chart is not None:
+        from corridor.files import check_target
+
+        check_target(chart, force=force)
     query = _query(since, until, bbox, country, threat_class, source, None)
-    with _engine().connect() as connection:
-        counts = stats(connection, query, _viewer())
+    counts = incident_stats(run.store(), run.viewer(), query, atlas=_atlas(threat_class))
     if chart is not None:
         from corridor.charts import draw_yearly_counts
 
-        err.print(f"wrote {draw_yearly_counts(counts['year_class'], chart)}")
+        note(f"wrote {draw_yearly_counts(counts.by_year_class, chart)}", style="")
     if as_json:
-        print_json(counts)
+        print_json(counts.as_dict())
         return
-    err.print(f"{counts['total']:,} incidents")
-    for key, title in (("threat_class", "per class"), ("year", "per year")):
-        rows = [{key: k, "incidents": v} for k, v in counts[key].items()]
-        print_table(rows, [key, "incidents"], title=title)
-    top = sorted(counts["country"].items(), key=lambda kv: -kv[1])[:20]
+    note(f"{counts.total:,} incidents", style="")
+    print_table([{"threat_class": k, "incidents": v} for k, v in counts.by_class.items()],
+                ["threat_class", "incidents"], title="per class")  # fmt: skip
+    print_table([{"year": k, "incidents": v} for k, v in counts.by_year.items()],
+                ["year", "incidents"], title="per year")  # fmt: skip
     print_table(
-        [{"country": k, "incidents": v} for k, v in top],
+        [{"country": k, "incidents": v} for k, v in counts.top_countries(20)],
         ["country", "incidents"],
         title="top 20 countries",
     )
@@ -468,21 +394,20 @@ def stats_(
 
 def demo_import() -> None:
     """Import the bundled datasets and show what the store holds (the demo's second act)."""
-    from corridor.datasets import BUNDLED_DATASETS, dataset_path
+    from corridor.events.query import IncidentQuery
+    from corridor.events.services import import_bundled_datasets, incident_stats
 
-    rows = []
-    for name, fmt in BUNDLED_DATASETS.items():
-        report = run_import(str(dataset_path(name)), fmt)
-        rows.append({**_report_json(report), "file": name})
+    run = current()
+    store = run.store(create=True)
+    reports = import_bundled_datasets(store, organization=run.organization, instance=run.instance)
+    rows = [{**_report_json(report), "file": name} for name, report in reports]
     columns = ["file", "format", "records", "inserted", "updated", "unchanged", "rejected"]
     print_table(rows, columns, title="Imported (a second run changes nothing)")
-    with _engine().connect() as connection:
-        counts = stats(connection, IncidentQuery(), _viewer())
-    by_class = [{"class": k, "incidents": v} for k, v in counts["threat_class"].items()]
-    print_table(by_class, ["class", "incidents"], title=f"{counts['total']:,} incidents by class")
+    counts = incident_stats(store, run.viewer(), IncidentQuery())
+    by_class = [{"class": k, "incidents": v} for k, v in counts.by_class.items()]
+    print_table(by_class, ["class", "incidents"], title=f"{counts.total:,} incidents by class")
     horn = IncidentQuery(countries=("SOM", "YEM", "DJI", "ERI", "OMN"), sources=("piracy",))
-    with _engine().connect() as connection:
-        yearly = stats(connection, horn, _viewer())["year"]
+    yearly = incident_stats(store, run.viewer(), horn).by_year
     rows = [
         {"year": y, "attacks": yearly.get(y, 0)} for y in ("2009", "2010", "2011", "2012", "2013")
     ]

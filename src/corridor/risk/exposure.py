@@ -11,14 +11,14 @@ its explanation and the profile that made it travel together.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import NDArray
 
-from corridor.events.model import Incident
+from corridor.events.arrays import Ancestors, IncidentArrays
 from corridor.risk.index import AssetIndex, Pairs
 from corridor.risk.profile import ExposureProfile, RiskProfile
 from corridor.risk.shapes import AssetShapes
@@ -32,112 +32,6 @@ __all__ = [
     "incident_weights",
     "severity",
 ]
-
-Ancestors = Callable[[str], list[str]]
-
-
-@dataclass(frozen=True, eq=False)
-class IncidentArrays:
-    """Incidents as columns: what exposure and country risk read, a million at a time."""
-
-    ids: NDArray[np.object_]  # UUID text, for explanations
-    lon: NDArray[np.float64]  # NaN where the incident has no position
-    lat: NDArray[np.float64]
-    threat_class: NDArray[np.object_]
-    start_date: NDArray[np.datetime64]  # datetime64[D]
-    fatalities: NDArray[np.float64]  # NaN where unknown
-    country: NDArray[np.object_]  # ISO alpha-3 or None
-    title: NDArray[np.object_]
-
-    def __len__(self) -> int:
-        return len(self.ids)
-
-    @classmethod
-    def from_incidents(cls, incidents: Iterable[Incident]) -> IncidentArrays:
-        rows = [
-            (
-                str(i.uuid),
-                np.nan if i.longitude is None else i.longitude,
-                np.nan if i.latitude is None else i.latitude,
-                i.threat_class,
-                i.start_date,
-                np.nan if i.fatalities_best is None else i.fatalities_best,
-                i.country,
-                i.title,
-            )
-            for i in incidents
-        ]
-        columns = list(zip(*rows, strict=True)) if rows else [()] * 8
-        return cls(
-            ids=np.array(columns[0], dtype=object),
-            lon=np.array(columns[1], dtype=np.float64),
-            lat=np.array(columns[2], dtype=np.float64),
-            threat_class=np.array(columns[3], dtype=object),
-            start_date=np.array(columns[4], dtype="datetime64[D]"),
-            fatalities=np.array(columns[5], dtype=np.float64),
-            country=np.array(columns[6], dtype=object),
-            title=np.array(columns[7], dtype=object),
-        )
-
-    @classmethod
-    def of_columns(
-        cls,
-        *,
-        lon: ArrayLike = (),
-        lat: ArrayLike = (),
-        threat_class: ArrayLike,
-        start_date: ArrayLike,
-        fatalities: ArrayLike,
-        country: ArrayLike | None = None,
-    ) -> IncidentArrays:
-        """From the columns at hand; ids and titles numbered, missing positions NaN."""
-        classes = np.asarray(threat_class, dtype=object)
-        size = len(classes)
-        nowhere = np.full(size, np.nan)
-        return cls(
-            ids=np.array([f"#{k}" for k in range(size)], dtype=object),
-            lon=np.asarray(lon, np.float64) if np.size(lon) else nowhere,
-            lat=np.asarray(lat, np.float64) if np.size(lat) else nowhere.copy(),
-            threat_class=classes,
-            start_date=np.asarray(start_date, "datetime64[D]"),
-            fatalities=np.asarray(fatalities, np.float64),
-            country=np.asarray(country if country is not None else [None] * size, dtype=object),
-            title=np.array([""] * size, dtype=object),
-        )
-
-    def __post_init__(self) -> None:
-        sizes = {len(getattr(self, name)) for name in self.__dataclass_fields__}
-        if len(sizes) > 1:
-            raise ValueError("IncidentArrays columns must have equal lengths")
-
-    def of_class(self, threat_class: str, ancestors: Ancestors) -> IncidentArrays:
-        """The incidents of ``threat_class`` or of a class below it in the taxonomy."""
-        return self._by_lineage(lambda lineage: threat_class in lineage, ancestors)
-
-    def without(self, threat_classes: Iterable[str], ancestors: Ancestors) -> IncidentArrays:
-        """The incidents of no class in ``threat_classes`` nor below one of them."""
-        unwanted = set(threat_classes)
-        if not unwanted:
-            return self
-        return self._by_lineage(lambda lineage: not unwanted & lineage, ancestors)
-
-    def _by_lineage(self, keep: Callable[[set[str]], bool], ancestors: Ancestors) -> IncidentArrays:
-        """The incidents whose class and its ancestors pass ``keep`` (once per class)."""
-        names, at = np.unique(self.threat_class.astype(str), return_inverse=True)
-        kept = np.array([keep({str(n), *ancestors(str(n))}) for n in names], bool)
-        return self.take(kept[at] if len(names) else np.zeros(len(self), bool))
-
-    def take(self, rows: NDArray[np.int64] | NDArray[np.bool_]) -> IncidentArrays:
-        return IncidentArrays(
-            self.ids[rows],
-            self.lon[rows],
-            self.lat[rows],
-            self.threat_class[rows],
-            self.start_date[rows],
-            self.fatalities[rows],
-            self.country[rows],
-            self.title[rows],
-        )
 
 
 def severity(fatalities: NDArray[np.float64], floor: float) -> NDArray[np.float64]:

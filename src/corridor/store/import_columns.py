@@ -1,40 +1,37 @@
-"""Import record chunks (Arrow tables, or records the row logic made) with import_job's rules.
+"""The one import engine: record chunks (Arrow tables, or parsed records) into the store.
 
-The same guarantees as :func:`~corridor.store.import_job.import_records`: one
-transaction per batch of ``batch_size`` records that also moves the run's
-checkpoint, resume after the last committed record, a reject file, ``strict``.
-What differs is the traffic: a batch reaches the database as one Arrow table,
-read, checked and staged in the reader's own thread while the store merges the
-batch before it; and a load large next to the table drops the read-only
-indexes and builds them once at the end.
+Every import goes through :func:`import_chunks` inside one run
+(:func:`~corridor.store.import_job.import_run`): one transaction per batch of
+``batch_size`` records that also moves the run's checkpoint, resume after the
+last committed record, a reject file, ``strict``. A batch reaches the database
+as one Arrow table, read, checked and staged in the reader's own thread while
+the store merges the batch before it; a load large next to the table drops the
+read-only indexes and builds them once at the end.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import pyarrow as pa
-from sqlalchemy import Connection, Engine, update
+from sqlalchemy import Connection, Engine
 
 from corridor.background import ahead
 from corridor.events.columnar import Chunk, record_table
-from corridor.events.importers.base import Rejected
+from corridor.events.importers.base import NORMALIZED_POSITION_TAG, Rejected
 from corridor.events.model import Incident
 from corridor.store.import_job import (
     ImportJob,
     ImportReport,
+    ImportRun,
     StrictImportError,
-    _checkpoint,
-    _fail,
-    _finish,
-    start_report,
+    checkpoint,
+    import_run,
 )
 from corridor.store.incidents import merge_staged, storable_table
 from corridor.store.indexes import drop_secondary_indexes, ensure_indexes
 from corridor.store.staging import ArrowStaging, StagedBatch, arrow_staging
-from corridor.store.tables import import_runs
 
 __all__ = ["import_chunks"]
 
@@ -73,39 +70,40 @@ class _Prepared:
     size: int
     rejects: list[tuple[int, Rejected]]  # (position in the batch, reject)
     staged: StagedBatch
+    normalized: int = 0  # incidents whose position was normalized on reading
 
 
 def _prepare(batch: list[Chunk], staging: ArrowStaging, *, dialect: str) -> _Prepared:
     """Everything a batch needs short of the store: runs in the reader's thread."""
     tables: list[pa.Table] = []
     rejects: list[tuple[int, Rejected]] = []
-    position = 0
+    position = normalized = 0
     for chunk in batch:
         if not isinstance(chunk, list):
             tables.append(chunk)
             position += chunk.num_rows
             continue
         rejects.extend((position + i, r) for i, r in enumerate(chunk) if isinstance(r, Rejected))
-        tables.append(record_table([r for r in chunk if isinstance(r, Incident)]))
+        incidents = [r for r in chunk if isinstance(r, Incident)]
+        normalized += sum(NORMALIZED_POSITION_TAG in r.tags for r in incidents)
+        tables.append(record_table(incidents))
         position += len(chunk)
     rows = storable_table(pa.concat_tables(tables), dialect=dialect)
-    return _Prepared(position, rejects, staging.prepare(rows))
+    return _Prepared(position, rejects, staging.prepare(rows), normalized)
 
 
 def import_chunks(
     engine: Engine, chunks: Iterable[Chunk], job: ImportJob, *, bulk: bool = False
 ) -> ImportReport:
-    """Store the records of ``chunks``; return what happened (see import_records).
+    """Store the records of ``chunks`` in one run of ``job``; return what happened.
 
     ``bulk`` drops the read-only indexes for the load and rebuilds them at the end.
+    Raises :class:`StrictImportError` in ``strict`` mode at the first bad record.
     """
-    report = start_report(engine, job)
-    rejects, progress = job.rejects, job.progress
-    started = time.perf_counter()
     dialect = engine.dialect.name
-    with arrow_staging(dialect) as staging:
+    with import_run(engine, job) as run, arrow_staging(dialect) as staging:
         # Two threads ahead of the store: one reads and checks, one stages.
-        read = ahead(batches(chunks, skip=report.resumed_from, size=job.batch_size))
+        read = ahead(batches(chunks, skip=run.report.resumed_from, size=job.batch_size))
         work = ahead(_prepare(batch, staging, dialect=dialect) for batch in read)
         try:
             with engine.connect() as connection:
@@ -113,46 +111,40 @@ def import_chunks(
                     with connection.begin():
                         drop_secondary_indexes(connection)
                 for prepared in work:
-                    _store(connection, staging, prepared, report, job)
-                    if progress is not None:
-                        progress(report.records)
+                    _store(connection, staging, prepared, run, strict=job.strict, origin=job.origin)
+                    if job.progress is not None:
+                        job.progress(run.report.records)
                 with connection.begin():
                     ensure_indexes(connection)
-        except StrictImportError:
-            _fail(engine, report.run_id)
-            raise
         finally:
             work.close()  # type: ignore[attr-defined]
             read.close()  # type: ignore[attr-defined]
-            report.seconds = time.perf_counter() - started
-            if rejects is not None:
-                rejects.close()
-                report.rejects_file = rejects.path if rejects.used else None
-    _finish(engine, report)
-    return report
+    return run.report
 
 
 def _store(
     connection: Connection,
     staging: ArrowStaging,
     prepared: _Prepared,
-    report: ImportReport,
-    job: ImportJob,
+    run: ImportRun,
+    *,
+    strict: bool,
+    origin: str,
 ) -> None:
     """One batch in one transaction with its checkpoint; rejects written first."""
+    report = run.report
     for position, reject in prepared.rejects:
-        if job.rejects is not None:
-            job.rejects.write(reject)
-        if job.strict:
+        if run.rejects is not None:
+            run.rejects.write(reject)
+        if strict:
             report.records += position
             report.rejected += 1
             raise StrictImportError(reject, report)
     with staging.transaction(connection, prepared.staged) as source:
         report.counts = report.counts + merge_staged(
-            connection, source, prepared.staged.rows, origin=job.origin
+            connection, source, prepared.staged.rows, origin=origin
         )
         report.records += prepared.size
         report.rejected += len(prepared.rejects)
-        connection.execute(
-            update(import_runs).where(import_runs.c.id == report.run_id).values(_checkpoint(report))
-        )
+        report.normalized += prepared.normalized
+        checkpoint(connection, report)

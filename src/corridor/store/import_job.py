@@ -1,37 +1,44 @@
-"""Import a stream of parsed records into the store: batched, resumable, with rejects.
+"""One import run: batched, resumable, with rejects; the lifecycle every import shares.
 
 Each batch is one transaction that also moves the run's checkpoint, so a crash
 or Ctrl-C loses at most the batch in flight and the next run of the same file
 (same digest, same format) resumes after the last committed record. Records
 are upserted by (source, source_id), so even a run from the start duplicates
-nothing.
+nothing. :func:`import_run` is the run's lifecycle (start or resume, fail,
+finish); the one engine that fills it is
+:func:`corridor.store.import_columns.import_chunks`, for Arrow tables and
+parsed records alike (:func:`import_records`).
 """
 
 from __future__ import annotations
 
 import csv
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import islice
 from pathlib import Path
 from typing import TextIO
 
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Connection, Engine, insert, select, update
 
 from corridor.errors import InputError
-from corridor.events.importers.base import NORMALIZED_POSITION_TAG, ParsedRecord, Rejected
-from corridor.events.model import Incident
-from corridor.store.incidents import UpsertCounts, upsert_incidents
+from corridor.events.importers.base import ParsedRecord, Rejected
+from corridor.store.incidents import UpsertCounts
 from corridor.store.tables import import_runs
 
 __all__ = [
     "ImportJob",
     "ImportReport",
+    "ImportRun",
     "RejectFile",
     "StrictImportError",
+    "checkpoint",
     "import_records",
-    "start_report",
+    "import_run",
+    "rejects_file_name",
 ]
 
 DEFAULT_BATCH = 20_000
@@ -46,7 +53,7 @@ class ImportReport:
     records: int = 0
     counts: UpsertCounts = field(default_factory=UpsertCounts)
     rejected: int = 0
-    normalized: int = 0  # kept with a position set right (NORMALIZED_POSITION_TAG)
+    normalized: int = 0  # positions kept after normalizing (ASAM rounding carries)
     resumed_from: int = 0
     seconds: float = 0.0
     rejects_file: Path | None = None
@@ -68,24 +75,33 @@ class StrictImportError(InputError):
 
 
 class RejectFile:
-    """Rejected records as CSV (file, line, field, value, reason), opened on first use."""
+    """Rejected records as CSV (file, line, field, value, reason), opened on first use.
+
+    ``source`` (the path the user gave) fills the file column, so a reject file names
+    what it came from wherever it is moved; ``append`` only for a resumed run's own file.
+    """
 
     COLUMNS = ("file", "line", "field", "value", "reason")
 
-    def __init__(self, path: Path, *, append: bool = False) -> None:
+    def __init__(self, path: Path, *, append: bool = False, source: str | None = None) -> None:
         self.path = path
         self.append = append
+        self.source = source
         self._handle: TextIO | None = None
         self._writer: csv.DictWriter[str] | None = None
 
     def write(self, reject: Rejected) -> None:
         if self._writer is None:
             fresh = not (self.append and self.path.exists())
+            self.path.parent.mkdir(exist_ok=True)  # the store's own rejects folder, at most
             self._handle = self.path.open("w" if fresh else "a", encoding="utf-8", newline="")
             self._writer = csv.DictWriter(self._handle, fieldnames=self.COLUMNS)
             if fresh:
                 self._writer.writeheader()
-        self._writer.writerow({name: getattr(reject, name) for name in self.COLUMNS})
+        row = {name: getattr(reject, name) for name in self.COLUMNS}
+        if self.source is not None:
+            row["file"] = self.source
+        self._writer.writerow(row)
 
     @property
     def used(self) -> bool:
@@ -139,7 +155,8 @@ def _start_run(engine: Engine, file_name: str, digest: str | None, fmt: str) -> 
         return int(run_id[0]), 0
 
 
-def _checkpoint(report: ImportReport, status: str | None = None) -> dict[str, object]:
+def _values(report: ImportReport, status: str | None = None) -> dict[str, object]:
+    """The run's row as ``report`` says it, with ``status`` and its end time if given."""
     values: dict[str, object] = {
         "records_done": report.records,
         "inserted": report.counts.inserted,
@@ -153,9 +170,25 @@ def _checkpoint(report: ImportReport, status: str | None = None) -> dict[str, ob
     return values
 
 
+def checkpoint(connection: Connection, report: ImportReport) -> None:
+    """Move the run's checkpoint, in the transaction that stored the batch."""
+    connection.execute(
+        update(import_runs).where(import_runs.c.id == report.run_id).values(_values(report))
+    )
+
+
+def _end(engine: Engine, report: ImportReport, status: str) -> None:
+    with engine.begin() as connection:
+        connection.execute(
+            update(import_runs)
+            .where(import_runs.c.id == report.run_id)
+            .values(_values(report, status))
+        )
+
+
 @dataclass(frozen=True)
 class ImportJob:
-    """What to import and how, for the row path and the columnar path alike.
+    """What to import and how, for every import path alike.
 
     ``digest`` (of the file) lets an interrupted run resume; ``batch_size`` records
     make one transaction; ``progress`` is told the records done after each batch.
@@ -169,90 +202,68 @@ class ImportJob:
     batch_size: int = DEFAULT_BATCH
     origin: str = "local"
     progress: Callable[[int], None] | None = None
+    rejects_folder: Path | None = None  # without ``rejects``: a file per run in here
 
 
-def start_report(engine: Engine, job: ImportJob) -> ImportReport:
-    """A report for a new run of ``job``, or for the unfinished run it resumes."""
+@dataclass
+class ImportRun:
+    """A run under way: its report, and where its rejects go (if anywhere)."""
+
+    report: ImportReport
+    rejects: RejectFile | None
+
+
+def rejects_file_name(run_id: int, file_name: str) -> str:
+    """The reject file of a run: named after the run and the file, never reused by another."""
+    name = Path(file_name).name if file_name != "-" else "stdin"
+    return f"run-{run_id}-{name}.rejects.csv"
+
+
+@contextmanager
+def import_run(engine: Engine, job: ImportJob) -> Iterator[ImportRun]:
+    """The run of ``job``: a new one, or the unfinished run of the same file it resumes.
+
+    The block stores batches (each with :func:`checkpoint`). A clean end finishes the
+    run; :class:`StrictImportError` fails it; an interruption leaves it running, to be
+    resumed. The reject file is closed and the report timed in every case.
+    """
     run_id, resume_from = _start_run(engine, job.file_name, job.digest, job.fmt)
     report = ImportReport(
         file=job.file_name, format=job.fmt, resumed_from=resume_from, run_id=run_id
     )
     report.records = resume_from
-    return report
-
-
-def import_records(engine: Engine, records: Iterable[ParsedRecord], job: ImportJob) -> ImportReport:
-    """Store ``records``; return what happened.
-
-    Raises :class:`StrictImportError` in ``strict`` mode at the first bad record.
-    """
-    report = start_report(engine, job)
-    resume_from, run_id = report.resumed_from, report.run_id
-    rejects, strict, progress = job.rejects, job.strict, job.progress
+    rejects = job.rejects
+    if rejects is None and job.rejects_folder is not None:
+        path = job.rejects_folder / rejects_file_name(run_id, job.file_name)
+        shown = job.file_name if job.file_name != "-" else "stdin"
+        rejects = RejectFile(path, append=resume_from > 0, source=shown)
     started = time.perf_counter()
-    batch: list[Incident] = []
-    rejected_in_batch = 0
-
-    def flush() -> None:
-        nonlocal rejected_in_batch
-        with engine.begin() as connection:
-            report.counts = report.counts + upsert_incidents(connection, batch, origin=job.origin)
-            report.rejected += rejected_in_batch
-            connection.execute(
-                update(import_runs).where(import_runs.c.id == run_id).values(_checkpoint(report))
-            )
-        batch.clear()
-        rejected_in_batch = 0
-        if progress is not None:
-            progress(report.records)
-
     try:
-        for index, record in enumerate(records):
-            if index < resume_from:
-                continue
-            report.records += 1
-            if isinstance(record, Rejected):
-                if rejects is not None:
-                    rejects.write(record)
-                rejected_in_batch += 1
-                if strict:
-                    report.records -= 1
-                    raise StrictImportError(record, report)
-            else:
-                batch.append(record)
-                if NORMALIZED_POSITION_TAG in record.tags:
-                    report.normalized += 1
-            if len(batch) >= job.batch_size:
-                flush()
-        flush()
+        yield ImportRun(report, rejects)
     except StrictImportError:
-        report.rejected += rejected_in_batch
-        _fail(engine, run_id)
+        _end(engine, report, "failed")
         raise
     finally:
         report.seconds = time.perf_counter() - started
         if rejects is not None:
             rejects.close()
             report.rejects_file = rejects.path if rejects.used else None
-    _finish(engine, report)
-    return report
+    _end(engine, report, "finished")
 
 
-def _fail(engine: Engine, run_id: int | None) -> None:
-    if run_id is None:
-        return
-    with engine.begin() as connection:
-        connection.execute(
-            update(import_runs)
-            .where(import_runs.c.id == run_id)
-            .values(status="failed", finished_at=_now())
-        )
+def import_records(engine: Engine, records: Iterable[ParsedRecord], job: ImportJob) -> ImportReport:
+    """Store ``records`` (incidents and rejects in file order); return what happened.
+
+    The same engine as Arrow chunks, fed lists of records. Raises
+    :class:`StrictImportError` in ``strict`` mode at the first bad record.
+    """
+    from corridor.store.import_columns import import_chunks  # it builds on this module
+
+    return import_chunks(engine, _lists(records, job.batch_size), job)
 
 
-def _finish(engine: Engine, report: ImportReport) -> None:
-    with engine.begin() as connection:
-        connection.execute(
-            update(import_runs)
-            .where(import_runs.c.id == report.run_id)
-            .values(_checkpoint(report, "finished"))
-        )
+def _lists(records: Iterable[ParsedRecord], size: int) -> Iterator[list[ParsedRecord]]:
+    """``records`` in lists of ``size`` (itertools.batched, from Python 3.12)."""
+    iterator = iter(records)
+    while chunk := list(islice(iterator, size)):
+        yield chunk

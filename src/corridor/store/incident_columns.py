@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 from sqlalchemy import Connection, select
 
-from corridor.cooperation.sharing import Viewer
-from corridor.risk.exposure import IncidentArrays
+from corridor.events.access import Viewer
+from corridor.events.arrays import IncidentArrays
 from corridor.store.incidents import IncidentQuery, filtered
 from corridor.store.tables import incidents
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from sqlalchemy import Connection, Select, and_, func, or_, select, text
 
-from corridor.cooperation.sharing import Viewer
+from corridor.events.access import Viewer
 from corridor.events.columnar import NUL, NUL_STANDIN, RECORD_SCHEMA, record_values
 from corridor.events.model import (
     DatePrecision,
@@ -29,15 +29,18 @@ from corridor.events.model import (
     Target,
     Tlp,
 )
+from corridor.events.query import IncidentQuery
 from corridor.store.staging import STAGING, create_staging
 from corridor.store.tables import incidents
 
 __all__ = [
     "IncidentQuery",
     "UpsertCounts",
+    "count_matching",
     "filtered",
     "incidents_matching",
     "merge_staged",
+    "sources_visible",
     "stats",
     "storable_table",
     "upsert_incidents",
@@ -208,22 +211,6 @@ def _last_of_each(table: pa.Table) -> pa.Table:
 # --------------------------------------------------------------------------- reads
 
 
-@dataclass(frozen=True)
-class IncidentQuery:
-    """Filters for reading incidents; None means no filter. Dates are inclusive."""
-
-    since: date | None = None
-    until: date | None = None
-    bbox: tuple[float, float, float, float] | None = None  # west, south, east, north
-    countries: tuple[str, ...] = ()
-    threat_classes: tuple[str, ...] = ()
-    sources: tuple[str, ...] = ()
-    min_fatalities: int | None = None
-    limit: int | None = None
-    offset: int = 0
-    newest_first: bool = False
-
-
 def _visible(viewer: Viewer) -> Any:
     everywhere = [label.value for label in viewer.visible_everywhere]
     clause: Any = incidents.c.tlp.in_(everywhere)
@@ -330,3 +317,15 @@ def stats(connection: Connection, query: IncidentQuery, viewer: Viewer) -> dict[
     total = filtered(select(func.count()), query, viewer)
     result["total"] = connection.execute(total).scalar_one()
     return result
+
+
+def count_matching(connection: Connection, query: IncidentQuery, viewer: Viewer) -> int:
+    """How many incidents pass the filters and ``viewer`` may read (paging aside)."""
+    total = filtered(select(func.count()), query, viewer)
+    return int(connection.execute(total).scalar_one())
+
+
+def sources_visible(connection: Connection, viewer: Viewer) -> list[str]:
+    """The sources of the incidents ``viewer`` may read, sorted."""
+    statement = filtered(select(incidents.c.source).distinct(), IncidentQuery(), viewer)
+    return sorted(str(s) for (s,) in connection.execute(statement))

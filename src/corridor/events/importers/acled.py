@@ -36,6 +36,7 @@ from corridor.events.importers.base import (
     read_picked_rows,
     required_degrees,
 )
+from corridor.events.importers.country_names import dataset_country
 from corridor.events.model import (
     DatePrecision,
     Incident,
@@ -49,6 +50,9 @@ __all__ = ["ACLED_REQUIRED_COLUMNS", "acled_country", "read_acled"]
 
 SOURCE = "acled"
 REPORTER = "public:acled"
+
+# Country names pycountry does not know: one table for every dataset (country_names).
+acled_country = dataset_country
 
 # Without these no incident can be made; every ACLED export has them.
 ACLED_REQUIRED_COLUMNS = (
@@ -89,37 +93,8 @@ _GEO_PRECISION = {
     "3": LocationPrecision.PROVINCE,
 }
 
-# ACLED country names pycountry does not know, upper case. "iso" usually settles the
-# country first; Kosovo has iso 0 in ACLED.
-_COUNTRY_ALIASES = {
-    "DEMOCRATIC REPUBLIC OF CONGO": "COD",
-    "REPUBLIC OF CONGO": "COG",
-    "IVORY COAST": "CIV",
-    "TURKEY": "TUR",
-    "RUSSIA": "RUS",
-    "PALESTINE": "PSE",
-    "CAPE VERDE": "CPV",
-    "EAST TIMOR": "TLS",
-    "MICRONESIA": "FSM",
-    "BRUNEI": "BRN",
-    "VATICAN CITY": "VAT",
-    "SAINT-MARTIN": "MAF",
-    "SAINT-BARTHELEMY": "BLM",
-    "CARIBBEAN NETHERLANDS": "BES",
-    "CURACAO": "CUW",
-    "REUNION": "REU",
-    "FALKLAND ISLANDS": "FLK",
-    "MACAU": "MAC",
-    "KOSOVO": "XKX",  # no ISO code; the user-assigned code the EU, IMF and ACLED use
-}
-
 
 _T = TypeVar("_T")
-
-
-def acled_country(name: str) -> str | None:
-    """ISO alpha-3 for an ACLED country name pycountry does not know, or ``None``."""
-    return _COUNTRY_ALIASES.get(name.upper())
 
 
 def read_acled(stream: TextIO, *, file_name: str) -> Iterator[ParsedRecord]:
@@ -251,7 +226,7 @@ def _country(iso: str, name: str, seen: dict[tuple[str, str], str]) -> str:
         except FieldError:
             found = None
     if found is None:
-        found = country_code(name, "country", acled_country)
+        found = country_code(name, "country", dataset_country)
         if found is None:
             raise FieldError("country", name, "is empty")
     seen[iso, name] = found

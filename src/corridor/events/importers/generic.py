@@ -4,7 +4,8 @@ Every encoding uses the field names of :class:`Incident`, so what one agency
 writes reads back as exactly the same records anywhere; docs/incident-format.md
 is the reference. Readers stream (csv rows, ijson items) and yield one
 :class:`Incident` or :class:`Rejected` per record; a CSV reject names the file
-line, a JSON or GeoJSON reject the 1-based record index (0: the document).
+line, a JSON or GeoJSON reject the 1-based record index (0: the document), and
+broken JSON the line where it breaks.
 """
 
 from __future__ import annotations
@@ -31,6 +32,11 @@ from corridor.events.importers.base import (
     csv_records,
     parse_float,
     parse_int,
+)
+from corridor.events.importers.json_syntax import (
+    JsonSyntaxError,
+    LineCountingReader,
+    syntax_error,
 )
 from corridor.events.model import DatePrecision, Incident, LocationPrecision, Target, Tlp
 
@@ -438,7 +444,7 @@ def json_items(
     Only one item is in memory at a time (ijson builds it in C). Raises
     :class:`FieldError` if the document is not of the expected shape (checked in its
     first 64 KiB: an object, or an array if allowed; a top-level ``type`` equal to
-    ``document_type``) and ``ijson.JSONError`` on broken JSON.
+    ``document_type``) and :class:`JsonSyntaxError` (with its line) on broken JSON.
     """
     source = _byte_source(stream)
     head = bytes(source.read(_HEAD_BYTES)).removeprefix(b"\xef\xbb\xbf")
@@ -455,7 +461,11 @@ def json_items(
     else:
         shape = "an array or an object" if allow_array else "an object"
         raise FieldError("", start.decode("utf-8", "replace"), f"is not {shape} with {member!r}")
-    yield from ijson.items(_Prefixed(head, source), prefix, use_float=True)
+    reader = LineCountingReader(_Prefixed(head, source))
+    try:
+        yield from ijson.items(reader, prefix, use_float=True)
+    except ijson.JSONError as exc:
+        raise syntax_error(exc, reader) from exc
 
 
 def _read_json(
@@ -472,9 +482,8 @@ def _read_json(
                 yield Rejected(file_name, index, exc.field, exc.value, exc.reason)
     except FieldError as exc:
         yield Rejected(file_name, 0, exc.field, exc.value, f"the document {exc.reason}")
-    except ijson.JSONError as exc:
-        reason = str(exc).splitlines()[0] if str(exc) else "broken JSON"
-        yield Rejected(file_name, index + 1, "", "", f"is not valid JSON ({reason})")
+    except JsonSyntaxError as exc:  # the line of the error, not the record's number
+        yield Rejected(file_name, exc.line, "", "", f"is not valid JSON ({exc.reason})")
 
 
 # --- readers ------------------------------------------------------------------------------

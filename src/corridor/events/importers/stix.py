@@ -29,7 +29,6 @@ from datetime import UTC, date, datetime, time
 from functools import cache
 from typing import Any, BinaryIO, TextIO
 
-import ijson
 import pycountry
 import stix2
 from stix2.utils import parse_into_datetime
@@ -42,6 +41,7 @@ from corridor.events.importers.generic import (
     json_items,
     record_from_incident,
 )
+from corridor.events.importers.json_syntax import JsonSyntaxError
 from corridor.events.model import Incident, LocationPrecision, Tlp
 
 __all__ = [
@@ -630,7 +630,7 @@ def read_stix(
     try:
         for position, obj in enumerate(_objects(source), 1):
             index.add(position, obj)
-    except (FieldError, ijson.JSONError):
+    except (FieldError, JsonSyntaxError):
         pass  # reported by the second pass, at the same place
     source.seek(start)
     position = 0
@@ -646,6 +646,5 @@ def read_stix(
                 yield Rejected(file_name, position, problem.field, problem.value, problem.reason)
     except FieldError as exc:
         yield Rejected(file_name, 0, exc.field, exc.value, f"the bundle {exc.reason}")
-    except ijson.JSONError as exc:
-        reason = str(exc).splitlines()[0] if str(exc) else "broken JSON"
-        yield Rejected(file_name, position + 1, "", "", f"is not valid JSON ({reason})")
+    except JsonSyntaxError as exc:  # the line of the error, not the object's number
+        yield Rejected(file_name, exc.line, "", "", f"is not valid JSON ({exc.reason})")

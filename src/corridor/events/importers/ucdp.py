@@ -34,6 +34,7 @@ from corridor.events.importers.base import (
     picked_row_makers,
     required_degrees,
 )
+from corridor.events.importers.country_names import dataset_country
 from corridor.events.model import (
     DatePrecision,
     Incident,
@@ -42,10 +43,25 @@ from corridor.events.model import (
     severity_for,
 )
 
-__all__ = ["UCDP_REQUIRED_COLUMNS", "read_ucdp", "ucdp_country", "ucdp_row_makers"]
+__all__ = [
+    "DATE_PRECISION",
+    "REPORTER",
+    "SOURCE",
+    "UCDP_OPTIONAL_COLUMNS",
+    "UCDP_REQUIRED_COLUMNS",
+    "VIOLENCE",
+    "WHERE_PRECISION",
+    "code_table",
+    "read_ucdp",
+    "ucdp_country",
+    "ucdp_row_makers",
+]
 
 SOURCE = "ucdp"
 REPORTER = "public:ucdp"
+
+# Country names pycountry does not know: one table for every dataset (country_names).
+ucdp_country = dataset_country
 
 # Without these no incident can be made; every GED release since 2013 has them.
 UCDP_REQUIRED_COLUMNS = (
@@ -60,7 +76,7 @@ UCDP_REQUIRED_COLUMNS = (
     "best",
 )
 # Read when present (R copies drop some; where_description is missing from the Syria slice).
-_OPTIONAL_COLUMNS = (
+UCDP_OPTIONAL_COLUMNS = (
     "date_end",
     "low",
     "high",
@@ -74,8 +90,8 @@ _OPTIONAL_COLUMNS = (
     "where_description",
 )
 
-_VIOLENCE = {"1": "state-based conflict", "2": "non-state conflict", "3": "one-sided violence"}
-_WHERE_PREC = {
+VIOLENCE = {"1": "state-based conflict", "2": "non-state conflict", "3": "one-sided violence"}
+WHERE_PRECISION = {
     1: LocationPrecision.EXACT,
     2: LocationPrecision.NEAR,
     3: LocationPrecision.DISTRICT,
@@ -84,7 +100,7 @@ _WHERE_PREC = {
     6: LocationPrecision.COUNTRY,
     7: LocationPrecision.COUNTRY,  # international waters or airspace
 }
-_DATE_PREC = {
+DATE_PRECISION = {
     1: DatePrecision.DAY,
     2: DatePrecision.WEEK,  # two to six days
     3: DatePrecision.WEEK,
@@ -92,51 +108,8 @@ _DATE_PREC = {
     5: DatePrecision.YEAR,  # more than a month, or only the year
 }
 
-# Names UCDP uses that pycountry does not know, upper case, after the part in brackets
-# is dropped ("Russia (Soviet Union)" -> "RUSSIA"); the bracketed old names are here too.
-_COUNTRY_ALIASES = {
-    "RUSSIA": "RUS",
-    "SOVIET UNION": "RUS",
-    "DR CONGO": "COD",
-    "ZAIRE": "COD",
-    "CONGO": "COG",
-    "BOSNIA-HERZEGOVINA": "BIH",
-    "IVORY COAST": "CIV",
-    "SWAZILAND": "SWZ",
-    "BURMA": "MMR",
-    "KAMPUCHEA": "KHM",
-    "MALAGASY": "MDG",
-    "RHODESIA": "ZWE",
-    "YUGOSLAVIA": "SRB",
-    "TURKEY": "TUR",
-    "MACEDONIA": "MKD",
-    "MACEDONIA, FYR": "MKD",
-    "EAST TIMOR": "TLS",
-    "CAPE VERDE": "CPV",
-    "BRUNEI": "BRN",
-    "PALESTINE": "PSE",
-    "KOSOVO": "XKX",  # no ISO code; the user-assigned code the EU, IMF and ACLED use
-}
-
 
 _T = TypeVar("_T")
-
-
-def ucdp_country(name: str) -> str | None:
-    """ISO alpha-3 for a UCDP country name pycountry does not know, or ``None``.
-
-    For ``country_code(..., aliases=ucdp_country)``: the alias table is tried on the
-    name and on its part before " (" ("Russia (Soviet Union)" -> RUS), then pycountry
-    on that part ("Yemen (North Yemen)" -> YEM).
-    """
-    head = name.split(" (", 1)[0].strip()
-    found = _COUNTRY_ALIASES.get(head.upper()) or _COUNTRY_ALIASES.get(name.upper())
-    if found is None and head != name:
-        try:
-            found = country_code(head, "country")
-        except FieldError:
-            return None
-    return found
 
 
 def read_ucdp(stream: TextIO, *, file_name: str) -> Iterator[ParsedRecord]:
@@ -156,7 +129,7 @@ def ucdp_row_makers(stream: TextIO, *, file_name: str) -> Iterator[Callable[[], 
         stream,
         file_name=file_name,
         required=UCDP_REQUIRED_COLUMNS,
-        optional=_OPTIONAL_COLUMNS,
+        optional=UCDP_OPTIONAL_COLUMNS,
         parse=_row_parser(category_map(SOURCE)),
     )
 
@@ -166,11 +139,11 @@ def _row_parser(rules: CategoryMap) -> Callable[[tuple[str, ...]], Incident]:
 
     Dates, countries and codes repeat from row to row, so each is parsed once.
     """
-    kinds = _code_table(
-        {int(code): (rules.classify(code), (label,)) for code, label in _VIOLENCE.items()}
+    kinds = code_table(
+        {int(code): (rules.classify(code), (label,)) for code, label in VIOLENCE.items()}
     )
-    where_precs = _code_table(_WHERE_PREC)
-    date_precs = _code_table(_DATE_PREC)
+    where_precs = code_table(WHERE_PRECISION)
+    date_precs = code_table(DATE_PRECISION)
     dates: dict[str, date] = {}
     countries: dict[str, str] = {}
 
@@ -224,7 +197,7 @@ def _row_parser(rules: CategoryMap) -> Callable[[tuple[str, ...]], Incident]:
 _SMALL_COUNTS = {str(n): n for n in range(1000)} | {f"{n}.0": n for n in range(1000)}
 
 
-def _code_table(codes: dict[int, _T]) -> dict[str, _T]:
+def code_table(codes: dict[int, _T]) -> dict[str, _T]:
     """Code -> meaning under both spellings, "3" and "3.0"."""
     return {f"{code}{suffix}": meaning for code, meaning in codes.items() for suffix in ("", ".0")}
 
@@ -277,7 +250,7 @@ def _event_id(value: str) -> str:
 
 def _country(value: str, seen: dict[str, str]) -> str:
     """ISO alpha-3 of a UCDP country name, remembered; FieldError if unknown or empty."""
-    found = country_code(value, "country", ucdp_country)
+    found = country_code(value, "country", dataset_country)
     if found is None:
         raise FieldError("country", value, "is empty")
     seen[value] = found

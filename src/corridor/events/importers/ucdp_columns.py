@@ -35,16 +35,16 @@ from corridor.events.importers.base import (
     column_positions,
     country_code,
 )
+from corridor.events.importers.country_names import dataset_country
 from corridor.events.importers.ucdp import (
-    _DATE_PREC,
-    _OPTIONAL_COLUMNS,
-    _VIOLENCE,
-    _WHERE_PREC,
+    DATE_PRECISION,
     REPORTER,
     SOURCE,
+    UCDP_OPTIONAL_COLUMNS,
     UCDP_REQUIRED_COLUMNS,
-    _code_table,
-    ucdp_country,
+    VIOLENCE,
+    WHERE_PRECISION,
+    code_table,
     ucdp_row_makers,
 )
 from corridor.events.model import Tlp
@@ -115,24 +115,39 @@ def _header(path: Path) -> list[str] | None:
 
 
 def read_ucdp_columns(
-    path: Path, *, file_name: str, block_bytes: int = BLOCK_BYTES
+    path: Path,
+    *,
+    file_name: str,
+    block_bytes: int = BLOCK_BYTES,
+    bytes_read: Callable[[int], None] | None = None,
 ) -> Generator[Chunk, None, None]:
     """The records of a GED file, as ``read_ucdp`` makes them, in record tables or lists.
 
     Records come in file order; a list holds what the row logic made (rejects too).
+    ``bytes_read`` is told how far into the file (compressed, for .gz) each block ends.
     """
     rows = _RowLogic(path, file_name)
     try:
-        yield from _chunks(path, file_name, rows, block_bytes)
+        yield from _chunks(path, file_name, rows, block_bytes, bytes_read or _ignore)
     finally:
         rows.close()
 
 
-def _chunks(path: Path, file_name: str, rows: _RowLogic, block_bytes: int) -> Iterator[Chunk]:
+def _ignore(_bytes: int) -> None:
+    pass
+
+
+def _chunks(
+    path: Path,
+    file_name: str,
+    rows: _RowLogic,
+    block_bytes: int,
+    bytes_read: Callable[[int], None],
+) -> Iterator[Chunk]:
     header = _header(path)
     try:
         positions = column_positions(
-            header or [], file_name, UCDP_REQUIRED_COLUMNS, _OPTIONAL_COLUMNS
+            header or [], file_name, UCDP_REQUIRED_COLUMNS, UCDP_OPTIONAL_COLUMNS
         )
     except FieldError:
         yield from rows.rest(0)  # one reject on line 1, or nothing for an empty file
@@ -154,7 +169,8 @@ def _chunks(path: Path, file_name: str, rows: _RowLogic, block_bytes: int) -> It
     transform = _Transform(len(names), positions)
     done = 0
     try:
-        with pa.input_stream(str(path), compression="detect") as source:
+        with pa.OSFile(str(path)) as raw:  # its position is the progress, .gz or not
+            source = pa.CompressedInputStream(raw, "gzip") if path.suffix == ".gz" else raw
             for batch in pacsv.open_csv(source, **options):
                 if odd.seen:
                     break
@@ -162,6 +178,7 @@ def _chunks(path: Path, file_name: str, rows: _RowLogic, block_bytes: int) -> It
                 table = transform(columns, batch.num_rows)
                 yield table if table is not None else rows.records(done, batch.num_rows)
                 done += batch.num_rows
+                bytes_read(raw.tell())
             else:
                 return
     except pa.ArrowInvalid:  # not UTF-8, or a quote left open: the row logic decides
@@ -175,11 +192,11 @@ class _Transform:
     def __init__(self, width: int, positions: list[int]) -> None:
         self._width = width
         self._positions = dict(
-            zip(UCDP_REQUIRED_COLUMNS + _OPTIONAL_COLUMNS, positions, strict=True)
+            zip(UCDP_REQUIRED_COLUMNS + UCDP_OPTIONAL_COLUMNS, positions, strict=True)
         )
         rules = category_map(SOURCE)
-        kinds = _code_table(
-            {int(code): (rules.classify(code), label) for code, label in _VIOLENCE.items()}
+        kinds = code_table(
+            {int(code): (rules.classify(code), label) for code, label in VIOLENCE.items()}
         )
         self._kind_keys = pa.array(list(kinds))
         found = list(kinds.values())
@@ -190,10 +207,10 @@ class _Transform:
         self._tags = pa.array([json_list(r.tags) for r, _ in found])
         self._labels = pa.array([json_list((label,)) for _, label in found])
         self._floor = pa.array([r.severity_floor for r, _ in found], pa.int16())
-        where = _code_table(_WHERE_PREC)
+        where = code_table(WHERE_PRECISION)
         self._where_keys = pa.array(list(where))
         self._where = pa.array([int(v) for v in where.values()], pa.int16())
-        when = _code_table(_DATE_PREC)
+        when = code_table(DATE_PRECISION)
         self._when_keys = pa.array(list(when))
         self._when = pa.array([v.value for v in when.values()])
         self._countries: dict[str, str | None] = {}
@@ -220,7 +237,7 @@ class _Transform:
         low, low_ok = _toll(raw("low"), required=False)
         high, high_ok = _toll(raw("high"), required=False)
         ok += [lat_ok, lon_ok, best_ok, low_ok, high_ok]
-        text = {name: _clean(raw(name)) for name in _OPTIONAL_COLUMNS if name not in _DATED}
+        text = {name: _clean(raw(name)) for name in UCDP_OPTIONAL_COLUMNS if name not in _DATED}
         side_a, side_b = text["side_a"], text["side_b"]
         ok += [pc.invert(pc.match_substring_regex(side, _ESCAPED)) for side in (side_a, side_b)]
         if not all(pc.all(check).as_py() is not False for check in ok):
@@ -266,7 +283,7 @@ class _Transform:
         for name in distinct.to_pylist():
             if name not in self._countries:
                 try:
-                    self._countries[name] = country_code(name, "country", ucdp_country)
+                    self._countries[name] = country_code(name, "country", dataset_country)
                 except FieldError:
                     self._countries[name] = None
         codes = pa.array([self._countries[n] for n in distinct.to_pylist()], pa.string())
