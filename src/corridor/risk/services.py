@@ -399,7 +399,7 @@ def _country_code(subject: str, atlas: Atlas, assets: Collection[str]) -> str:
         raise UnknownValueError(
             "asset or country",
             subject,
-            [*assets, *atlas.countries],
+            [*assets, *atlas.countries, *(c.name for c in atlas.countries.values())],
             hint="an asset id (`corridor atlas assets`), an ISO code such as SOM or a name",
         )
     return code
