@@ -378,10 +378,11 @@ def explain(
     profile_path: Path | None = None,
     assets_path: Path | None = None,
     indicators_path: Path | None = None,
-    top: int = 10,
+    top: int | None = 10,
 ) -> AssetExplanation | CountryExplanation:
     """What makes the score of ``subject``: an asset id (the atlas's or the user's own),
-    an economic corridor's id, or a country (ISO code or name). Unknown: an error."""
+    an economic corridor's id, or a country (ISO code or name). Unknown: an error.
+    An asset's ``top`` incidents are listed (every one for None)."""
     table = indicator_table(indicators_path)
     inputs = _inputs(store, viewer, atlas, as_of, classes, profile_path, assets_path)
     assets = inputs.assets
@@ -406,7 +407,7 @@ def _country_code(subject: str, atlas: Atlas, assets: Collection[str]) -> str:
 
 
 def _explain_asset(
-    inputs: RiskInputs, table: IndicatorTable, asset: RiskAsset, top: int
+    inputs: RiskInputs, table: IndicatorTable, asset: RiskAsset, top: int | None
 ) -> AssetExplanation:
     exposure = _exposure(inputs)
     corridor = None
