@@ -87,6 +87,22 @@ def _atlas_folder(tmp: Path) -> None:
     (tmp / "my-atlas" / "threats.yaml").write_text("my edits\n")
 
 
+def _bad_indicators(tmp: Path) -> None:
+    (tmp / "indicators.csv").write_text("nation,score\nKAZ,1\n")
+
+
+def _bad_profile(tmp: Path) -> None:
+    (tmp / "profile.yaml").write_text("name: mine\nversion: 1\nexposure:\n  radius_km: -5\n")
+
+
+def _bad_assets(tmp: Path) -> None:
+    feature = '{"type": "Feature", "properties": {"id": "mine", "criticality": "vital"}, '
+    feature += '"geometry": {"type": "Point", "coordinates": [44, 12]}}'
+    (tmp / "assets.geojson").write_text(
+        f'{{"type": "FeatureCollection", "features": [\n{feature}\n]}}'
+    )
+
+
 PREPARE = {
     f.__name__.lstrip("_"): f
     for f in (
@@ -100,6 +116,9 @@ PREPARE = {
         _json_comma_on_line_51,
         _binary_file,
         _not_gzip,
+        _bad_indicators,
+        _bad_profile,
+        _bad_assets,
     )
 }
 
@@ -309,7 +328,86 @@ INCIDENTS = [
     Case("list --bbox south above north", ("incidents", "list", "--bbox", "1,50,3,40"), "north", 2),
 ]
 
-RISK: list[Case] = []
+RISK = [
+    Case("risk without a store", ("risk", "assets"), "no database at", store=False),
+    Case("--as-of not a date", ("risk", "assets", "--as-of", "2011-13-01"), "not a date", 2),
+    Case(
+        "--class unknown",
+        ("risk", "countries", "--class", "pirates"),
+        "Invalid value for '--class': threat class 'pirates' is unknown",
+        2,
+    ),
+    Case(
+        "explain an unknown asset",
+        ("risk", "explain", "port-gwadr"),
+        "asset or country 'port-gwadr' is unknown; did you mean 'port-gwadar'",
+        2,
+    ),
+    Case(
+        "explain an unknown country",
+        ("risk", "explain", "Somalya"),
+        "asset or country 'Somalya' is unknown; did you mean 'Somalia'",
+        2,
+    ),
+    Case(
+        "explain a country without a score",
+        ("risk", "explain", "ATA", "--as-of", "2011"),
+        "ATA: no incidents in the window",
+    ),
+    Case(
+        "--route names an unknown asset",
+        ("risk", "corridors", "--route", "port-gwadar,nowhere"),
+        "--route: asset or country 'nowhere' is unknown",
+        2,
+    ),
+    Case("--route names nothing", ("risk", "corridors", "--route", " , "), "at least one", 2),
+    Case(
+        "--indicators missing",
+        ("risk", "countries", "--indicators", "{tmp}/missing.csv"),
+        "missing.csv: no such indicator file",
+    ),
+    Case(
+        "--indicators not an indicator file",
+        ("risk", "corridors", "--indicators", "{tmp}/indicators.csv"),
+        "indicators.csv:1: field 'header'",
+        prepare="bad_indicators",
+    ),
+    Case(
+        "--profile with a bad value",
+        ("risk", "assets", "--profile", "{tmp}/profile.yaml"),
+        "profile.yaml:4: exposure.radius_km",
+        prepare="bad_profile",
+    ),
+    Case(
+        "--assets with a bad feature",
+        ("risk", "assets", "--assets", "{tmp}/assets.geojson"),
+        "assets.geojson:2: feature 1: criticality",
+        prepare="bad_assets",
+    ),
+    Case(
+        "backtest --train-until not a date",
+        ("risk", "backtest", "--train-until", "last year"),
+        "not a date",
+        2,
+    ),
+    Case(
+        "--map into a missing folder",
+        ("risk", "assets", "--as-of", "2024", "--map", "{tmp}/no/such/map.png"),
+        "no folder",
+    ),
+    Case("--map not a picture", ("risk", "countries", "--map", "{tmp}/map.txt"), ".png"),
+    Case(
+        "profile --write onto an existing file",
+        ("risk", "profile", "--write", "{tmp}/taken.csv"),
+        "--force",
+        prepare="existing_output",
+    ),
+    Case(
+        "profile --write into a missing folder",
+        ("risk", "profile", "--write", "{tmp}/no/such/mine.yaml"),
+        "no folder",
+    ),
+]
 
 SEA = ("routes", "sea")
 ROUTES = [

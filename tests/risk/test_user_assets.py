@@ -18,9 +18,10 @@ def test_features_become_assets_with_defaults() -> None:
     assert (route.geometry_type, route.criticality, route.kind) == (
         "LineString",
         "ordinary",
-        "asset",
+        "sea_lane",
     )
-    assert depot.name == "acme-depot-urumqi" and depot.origin == COMPANY.name
+    assert (depot.name, depot.kind) == ("acme-depot-urumqi", "asset")
+    assert depot.origin == COMPANY.name
 
 
 def _write(tmp_path: Path, features: list[dict[str, object]]) -> Path:

@@ -94,9 +94,10 @@ class IncidentArrays:
         if len(sizes) > 1:
             raise ValueError("IncidentArrays columns must have equal lengths")
 
-    def of_class(self, threat_class: str, ancestors: Ancestors) -> IncidentArrays:
-        """The incidents of ``threat_class`` or of a class below it in the taxonomy."""
-        return self._by_lineage(lambda lineage: threat_class in lineage, ancestors)
+    def of_class(self, threat_class: str | Iterable[str], ancestors: Ancestors) -> IncidentArrays:
+        """The incidents of ``threat_class`` (or any of several) or of a class below it."""
+        wanted = {threat_class} if isinstance(threat_class, str) else set(threat_class)
+        return self._by_lineage(lambda lineage: bool(wanted & lineage), ancestors)
 
     def without(self, threat_classes: Iterable[str], ancestors: Ancestors) -> IncidentArrays:
         """The incidents of no class in ``threat_classes`` nor below one of them."""

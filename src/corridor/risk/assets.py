@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -13,6 +13,7 @@ from shapely.geometry.base import BaseGeometry
 from corridor.atlas.borders import country_shapes
 from corridor.atlas.catalog import Atlas
 from corridor.atlas.geometry import to_shape
+from corridor.errors import UnknownValueError
 from corridor.risk.corridors import Segment, pieces_by_country
 from corridor.risk.exposure import Exposure, IncidentArrays, exposure_of
 from corridor.risk.profile import RiskProfile
@@ -29,9 +30,14 @@ def atlas_shapes(atlas: Atlas, extra: Sequence[RiskAsset] = ()) -> tuple[AssetSh
     return shapes, [a.criticality for a in assets]
 
 
-def of_threat(incidents: IncidentArrays, atlas: Atlas, threat: str | None) -> IncidentArrays:
-    """Only the incidents of ``threat`` or a class under it (all of them for None)."""
-    return incidents if threat is None else incidents.of_class(threat, atlas.threat_ancestors)
+def of_threat(
+    incidents: IncidentArrays, atlas: Atlas, threat: str | Collection[str] | None
+) -> IncidentArrays:
+    """Only the incidents of ``threat`` (a class or several) or a class under one of them;
+    all of them for None or no class."""
+    if threat is None or (not isinstance(threat, str) and not threat):
+        return incidents
+    return incidents.of_class(threat, atlas.threat_ancestors)
 
 
 def atlas_exposure(
@@ -40,7 +46,7 @@ def atlas_exposure(
     profile: RiskProfile,
     as_of: date,
     *,
-    threat: str | None = None,
+    threat: str | Collection[str] | None = None,
     extra: Sequence[RiskAsset] = (),
 ) -> Exposure:
     """Every atlas asset's exposure as of ``as_of`` (to one threat and its subclasses),
@@ -75,19 +81,29 @@ def corridor_segments(
     ]
 
 
-def route_segments(atlas: Atlas, parts: list[str], exposure: Exposure) -> list[Segment]:
-    """A route a user names: assets (scored by ``exposure``: the atlas's, and the user's own
-    if it scored them) and ISO alpha-3 countries (scored by their country risk alone)."""
+def route_segments(
+    atlas: Atlas, parts: Sequence[str], exposures: Mapping[str, float]
+) -> list[Segment]:
+    """A route a user names: assets (scored by ``exposures``, asset id -> score: the atlas's,
+    and the user's own) and ISO alpha-3 countries (scored by their country risk alone).
+
+    A part that is neither raises :class:`UnknownValueError` naming ``--route``.
+    """
     segments = []
     for part in parts:
-        if part in exposure.asset_ids:  # the atlas's or the user's own
+        if part in exposures:  # the atlas's or the user's own
             asset = atlas.assets.get(part)
             country = asset.countries[0] if asset and len(asset.countries) == 1 else None
-            segments.append(Segment(part, country, exposure.score_of(part)))
+            segments.append(Segment(part, country, exposures[part]))
         elif part.upper() in atlas.countries:
             segments.append(Segment(part.upper(), part.upper(), 0.0))
         else:
-            raise KeyError(part)
+            raise UnknownValueError(
+                "--route: asset or country",
+                part,
+                [*exposures, *atlas.countries],
+                hint="asset ids: `corridor atlas assets`; countries: ISO alpha-3 codes",
+            )
     return segments
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 import numpy as np
 from numpy.typing import NDArray
@@ -96,8 +97,18 @@ class Exposure:
     as_of: date
     profile: RiskProfile
 
+    @cached_property
+    def position(self) -> dict[str, int]:
+        """Each asset id's row in ``scores``: one dict, not a scan per lookup."""
+        return {asset_id: row for row, asset_id in enumerate(self.asset_ids)}
+
     def score_of(self, asset_id: str) -> float:
-        return float(self.scores[self.asset_ids.index(asset_id)])
+        return float(self.scores[self.position[asset_id]])
+
+    def incidents_in_reach(self) -> NDArray[np.int64]:
+        """Per asset, how many incidents add something to its score."""
+        counted = self.pairs.asset[self.points > 0]
+        return np.bincount(counted, minlength=len(self.asset_ids)).astype(np.int64)
 
     def ranking(self) -> list[tuple[str, float]]:
         """(asset id, score), highest first; ties by id so the order is stable."""
@@ -108,7 +119,7 @@ class Exposure:
 
     def contributions(self, asset_id: str, top: int | None = 10) -> list[Contribution]:
         """The incidents behind an asset's score, largest share first."""
-        number = self.asset_ids.index(asset_id)
+        number = self.position[asset_id]
         rows = np.flatnonzero((self.pairs.asset == number) & (self.points > 0))
         rows = rows[np.argsort(-self.points[rows], kind="stable")][:top]
         total = float(self.scores[number])

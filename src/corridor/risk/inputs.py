@@ -6,6 +6,7 @@ the incidents are only those the viewer may read, up to the date scored.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -21,7 +22,7 @@ from corridor.risk.user_assets import RiskAsset, atlas_assets, load_user_assets
 from corridor.store.incident_columns import incident_arrays
 from corridor.store.incidents import IncidentQuery
 
-__all__ = ["NoIncidentsError", "RiskInputs", "check_threat", "risk_inputs"]
+__all__ = ["NoIncidentsError", "RiskInputs", "check_threat", "risk_inputs", "threat_classes"]
 
 
 class NoIncidentsError(InputError):
@@ -37,6 +38,7 @@ class RiskInputs:
     incidents: IncidentArrays
     as_of: date
     extra: tuple[RiskAsset, ...] = ()  # the user's own assets
+    classes: tuple[str, ...] = ()  # the threat classes asked for; () for every class
 
     @property
     def assets(self) -> dict[str, RiskAsset]:
@@ -44,12 +46,20 @@ class RiskInputs:
         return {a.id: a for a in (*atlas_assets(self.atlas), *self.extra)}
 
 
-def check_threat(atlas: Atlas, threat: str | None) -> None:
+def threat_classes(threat: str | Collection[str] | None) -> tuple[str, ...]:
+    """One class, several or none (None) as a tuple: the one shape the services pass on."""
+    if threat is None:
+        return ()
+    return (threat,) if isinstance(threat, str) else tuple(threat)
+
+
+def check_threat(atlas: Atlas, threat: str | Collection[str] | None) -> None:
     """Refuse a threat class the atlas does not know (unknown values are errors)."""
-    if threat is not None and threat not in atlas.threats:
-        raise UnknownValueError(
-            "threat class", threat, sorted(atlas.threats), hint="see `corridor atlas threats`"
-        )
+    for name in threat_classes(threat):
+        if name not in atlas.threats:
+            raise UnknownValueError(
+                "threat class", name, sorted(atlas.threats), hint="see `corridor atlas threats`"
+            )
 
 
 def risk_inputs(
@@ -59,7 +69,7 @@ def risk_inputs(
     *,
     as_of: date | None = None,
     profile_path: Path | None = None,
-    threat: str | None = None,
+    threat: str | Collection[str] | None = None,
     assets_path: Path | None = None,
     need_incidents: bool = True,
 ) -> RiskInputs:
@@ -85,4 +95,4 @@ def risk_inputs(
             )
         day = incidents.start_date.max().astype(object) if len(incidents) else date.today()
     assert day is not None
-    return RiskInputs(atlas, profile, incidents, day, tuple(extra))
+    return RiskInputs(atlas, profile, incidents, day, tuple(extra), threat_classes(threat))

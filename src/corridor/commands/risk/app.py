@@ -1,16 +1,44 @@
-"""``corridor risk``: the sub-app, its shared options, and what every command reads."""
+"""``corridor risk``: the sub-app and its shared options.
+
+The rules live in :mod:`corridor.risk.services`; the commands parse, call one, render.
+Only Typer, Rich and the standard library load here: the library loads in the command.
+"""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from corridor.commands import options
 from corridor.commands.context import current
 from corridor.commands.output import err
-from corridor.risk.exposure import Exposure
-from corridor.risk.inputs import RiskInputs, risk_inputs
+from corridor.errors import InputError
+
+if TYPE_CHECKING:
+    from collections.abc import Collection
+
+    from corridor.risk.inputs import RiskInputs
+    from corridor.risk.inputs import RiskInputs as Inputs  # the routes commands' name
+    from corridor.risk.profile import RiskProfile
+
+__all__ = [
+    "AsOfOption",
+    "AssetsOption",
+    "ClassOption",
+    "IndicatorsOption",
+    "Inputs",
+    "MapOption",
+    "ProfileOption",
+    "ThreatOption",
+    "TopOption",
+    "TrainUntilOption",
+    "app",
+    "footer",
+    "read_inputs",
+]
 
 app = typer.Typer(
     help="Risk: the exposure of every asset to nearby incidents (distance- and time-decayed, "
@@ -21,13 +49,52 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-AsOfOption = Annotated[
+
+def _known_classes(values: list[str] | None) -> list[str] | None:
+    """Threat classes the atlas knows; an unknown one is a usage error naming --class."""
+    if not values:
+        return values
+    from corridor.risk.inputs import check_threat
+
+    try:
+        check_threat(current().atlas(), values)
+    except InputError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    return values
+
+
+AsOfOption = Annotated[  # the routes commands' spelling; risk's is options.AsOfOption
     str | None,
     typer.Option(
         "--as-of",
-        help="Score as of this date (YYYY-MM-DD): later incidents do not count, older ones "
-        "fade with the profile's half-life. Default: the newest incident you can read.",
+        metavar="DATE",
+        help="As of this date (YYYY, YYYY-MM or YYYY-MM-DD; a year means its last day): "
+        "later incidents do not count. Default: the newest incident you can read.",
     ),
+]
+TrainUntilOption = Annotated[
+    date,
+    typer.Option(
+        "--train-until",
+        parser=options.end_day_option,
+        metavar="DATE",
+        help="Score with the incidents up to this date (YYYY, YYYY-MM or YYYY-MM-DD; a year "
+        "means its last day); judge against the 365 days after it.",
+    ),
+]
+ClassOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--class",
+        metavar="CLASS",
+        callback=_known_classes,
+        help="Only incidents of this threat class and the classes under it "
+        "(`corridor atlas threats`); repeat for several.",
+    ),
+]
+ThreatOption = Annotated[  # the routes commands' spelling, until they take --class
+    str | None,
+    typer.Option("--threat", help="Only incidents of this threat class and the classes under it."),
 ]
 ProfileOption = Annotated[
     Path | None,
@@ -35,11 +102,6 @@ ProfileOption = Annotated[
         "--profile", help="A risk profile YAML (default: the bundled one).", dir_okay=False
     ),
 ]
-ThreatOption = Annotated[
-    str | None,
-    typer.Option("--threat", help="Only incidents of this threat class and the classes under it."),
-]
-ASSET_COLUMNS = ("rank", "asset", "name", "kind", "criticality", "exposure", "incidents_in_reach")
 IndicatorsOption = Annotated[
     Path | None,
     typer.Option(
@@ -60,46 +122,52 @@ AssetsOption = Annotated[
 ]
 TopOption = Annotated[int, typer.Option("--top", min=1, help="How many rows to show.")]
 MapOption = Annotated[
-    Path | None, typer.Option("--map", help="Also draw the scores on a map (PNG).", dir_okay=False)
+    Path | None,
+    typer.Option(
+        "--map", help="Also draw the scores on a map (.png; its folder must exist).", dir_okay=False
+    ),
 ]
 
 
-Inputs = RiskInputs  # the commands' name for the library's inputs
-
-
 def read_inputs(
-    as_of: str | None,
+    as_of: date | str | None,
     profile_path: Path | None,
-    threat: str | None,
+    threat: str | Collection[str] | None,
     assets: Path | None = None,
     *,
     need_incidents: bool = True,
 ) -> RiskInputs:
-    """The library's risk inputs for this run's store, viewer and atlas."""
+    """The library's risk inputs for this run's store, viewer and atlas (for ``routes``)."""
     from corridor.dates import parse_day
+    from corridor.risk.inputs import risk_inputs
 
     run = current()
     store = run.store() if need_incidents else run.store_if_any()
-    day = parse_day(as_of, end=True) if as_of is not None else None
+    day = parse_day(as_of, end=True) if isinstance(as_of, str) else as_of
     with err.status("reading the incidents you may see"):
         return risk_inputs(
-            store,
-            run.viewer(),
-            run.atlas(),
-            as_of=day,
-            profile_path=profile_path,
-            threat=threat,
-            assets_path=assets,
-            need_incidents=need_incidents,
-        )
+            store, run.viewer(), run.atlas(), as_of=day, profile_path=profile_path,
+            threat=threat, assets_path=assets, need_incidents=need_incidents,
+        )  # fmt: skip
 
 
-def footer(exposure: Exposure) -> None:
-    span = exposure.data_range
-    data = f"incidents {span[0]} .. {span[1]}" if span else "no incidents"
+def __getattr__(name: str) -> Any:
+    """``Inputs`` loads the library only when someone asks for it."""
+    if name == "Inputs":
+        from corridor.risk.inputs import RiskInputs
+
+        return RiskInputs
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def footer(profile: RiskProfile, as_of: date, data_range: tuple[date, date] | None = None) -> None:
+    """The line under a table that says what made it: the date, profile, data, parameters."""
+    data = f"incidents {data_range[0]} .. {data_range[1]}" if data_range else "no incidents"
+    settings = profile.exposure
     err.print(
-        f"[dim]as of {exposure.as_of}; profile {exposure.profile.label}; {data}; "
-        f"radius {exposure.profile.exposure.radius_km:g} km, half-life "
-        f"{exposure.profile.exposure.half_life_days:g} days[/dim]",
+        f"as of {as_of}; profile {profile.label}; {data}; radius {settings.radius_km:g} km, "
+        f"half-life {settings.half_life_days:g} days",
+        style="dim",
         highlight=False,
+        markup=False,
     )

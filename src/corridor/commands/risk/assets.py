@@ -3,61 +3,54 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from corridor.atlas.geometry import to_shape
-from corridor.commands.output import JsonOption, err, fail, print_json, print_table
+from corridor.commands.context import current
+from corridor.commands.options import AsOfOption, ForceOption
+from corridor.commands.output import JsonOption, err, note, print_json, print_table
 from corridor.commands.risk.app import (
-    ASSET_COLUMNS,
-    AsOfOption,
     AssetsOption,
-    Inputs,
+    ClassOption,
     MapOption,
     ProfileOption,
-    ThreatOption,
     TopOption,
     app,
     footer,
-    read_inputs,
 )
-from corridor.risk.assets import (
-    atlas_exposure,
-)
-from corridor.risk.exposure import Exposure
-from corridor.risk.profile import default_profile_path
+
+if TYPE_CHECKING:
+    from corridor.risk.services import AssetExposure
+
+ASSET_COLUMNS = ("rank", "asset", "name", "kind", "criticality", "exposure", "incidents_in_reach")
 
 
-def asset_rows(inputs: Inputs, exposure: Exposure, top: int) -> list[dict[str, Any]]:
-    reached = {}
-    for asset_number in set(exposure.pairs.asset.tolist()):
-        mine = (exposure.pairs.asset == asset_number) & (exposure.points > 0)
-        reached[asset_number] = int(mine.sum())
-    rows = []
-    known = inputs.assets
-    for rank, (asset_id, score) in enumerate(exposure.ranking()[:top], start=1):
-        asset = known[asset_id]
-        number = exposure.asset_ids.index(asset_id)
-        rows.append(
-            {
-                "rank": rank,
-                "asset": asset_id,
-                "name": asset.name,
-                "kind": asset.kind,
-                "criticality": asset.criticality,
-                "exposure": round(score, 2),
-                "incidents_in_reach": reached.get(number, 0),
-            }
-        )
-    return rows
+def asset_rows(result: AssetExposure, top: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "rank": s.rank,
+            "asset": s.asset.id,
+            "name": s.asset.name,
+            "kind": s.asset.kind,
+            "criticality": s.asset.criticality,
+            "exposure": round(s.exposure, 2),
+            "incidents_in_reach": s.incidents_in_reach,
+        }
+        for s in result.ranking[:top]
+    ]
+
+
+def _show(result: AssetExposure, top: int, title: str) -> None:
+    print_table(asset_rows(result, top), ASSET_COLUMNS, title=title)
+    footer(result.profile, result.as_of, result.exposure.data_range)
 
 
 @app.command()
 def assets(
     as_of: AsOfOption = None,
     profile: ProfileOption = None,
-    threat: ThreatOption = None,
+    classes: ClassOption = None,
     assets_path: AssetsOption = None,
     top: TopOption = 20,
     map_path: MapOption = None,
@@ -65,52 +58,35 @@ def assets(
 ) -> None:
     """The atlas's assets (and yours, with --assets) ranked by exposure to nearby incidents.
 
-    Example: corridor risk assets --threat piracy --as-of 2011-12-31 --map piracy.png
+    Example: corridor risk assets --class piracy --as-of 2011 --map piracy.png
     """
-    inputs = read_inputs(as_of, profile, threat, assets_path)
-    exposure = scored_exposure(inputs, threat)
-    rows = asset_rows(inputs, exposure, top)
-    title = f"Most exposed assets{f' to {threat}' if threat else ''}, as of {inputs.as_of}"
+    from corridor.risk.services import asset_exposure
+
+    run = current()
+    with err.status("scoring the incidents you may see against the assets"):
+        result = asset_exposure(
+            run.store(), run.viewer(), run.atlas(), as_of=as_of, classes=classes,
+            profile_path=profile, assets_path=assets_path, map_path=map_path,
+        )  # fmt: skip
     if as_json:
-        print_json({"as_of": inputs.as_of, "profile": inputs.profile.label, "assets": rows})
+        rows = asset_rows(result, top)
+        print_json({"as_of": result.as_of, "profile": result.profile.label, "assets": rows})
     else:
-        print_table(rows, ASSET_COLUMNS, title=title)
-        footer(exposure)
-    if map_path is not None:
-        err.print(f"map: {draw_exposure_map(inputs, exposure, map_path, title)}")
+        _show(result, top, result.title)
+    if result.map_path is not None:
+        note(f"map: {result.map_path}", style="")
 
 
 def demo_exposure(map_path: Path) -> None:
     """The demo's last act: the ten most exposed assets on the bundled data, and their map."""
-    inputs = read_inputs(None, None, None)
-    exposure = scored_exposure(inputs, None)
-    title = f"The ten most exposed assets, as of {inputs.as_of}"
-    print_table(asset_rows(inputs, exposure, 10), ASSET_COLUMNS, title=title)
-    footer(exposure)
-    err.print(f"map of exposure: {draw_exposure_map(inputs, exposure, map_path, title)}")
-    err.print("why a score: corridor risk explain ASSET_ID", highlight=False)
+    from corridor.risk.services import asset_exposure, draw_exposure_map
 
-
-def draw_exposure_map(inputs: Inputs, exposure: Exposure, path: Path, title: str) -> Path:
-    """The assets coloured by exposure, with the incidents that could count."""
-    from corridor.maps import draw_risk_map
-
-    counted = exposure.ages >= 0
-    scores = dict(zip(exposure.asset_ids, exposure.scores.tolist(), strict=True))
-    points = (exposure.incidents.lon[counted].tolist(), exposure.incidents.lat[counted].tolist())
-    shapes = [
-        (a.id, a.name, to_shape({"type": a.geometry_type, "coordinates": a.coordinates}))
-        for a in inputs.assets.values()
-    ]
-    return draw_risk_map(shapes, scores, points, path, title=title)
-
-
-def scored_exposure(inputs: Inputs, threat: str | None) -> Exposure:
-    with err.status(f"scoring {len(inputs.incidents):,} incidents against the assets"):
-        return atlas_exposure(
-            inputs.atlas, inputs.incidents, inputs.profile, inputs.as_of, threat=threat,
-            extra=inputs.extra,
-        )  # fmt: skip
+    run = current()
+    result = asset_exposure(run.store(), run.viewer(), run.atlas())
+    title = f"The ten most exposed assets, as of {result.as_of}"
+    _show(result, 10, title)
+    note(f"map of exposure: {draw_exposure_map(result, map_path, title)}", style="")
+    note("why a score: corridor risk explain ASSET_ID", style="")
 
 
 @app.command("profile")
@@ -118,19 +94,22 @@ def show_profile(
     write: Annotated[
         Path | None,
         typer.Option(
-            "--write", help="Write a copy of the bundled profile here to edit.", dir_okay=False
+            "--write",
+            help="Write a copy of the bundled profile here to edit (an existing file only "
+            "with --force).",
+            dir_okay=False,
         ),
     ] = None,
+    force: ForceOption = False,
 ) -> None:
     """Print the bundled risk profile, or write a copy of it to change.
 
     Example: corridor risk profile --write my-profile.yaml
     """
-    text = default_profile_path().read_text(encoding="utf-8")
+    from corridor.risk.services import profile_text, write_profile
+
     if write is None:
-        print(text, end="")
+        print(profile_text(), end="")
         return
-    if write.exists():
-        raise fail(f"{write}: already exists; choose another name or remove it")
-    write.write_text(text, encoding="utf-8")
-    err.print(f"wrote {write}: edit it, then pass --profile {write}")
+    written = write_profile(write, force=force)
+    note(f"wrote {written}: edit it, then pass --profile {written}", style="")

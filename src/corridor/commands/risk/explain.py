@@ -2,40 +2,42 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from corridor.atlas.models import AssetKind
-from corridor.commands.output import JsonOption, err, fail, print_json, print_table
+from corridor.commands.context import current
+from corridor.commands.options import AsOfOption
+from corridor.commands.output import JsonOption, err, escape, print_json, print_table
 from corridor.commands.risk.app import (
-    AsOfOption,
     AssetsOption,
+    ClassOption,
     IndicatorsOption,
-    Inputs,
     ProfileOption,
-    ThreatOption,
     TopOption,
     app,
-    read_inputs,
 )
-from corridor.commands.risk.assets import scored_exposure
-from corridor.commands.risk.places import country_scores, economic_corridors_risk, rounded
+from corridor.commands.risk.places import rounded
+
+if TYPE_CHECKING:
+    from corridor.risk.services import AssetExplanation, CountryExplanation
+
+Tables = dict[str, tuple[list[dict[str, Any]], Any]]  # title -> (rows, their JSON)
 
 
 @app.command()
 def explain(
-    record_id: Annotated[
+    subject: Annotated[
         str,
         typer.Argument(
-            help="An asset id (see `corridor atlas list assets`), an economic corridor's id "
-            "or an ISO alpha-3 country code."
+            metavar="ID",
+            help="An asset id (see `corridor atlas assets`), an economic corridor's id, or a "
+            "country (ISO code such as SOM, or a name).",
         ),
     ],
     as_of: AsOfOption = None,
     profile: ProfileOption = None,
-    threat: ThreatOption = None,
+    classes: ClassOption = None,
     indicators: IndicatorsOption = None,
     assets_path: AssetsOption = None,
     top: TopOption = 10,
@@ -45,59 +47,51 @@ def explain(
 
     For an asset, the incidents with their distance, age, class and share of the score;
     for a corridor, also its segments; for a country, each component and threat class.
-    Example: corridor risk explain sea-lane-bab-el-mandeb-red-sea-suez --as-of 2011-12-31
+    Example: corridor risk explain sea-lane-bab-el-mandeb-red-sea-suez --as-of 2011
     """
-    inputs = read_inputs(as_of, profile, threat, assets_path)
-    if record_id in inputs.assets:
-        _explain_asset(inputs, record_id, threat, indicators, top, as_json)
-    elif record_id.upper() in inputs.atlas.countries:
-        _explain_country(inputs, record_id.upper(), threat, indicators, as_json)
+    from corridor.risk.services import AssetExplanation
+    from corridor.risk.services import explain as explain_score
+
+    run = current()
+    with err.status("scoring the incidents you may see"):
+        found = explain_score(
+            run.store(), run.viewer(), run.atlas(), subject, as_of=as_of, classes=classes,
+            profile_path=profile, assets_path=assets_path, indicators_path=indicators, top=top,
+        )  # fmt: skip
+    if isinstance(found, AssetExplanation):
+        _show(*_asset_parts(found), as_json)
     else:
-        raise fail(
-            f"{record_id}: neither an asset id (`corridor atlas list assets`) nor an ISO "
-            "alpha-3 country code"
-        )
+        _show(*_country_parts(found), as_json)
 
 
-def _show(
-    summary: dict[str, Any], tables: dict[str, tuple[list[dict[str, Any]], Any]], as_json: bool
-) -> None:
+def _show(summary: dict[str, Any], tables: Tables, as_json: bool) -> None:
     """The summary as lines and each table, or all of it as one JSON object."""
     if as_json:
         print_json({**summary, **{name: data for name, (_, data) in tables.items()}})
         return
     for key, value in summary.items():
-        err.print(f"[bold]{key.replace('_', ' ')}[/bold]: {value}", highlight=False)
+        err.print(f"[bold]{key.replace('_', ' ')}[/bold]: {escape(str(value))}", highlight=False)
     for title, (rows, _) in tables.items():
         print_table(rows, list(rows[0]) if rows else ["none"], title=title.replace("_", " "))
 
 
-def _explain_asset(
-    inputs: Inputs,
-    asset_id: str,
-    threat: str | None,
-    indicators: Path | None,
-    top: int,
-    as_json: bool,
-) -> None:
-    exposure = scored_exposure(inputs, threat)
-    asset = inputs.assets[asset_id]
-    settings_ = inputs.profile.exposure
-    parts = exposure.contributions(asset_id, top=top)
-    summary = {
-        "asset": asset_id,
-        "name": asset.name,
-        "exposure": exposure.score_of(asset_id),
-        "as_of": inputs.as_of,
-        "profile": inputs.profile.label,
-        "criticality": asset.criticality,
-        "criticality_factor": settings_.criticality[asset.criticality],
-        "radius_km": settings_.radius_km,
-        "radius_km_by_class": settings_.radius_km_by_class,
-        "half_life_days": settings_.half_life_days,
-        "non_lethal_floor": settings_.non_lethal_floor,
-        "data_range": " .. ".join(map(str, exposure.data_range or ())) or None,
+def _asset_parts(found: AssetExplanation) -> tuple[dict[str, Any], Tables]:
+    settings = found.profile.exposure
+    summary: dict[str, Any] = {
+        "asset": found.asset.id,
+        "name": found.asset.name,
+        "exposure": found.exposure,
+        "as_of": found.as_of,
+        "profile": found.profile.label,
+        "criticality": found.asset.criticality,
+        "criticality_factor": found.criticality_factor,
+        "radius_km": settings.radius_km,
+        "radius_km_by_class": settings.radius_km_by_class,
+        "half_life_days": settings.half_life_days,
+        "non_lethal_floor": settings.non_lethal_floor,
+        "data_range": " .. ".join(map(str, found.data_range or ())) or None,
     }
+    parts = found.contributions
     rows = [
         {
             "incident": p.incident_id[:8],
@@ -112,12 +106,10 @@ def _explain_asset(
         }
         for p in parts
     ]
-    tables: dict[str, tuple[list[dict[str, Any]], Any]] = {
-        "top_incidents": (rows, [vars(p) for p in parts])
-    }
-    if asset.origin == "atlas" and asset.kind == AssetKind.ECONOMIC_CORRIDOR:
-        (result,) = economic_corridors_risk(inputs, threat, indicators, [asset_id])
-        summary["disruption_chance"] = round(result.probability, 4)
+    tables: Tables = {"top_incidents": (rows, [vars(p) for p in parts])}
+    if found.corridor is not None:
+        summary["disruption_chance"] = round(found.corridor.probability, 4)
+        segments = found.corridor.segments
         segment_rows = [
             {
                 "segment": s.label,
@@ -125,39 +117,34 @@ def _explain_asset(
                 "country_risk": rounded(s.country_risk),
                 "chance": round(s.probability, 3),
             }
-            for s in result.segments
+            for s in segments
         ]
-        tables["segments"] = (segment_rows, [vars(s) for s in result.segments])
-    _show(summary, tables, as_json)
+        tables["segments"] = (segment_rows, [vars(s) for s in segments])
+    return summary, tables
 
 
-def _explain_country(
-    inputs: Inputs, country: str, threat: str | None, indicators: Path | None, as_json: bool
-) -> None:
-    scores = {c.country: c for c in country_scores(inputs, threat, indicators)}
-    found = scores.get(country)
-    if found is None:
-        raise fail(f"{country}: no incidents in the window and no indicators: no score")
+def _country_parts(found: CountryExplanation) -> tuple[dict[str, Any], Tables]:
+    score = found.score
     summary = {
-        "country": country,
-        "name": inputs.atlas.countries[country].name,
-        "risk": found.risk,
-        "hazard": found.hazard,
-        "vulnerability": found.vulnerability,
-        "lack_of_coping": found.coping,
-        "incidents": found.incidents,
-        "window": f"{found.window[0]} .. {found.window[1]}",
-        "profile": found.profile,
-        "indicators_used": found.indicators,
+        "country": score.country,
+        "name": found.name,
+        "risk": score.risk,
+        "hazard": score.hazard,
+        "vulnerability": score.vulnerability,
+        "lack_of_coping": score.coping,
+        "incidents": score.incidents,
+        "window": f"{score.window[0]} .. {score.window[1]}",
+        "profile": score.profile,
+        "indicators_used": score.indicators,
         "method": "risk = (hazard x vulnerability x lack of coping) ** (1/3), each 0-10",
     }
     rows = [
         {
             "class": name,
-            "rate_per_year": round(found.rate_by_class[name], 2),
+            "rate_per_year": round(score.rate_by_class[name], 2),
             "hazard": round(hazard, 2),
-            "weight": found.class_weights[name],
+            "weight": score.class_weights[name],
         }
-        for name, hazard in sorted(found.hazard_by_class.items(), key=lambda kv: -kv[1])
+        for name, hazard in sorted(score.hazard_by_class.items(), key=lambda kv: -kv[1])
     ]
-    _show(summary, {"hazard_by_class": (rows, rows)}, as_json)
+    return summary, {"hazard_by_class": (rows, rows)}

@@ -2,74 +2,38 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from pathlib import Path
-from typing import Annotated, Any
+import math
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from corridor.atlas.models import AssetKind
-from corridor.commands.output import JsonOption, err, fail, print_json, print_table
+from corridor.commands.context import current
+from corridor.commands.options import AsOfOption
+from corridor.commands.output import JsonOption, err, note, print_json, print_table
 from corridor.commands.risk.app import (
-    AsOfOption,
     AssetsOption,
+    ClassOption,
     IndicatorsOption,
-    Inputs,
     MapOption,
     ProfileOption,
-    ThreatOption,
     TopOption,
     app,
-    read_inputs,
-)
-from corridor.commands.risk.assets import scored_exposure
-from corridor.risk.assets import (
-    corridor_segments,
-    of_threat,
-    route_segments,
-)
-from corridor.risk.corridors import CorridorRisk, corridor_risk
-from corridor.risk.country import CountryRisk, country_risk
-from corridor.risk.indicators import (
-    IndicatorError,
-    IndicatorTable,
-    bundled_indicators,
-    load_indicators,
 )
 
-
-def indicator_table(indicators: Path | None) -> IndicatorTable:
-    try:
-        return load_indicators(indicators) if indicators else bundled_indicators()
-    except IndicatorError as exc:
-        raise fail(str(exc)) from exc
-    except OSError as exc:
-        raise fail(f"{indicators}: {exc.strerror or exc}") from exc
-
-
-def country_scores(
-    inputs: Inputs,
-    threat: str | None,
-    indicators: Path | None,
-    *,
-    leave_out: Sequence[str] = (),
-) -> list[CountryRisk]:
-    """Country risk from the incidents of ``threat`` (all for None), less ``leave_out``."""
-    table = indicator_table(indicators)
-    ancestors = inputs.atlas.threat_ancestors
-    chosen = of_threat(inputs.incidents, inputs.atlas, threat).without(leave_out, ancestors)
-    return country_risk(chosen, table, inputs.profile, inputs.as_of, ancestors)
+if TYPE_CHECKING:
+    from corridor.risk.corridors import CorridorRisk
 
 
 def rounded(value: float | None, digits: int = 2) -> float | None:
-    return None if value is None else round(value, digits)
+    """Rounded for people; None (JSON null) for nothing or NaN, which JSON cannot carry."""
+    return None if value is None or math.isnan(value) else round(value, digits)
 
 
 @app.command()
 def countries(
     as_of: AsOfOption = None,
     profile: ProfileOption = None,
-    threat: ThreatOption = None,
+    classes: ClassOption = None,
     indicators: IndicatorsOption = None,
     top: TopOption = 20,
     map_path: MapOption = None,
@@ -79,54 +43,49 @@ def countries(
 
     Each component runs 0-10; risk is their geometric mean, so a country with no
     incidents in the window scores 0 however fragile. Example:
-    corridor risk countries --threat armed_conflict --as-of 2019-12-31
+    corridor risk countries --class armed_conflict --as-of 2019
     """
-    inputs = read_inputs(as_of, profile, threat)
-    every = country_scores(inputs, threat, indicators)
-    scores = [c for c in every if c.hazard > 0]  # the rest score 0: nothing happened there
+    from corridor.risk.services import country_ranking
+
+    run = current()
+    with err.status("scoring the countries"):
+        result = country_ranking(
+            run.store(), run.viewer(), run.atlas(), as_of=as_of, classes=classes,
+            profile_path=profile, indicators_path=indicators, map_path=map_path,
+        )  # fmt: skip
     rows = [
         {
             "rank": rank,
             "country": c.country,
-            "name": inputs.atlas.countries[c.country].name
-            if c.country in inputs.atlas.countries
-            else "",
+            "name": result.names.get(c.country, ""),
             "risk": rounded(c.risk),
             "hazard": rounded(c.hazard),
             "vulnerability": rounded(c.vulnerability),
             "lack_of_coping": rounded(c.coping),
             "incidents": c.incidents,
         }
-        for rank, c in enumerate(scores[:top], start=1)
+        for rank, c in enumerate(result.countries[:top], start=1)
     ]
-    window = scores[0].window if scores else (None, inputs.as_of)
     if as_json:
-        print_json(
-            {
-                "as_of": inputs.as_of,
-                "window": window,
-                "profile": inputs.profile.label,
-                "countries": rows,
-            }
-        )
+        print_json({"as_of": result.as_of, "window": result.window,
+                    "profile": result.profile.label, "countries": rows})  # fmt: skip
     else:
-        title = f"Country risk{f' of {threat}' if threat else ''}, as of {inputs.as_of}"
-        print_table(rows, list(rows[0]) if rows else ["country"], title=title)
-        err.print(
-            f"[dim]incidents from {window[0]} to {window[1]}; {len(every) - len(scores)} "
-            f"countries without any score 0; profile {inputs.profile.label}; "
-            "`corridor risk explain ISO3` for the parts of a score[/dim]",
-            highlight=False,
+        print_table(rows, list(rows[0]) if rows else ["country"], title=result.title)
+        start, end = result.window
+        note(
+            f"incidents from {start} to {end}; {result.unscored} countries without any "
+            f"score 0; profile {result.profile.label}; `corridor risk explain ISO3` for the "
+            "parts of a score"
         )
-    if map_path is not None:
-        from corridor.maps import draw_country_map
-
-        values = {c.country: c.risk for c in scores if c.risk is not None}
-        title = f"Country risk{f' of {threat}' if threat else ''}, as of {inputs.as_of}"
-        err.print(f"map: {draw_country_map(values, map_path, title=title)}")
+    if result.map_path is not None:
+        note(f"map: {result.map_path}", style="")
 
 
-# --------------------------------------------------------------------------- corridors
+def _route_parts(value: str | None) -> str | None:
+    """A route must name something: ``--route ,`` is a usage error."""
+    if value is not None and not any(p.strip() for p in value.split(",")):
+        raise typer.BadParameter("name at least one asset id or country, comma-separated")
+    return value
 
 
 @app.command()
@@ -135,13 +94,15 @@ def corridors(
         str | None,
         typer.Option(
             "--route",
-            help="Score a route of your own instead: atlas asset ids and ISO alpha-3 "
-            "countries, comma-separated, e.g. port-gwadar,pakistan-ml1-railway,PAK.",
+            callback=_route_parts,
+            metavar="ID,ID,...",
+            help="Score a route of your own instead: asset ids (the atlas's or yours) and "
+            "countries (ISO alpha-3), comma-separated, e.g. port-gwadar,pakistan-ml1-railway,PAK.",
         ),
     ] = None,
     as_of: AsOfOption = None,
     profile: ProfileOption = None,
-    threat: ThreatOption = None,
+    classes: ClassOption = None,
     indicators: IndicatorsOption = None,
     assets_path: AssetsOption = None,
     as_json: JsonOption = False,
@@ -149,11 +110,25 @@ def corridors(
     """The chance each economic corridor (or your route) is disrupted, and its weakest segment.
 
     A segment's chance combines its exposure and its country's risk; the corridor's is
-    that at least one segment is disrupted. `corridor risk explain CORRIDOR_ID` lists the
-    segments. Example: corridor risk corridors --route port-gwadar,pakistan-ml1-railway,PAK
+    that at least one segment is disrupted. Land segments and countries leave out the
+    profile's land_leaves_out classes (piracy); a route's sea lanes keep them.
+    `corridor risk explain CORRIDOR_ID` lists the segments.
+    Example: corridor risk corridors --route port-gwadar,pakistan-ml1-railway,PAK
     """
-    inputs = read_inputs(as_of, profile, threat, assets_path)
-    results = _corridor_results(inputs, threat, indicators, route)
+    from corridor.risk.services import corridor_risks
+
+    parts = [p.strip() for p in route.split(",") if p.strip()] if route is not None else None
+    run = current()
+    with err.status("scoring the corridors"):
+        result = corridor_risks(
+            run.store(), run.viewer(), run.atlas(), route=parts, as_of=as_of, classes=classes,
+            profile_path=profile, assets_path=assets_path, indicators_path=indicators,
+        )  # fmt: skip
+    if as_json:
+        print_json({"as_of": result.as_of, "profile": result.profile.label,
+                    "left_out_on_land": result.left_out,
+                    "corridors": [_corridor_json(r) for r in result.corridors]})  # fmt: skip
+        return
     rows = [
         {
             "corridor": r.corridor,
@@ -162,50 +137,11 @@ def corridors(
             "its_chance": round(r.weakest.probability, 3) if r.weakest else None,
             "segments": len(r.segments),
         }
-        for r in sorted(results, key=lambda r: -r.probability)
+        for r in sorted(result.corridors, key=lambda r: -r.probability)
     ]
-    if as_json:
-        print_json({"as_of": inputs.as_of, "profile": inputs.profile.label,
-                    "corridors": [_corridor_json(r) for r in results]})  # fmt: skip
-        return
-    print_table(rows, list(rows[0]), title=f"Corridor risk, as of {inputs.as_of}")
-
-
-def _corridor_results(
-    inputs: Inputs, threat: str | None, indicators: Path | None, route: str | None
-) -> list[CorridorRisk]:
-    settings_ = inputs.profile.corridor
-    if route is not None:
-        by_country = {c.country: c.risk for c in country_scores(inputs, threat, indicators)}
-        parts = [p.strip() for p in route.split(",") if p.strip()]
-        exposure = scored_exposure(inputs, threat)
-        try:
-            segments = route_segments(inputs.atlas, parts, exposure)
-        except KeyError as exc:
-            raise fail(f"--route: {exc.args[0]} is neither an asset id nor a country code") from exc
-        return [corridor_risk("your route", segments, by_country, settings_)]
-    ids = [a.id for a in inputs.atlas.assets.values() if a.kind == AssetKind.ECONOMIC_CORRIDOR]
-    return economic_corridors_risk(inputs, threat, indicators, ids)
-
-
-def economic_corridors_risk(
-    inputs: Inputs, threat: str | None, indicators: Path | None, ids: Sequence[str]
-) -> list[CorridorRisk]:
-    """The atlas's economic corridors by segment, without the classes land leaves out."""
-    land = inputs.profile.corridor.land_leaves_out
-    ancestors = inputs.atlas.threat_ancestors
-    chosen = of_threat(inputs.incidents, inputs.atlas, threat).without(land, ancestors)
-    scores = country_scores(inputs, threat, indicators, leave_out=land)
-    by_country = {c.country: c.risk for c in scores}
-    return [
-        corridor_risk(
-            i,
-            corridor_segments(inputs.atlas, i, chosen, inputs.profile, inputs.as_of),
-            by_country,
-            inputs.profile.corridor,
-        )
-        for i in ids
-    ]
+    print_table(rows, list(rows[0]), title=f"Corridor risk, as of {result.as_of}")
+    left_out = ", ".join(result.left_out) or "nothing"
+    note(f"on land and in country risk, left out: {left_out}; profile {result.profile.label}")
 
 
 def _corridor_json(result: CorridorRisk) -> dict[str, Any]:
