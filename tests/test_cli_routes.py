@@ -159,36 +159,6 @@ def test_land_path_over_cpec_and_bad_places(tmp_path: Path) -> None:
     assert (tmp_path / "land.png").stat().st_size > 50_000
 
 
-def _examples() -> list[list[str]]:
-    """Every ``Example:`` line in the help of the routes commands, as arguments."""
-    import shlex
-
-    import typer.main
-
-    from corridor.commands.routes import app
-
-    group = typer.main.get_command(app)
-    found = []
-    for command in group.commands.values():  # type: ignore[attr-defined]
-        for line in (command.help or "").splitlines():
-            if line.strip().startswith("Example: corridor "):
-                found.append(shlex.split(line.strip().removeprefix("Example: corridor ")))
-    return found
-
-
-def test_every_example_in_the_routes_help_runs(cli_store: Path) -> None:
-    from corridor.datasets import dataset_path
-
-    code, _, stderr = run("incidents", "import", str(dataset_path("pirate_attacks.csv.gz")))
-    assert code == 0, stderr
-    examples = _examples()
-    assert len(examples) >= 7 and {e[1] for e in examples} == {"sea", "matrix", "land", "critical"}
-    for args in examples:
-        code, stdout, stderr = run(*args)
-        assert code == 0, f"corridor {' '.join(args)}: {stderr}"
-        assert stdout.strip(), f"corridor {' '.join(args)} printed nothing"
-
-
 def test_no_routes_command_writes_into_the_working_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

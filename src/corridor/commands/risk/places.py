@@ -42,8 +42,10 @@ def countries(
     """Country risk, INFORM-style: hazard from incidents x vulnerability x lack of coping.
 
     Each component runs 0-10; risk is their geometric mean, so a country with no
-    incidents in the window scores 0 however fragile. Example:
-    corridor risk countries --class armed_conflict --as-of 2019
+    incidents in the window scores 0 however fragile.
+
+    Example: corridor risk countries --class armed_conflict --as-of 2019
+    Example: corridor risk countries --class piracy --as-of 2011 --top 5 --json
     """
     from corridor.risk.services import country_ranking
 
