@@ -39,7 +39,7 @@ from corridor.risk.services import (
     write_profile,
 )
 from corridor.store.database import make_engine, migrate
-from corridor.store.incidents import upsert_incidents
+from corridor.store.incident_writes import upsert_incidents
 
 READER = Viewer("org-a")
 END_2011 = date(2011, 12, 31)

@@ -27,7 +27,7 @@ from corridor.routes.services import (
     route_exposure,
     sea_route,
 )
-from corridor.store.incidents import upsert_incidents
+from corridor.store.incident_writes import upsert_incidents
 
 ORG_A = Viewer("org-a")
 RED_SEA = {"bab-el-mandeb", "suez"}

@@ -14,7 +14,8 @@ from corridor.cooperation.sharing import Viewer
 from corridor.events.model import Incident, Tlp
 from corridor.risk.exposure import IncidentArrays
 from corridor.store.incident_columns import incident_arrays
-from corridor.store.incidents import IncidentQuery, incidents_matching, upsert_incidents
+from corridor.store.incident_writes import upsert_incidents
+from corridor.store.incidents import IncidentQuery, incidents_matching
 from tests.strategies import incidents
 
 COLUMNS = [f.name for f in dataclasses.fields(IncidentArrays)]

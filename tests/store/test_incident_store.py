@@ -12,7 +12,8 @@ from sqlalchemy import Engine, select
 from corridor.cooperation.sharing import Viewer, may_read
 from corridor.events.columnar import storable
 from corridor.events.model import Incident, Tlp
-from corridor.store.incidents import IncidentQuery, incidents_matching, stats, upsert_incidents
+from corridor.store.incident_writes import upsert_incidents
+from corridor.store.incidents import IncidentQuery, incidents_matching, stats
 from corridor.store.tables import incidents as incident_table
 from tests.strategies import incidents
 

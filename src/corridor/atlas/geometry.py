@@ -10,8 +10,6 @@ from numpy.typing import NDArray
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
-from corridor.geodesy import great_circle_km
-
 __all__ = ["geodesic_length_km", "geometry_problem", "max_vertex_gap_km", "to_shape"]
 
 _DEPTH = {"Point": 1, "LineString": 2, "MultiLineString": 3, "Polygon": 3, "MultiPolygon": 4}
@@ -69,6 +67,8 @@ def to_shape(geometry: Any) -> BaseGeometry:
 def _steps_km(geom: BaseGeometry) -> list[NDArray[np.float64]]:
     """The distance between consecutive vertices of each line of ``geom``, in km; a
     polygon counts its outer ring, as pyproj's ``Geod.geometry_length`` does."""
+    from corridor.geodesy import great_circle_km  # numba: only where lengths are measured
+
     parts = shapely.get_parts(geom)
     if geom.geom_type.endswith("Polygon"):
         parts = shapely.get_exterior_ring(parts)

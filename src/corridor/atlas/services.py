@@ -15,11 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import shapely
-
 from corridor.atlas.catalog import Atlas, resolve_region
-from corridor.atlas.export import EXPORT_FORMATS, EXPORTABLE, export_places, write_places
-from corridor.atlas.geometry import geodesic_length_km, to_shape
 from corridor.atlas.models import (
     Asset,
     Chokepoint,
@@ -33,7 +29,7 @@ from corridor.atlas.overlay import CheckReport, check, copy_atlas
 from corridor.atlas.queries import find_assets, find_countries, find_disputes, find_mechanisms
 from corridor.errors import UnknownValueError
 
-__all__ = [
+__all__ = [  # noqa: F822 (the export names load on first use: see __getattr__)
     "EXPORTABLE",
     "EXPORT_FORMATS",
     "AssetEntry",
@@ -229,6 +225,8 @@ class AssetEntry:
 
 
 def _length_km(asset: Asset) -> float:
+    from corridor.atlas.geometry import geodesic_length_km, to_shape
+
     return round(geodesic_length_km(to_shape(asset.geometry)), 1)
 
 
@@ -332,6 +330,10 @@ def _detail(atlas: Atlas, kind: str, record: Any) -> dict[str, Any]:
         return {"record_type": kind, **data}
     data = {"record_type": kind, **record.model_dump(mode="json", exclude_none=True)}
     if isinstance(record, Asset):
+        import shapely
+
+        from corridor.atlas.geometry import geodesic_length_km, to_shape
+
         shape = to_shape(record.geometry)
         data["length_km"] = round(geodesic_length_km(shape), 1)
         data["vertices"] = int(shapely.get_num_coordinates(shape))
@@ -340,3 +342,16 @@ def _detail(atlas: Atlas, kind: str, record: Any) -> dict[str, Any]:
     if isinstance(record, Region):
         data["resolved_countries"] = sorted(resolve_region(record, atlas.regions, atlas.mechanisms))
     return data
+
+
+_EXPORT_NAMES = frozenset({"EXPORT_FORMATS", "EXPORTABLE", "export_places", "write_places"})
+
+
+def __getattr__(name: str) -> Any:
+    """The export use cases, loaded on first use: they need the geometry libraries, which a
+    listing of countries or mechanisms should not pay for at start."""
+    if name in _EXPORT_NAMES:
+        from corridor.atlas import export
+
+        return getattr(export, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

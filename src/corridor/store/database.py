@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 
 from corridor.store.indexes import ensure_indexes
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 __all__ = ["is_sqlite", "make_engine", "migrate"]
 
@@ -48,6 +49,8 @@ def make_engine(url: str) -> Engine:
 
 
 def _alembic_config(engine: Engine) -> Config:
+    from alembic.config import Config  # only when the schema needs a migration
+
     config = Config()
     location = resources.files("corridor.store").joinpath("migrations")
     config.set_main_option("script_location", str(location))
@@ -57,6 +60,8 @@ def _alembic_config(engine: Engine) -> Config:
 
 def migrate(engine: Engine) -> None:
     """Bring the schema to the newest migration (creates it on an empty database)."""
+    from alembic import command
+
     command.upgrade(_alembic_config(engine), "head")
     with engine.begin() as connection:  # a bulk load that crashed left them out
         ensure_indexes(connection)

@@ -29,7 +29,7 @@ from corridor.store.import_job import (
     checkpoint,
     import_run,
 )
-from corridor.store.incidents import merge_staged, storable_table
+from corridor.store.incident_writes import merge_staged, storable_table
 from corridor.store.indexes import drop_secondary_indexes, ensure_indexes
 from corridor.store.staging import ArrowStaging, StagedBatch, arrow_staging
 

@@ -26,7 +26,7 @@ from sqlalchemy import Connection, Engine, insert, select, update
 
 from corridor.errors import InputError
 from corridor.events.importers.base import ParsedRecord, Rejected
-from corridor.store.incidents import UpsertCounts
+from corridor.store.incident_writes import UpsertCounts
 from corridor.store.tables import import_runs
 
 __all__ = [
