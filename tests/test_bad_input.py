@@ -525,7 +525,26 @@ ROUTES = [
     ),
 ]
 
-CASES = [*GENERAL, *ATLAS, *INCIDENTS, *RISK, *ROUTES]
+COORDINATION = [
+    Case("advise --class unknown", ("advise", "--class", "piracyy", "--country", "SOM"),
+         "did you mean 'piracy'", 2),
+    Case("advise --country unknown", ("advise", "--class", "piracy", "--country", "XXX"), "XXX", 2),
+    Case("advise --asset unknown", ("advise", "--class", "piracy", "--asset", "nope"),
+         "asset 'nope'", 2),
+    Case("advise without a class", ("advise", "--country", "SOM"), "threat class", 2),
+    Case("advise without parties", ("advise", "--class", "piracy"),
+         "give a country, asset or place", 2),
+    Case("overlap --class unknown", ("coordination", "overlap", "--class", "x"),
+         "threat class 'x'", 2),
+    Case("overlap with two classes", ("coordination", "overlap", "--class", "piracy", "--class",
+         "terrorism"), "one --class", 2),
+    Case("overlap --map into a missing folder", ("coordination", "overlap", "--map",
+         "{tmp}/no/such/x.png"), "no folder"),
+    Case("scenarios --since after --until", ("coordination", "scenarios", "--since", "2010",
+         "--until", "2000"), "before", 2),
+]  # fmt: skip
+
+CASES = [*GENERAL, *ATLAS, *INCIDENTS, *RISK, *ROUTES, *COORDINATION]
 
 
 # --------------------------------------------------------------------------- the check

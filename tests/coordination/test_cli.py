@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from corridor.cli import app
@@ -91,46 +88,3 @@ def test_scenarios_without_a_store_chart_and_json(tmp_path: Path) -> None:
     assert data["years"][0]["chaos"] is None and "falling into chaos" in err
     assert chart.read_bytes()[:4] == b"\x89PNG"
     assert not (tmp_path / "none.sqlite").exists()  # a read never creates a store
-
-
-@pytest.mark.parametrize(
-    ("args", "phrase", "exit_code"),
-    [
-        (("advise", "--class", "piracyy", "--country", "SOM"), "did you mean 'piracy'", 2),
-        (("advise", "--class", "piracy", "--country", "XXX"), "XXX", 2),
-        (("advise", "--class", "piracy", "--asset", "nope"), "asset 'nope'", 2),
-        (("advise", "--country", "SOM"), "threat class", 2),
-        (("advise", "--class", "piracy"), "give a country, asset or place", 2),
-        (("coordination", "overlap", "--class", "x"), "threat class 'x'", 2),
-        (
-            ("coordination", "overlap", "--class", "piracy", "--class", "terrorism"),
-            "one --class",
-            2,
-        ),
-        (("coordination", "overlap", "--map", "/no/such/dir/x.png"), "no folder", 1),
-        (("coordination", "scenarios", "--since", "2010", "--until", "2000"), "before", 2),
-    ],
-)
-def test_bad_input_is_one_line(args: tuple[str, ...], phrase: str, exit_code: int) -> None:
-    code, _, err = _run(*args)
-    assert code == exit_code, err
-    assert phrase in err and "Traceback" not in err
-
-
-def test_help_of_the_coordination_commands_loads_no_heavy_library() -> None:
-    """Only this module: the whole CLI is tests/test_startup.py's job."""
-    code = (
-        "import sys, typer\nfrom typer.testing import CliRunner\n"
-        "from corridor.commands.coordination import app, advise_command\n"
-        "root = typer.Typer()\nroot.add_typer(app, name='coordination')\n"
-        "root.command('advise')(advise_command)\n"
-        "for args in (['coordination', '--help'], ['advise', '--help'],"
-        " ['coordination', 'scenarios', '--help'], ['coordination', 'overlap', '--help']):\n"
-        "    assert CliRunner().invoke(root, args).exit_code == 0\n"
-        "heavy = {'numpy', 'sqlalchemy', 'matplotlib', 'shapely', 'scipy', 'networkx', 'yaml'}\n"
-        "print(sorted(heavy & set(sys.modules)))"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
-    assert result.stdout.strip().splitlines()[-1] == "[]"
