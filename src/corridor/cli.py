@@ -22,6 +22,7 @@ from corridor.commands import incidents as incident_commands
 from corridor.commands import risk as risk_commands
 from corridor.commands import routes as route_commands
 from corridor.commands.context import begin, current
+from corridor.commands.options import AtlasDirOption
 from corridor.commands.output import JsonOption, err, fail, print_json, print_table
 from corridor.locations import default_database_path
 
@@ -123,16 +124,7 @@ def _root(
             f"{default_database_path()}.",
         ),
     ] = None,
-    atlas_dir: Annotated[
-        Path | None,
-        typer.Option(
-            "--atlas-dir",
-            exists=True,
-            file_okay=False,
-            help="A folder of edited atlas files that overlay the bundled ones "
-            "(default: $CORRIDOR_ATLAS_DIR). Make one with `corridor atlas copy DIR`.",
-        ),
-    ] = None,
+    atlas_dir: AtlasDirOption = None,
     version: Annotated[
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from corridor.commands.context import current
-from corridor.commands.options import CountryOption, ForceOption, OutputOption
+from corridor.commands.options import AtlasDirOption, CountryOption, ForceOption, OutputOption
 from corridor.commands.output import JsonOption, note, out, print_json, print_table
 
 if TYPE_CHECKING:
@@ -40,18 +40,8 @@ def _hidden_countries(flag: str) -> Any:
 
 
 @app.callback()
-def _choose_atlas(
-    atlas_dir: Annotated[
-        Path | None,
-        typer.Option(
-            "--atlas-dir",
-            exists=True,
-            file_okay=False,
-            help="A folder of edited atlas files that overlay the bundled ones "
-            "(the same as `corridor --atlas-dir`). Make one with `corridor atlas copy DIR`.",
-        ),
-    ] = None,
-) -> None:
+def _choose_atlas(atlas_dir: AtlasDirOption = None) -> None:
+    """The same --atlas-dir as on `corridor` itself, where atlas users look for it."""
     if atlas_dir is not None:
         current().atlas_dir = atlas_dir
 

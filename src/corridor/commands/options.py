@@ -17,6 +17,7 @@ from corridor.errors import InputError
 
 __all__ = [
     "AsOfOption",
+    "AtlasDirOption",
     "ClassOption",
     "CountryOption",
     "ForceOption",
@@ -24,6 +25,7 @@ __all__ = [
     "ProfileOption",
     "SinceOption",
     "UntilOption",
+    "classes_option",
     "countries_option",
     "day_option",
 ]
@@ -98,11 +100,28 @@ CountryOption = Annotated[
         help="ISO code (KAZ, KZ) or name (Kazakhstan); repeat for several.",
     ),
 ]
+
+
+def classes_option(values: list[str] | None) -> list[str] | None:
+    """Threat classes the atlas knows; an unknown one is a usage error naming --class."""
+    if not values:
+        return values
+    from corridor.commands.context import current
+    from corridor.risk.inputs import check_threat
+
+    try:
+        check_threat(current().atlas(), values)
+    except InputError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    return values
+
+
 ClassOption = Annotated[
     list[str] | None,
     typer.Option(
         "--class",
         metavar="CLASS",
+        callback=classes_option,
         help="Threat class id, with the classes under it (`corridor atlas threats`); "
         "repeat for several.",
     ),
@@ -124,3 +143,13 @@ OutputOption = Annotated[
     ),
 ]
 ForceOption = Annotated[bool, typer.Option("--force", help="Replace an existing output file.")]
+AtlasDirOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--atlas-dir",
+        exists=True,
+        file_okay=False,
+        help="A folder of edited atlas files that overlay the bundled ones "
+        "(default: $CORRIDOR_ATLAS_DIR). Make one with `corridor atlas copy DIR`.",
+    ),
+]

@@ -8,36 +8,24 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from corridor.commands import options
-from corridor.commands.context import current
 from corridor.commands.output import err
-from corridor.errors import InputError
 
 if TYPE_CHECKING:
-    from collections.abc import Collection
-
-    from corridor.risk.inputs import RiskInputs
-    from corridor.risk.inputs import RiskInputs as Inputs  # the routes commands' name
     from corridor.risk.profile import RiskProfile
 
 __all__ = [
-    "AsOfOption",
     "AssetsOption",
-    "ClassOption",
     "IndicatorsOption",
-    "Inputs",
     "MapOption",
-    "ProfileOption",
-    "ThreatOption",
     "TopOption",
     "TrainUntilOption",
     "app",
     "footer",
-    "read_inputs",
 ]
 
 app = typer.Typer(
@@ -50,28 +38,6 @@ app = typer.Typer(
 )
 
 
-def _known_classes(values: list[str] | None) -> list[str] | None:
-    """Threat classes the atlas knows; an unknown one is a usage error naming --class."""
-    if not values:
-        return values
-    from corridor.risk.inputs import check_threat
-
-    try:
-        check_threat(current().atlas(), values)
-    except InputError as exc:
-        raise typer.BadParameter(str(exc)) from exc
-    return values
-
-
-AsOfOption = Annotated[  # the routes commands' spelling; risk's is options.AsOfOption
-    str | None,
-    typer.Option(
-        "--as-of",
-        metavar="DATE",
-        help="As of this date (YYYY, YYYY-MM or YYYY-MM-DD; a year means its last day): "
-        "later incidents do not count. Default: the newest incident you can read.",
-    ),
-]
 TrainUntilOption = Annotated[
     date,
     typer.Option(
@@ -80,26 +46,6 @@ TrainUntilOption = Annotated[
         metavar="DATE",
         help="Score with the incidents up to this date (YYYY, YYYY-MM or YYYY-MM-DD; a year "
         "means its last day); judge against the 365 days after it.",
-    ),
-]
-ClassOption = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--class",
-        metavar="CLASS",
-        callback=_known_classes,
-        help="Only incidents of this threat class and the classes under it "
-        "(`corridor atlas threats`); repeat for several.",
-    ),
-]
-ThreatOption = Annotated[  # the routes commands' spelling, until they take --class
-    str | None,
-    typer.Option("--threat", help="Only incidents of this threat class and the classes under it."),
-]
-ProfileOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--profile", help="A risk profile YAML (default: the bundled one).", dir_okay=False
     ),
 ]
 IndicatorsOption = Annotated[
@@ -127,37 +73,6 @@ MapOption = Annotated[
         "--map", help="Also draw the scores on a map (.png; its folder must exist).", dir_okay=False
     ),
 ]
-
-
-def read_inputs(
-    as_of: date | str | None,
-    profile_path: Path | None,
-    threat: str | Collection[str] | None,
-    assets: Path | None = None,
-    *,
-    need_incidents: bool = True,
-) -> RiskInputs:
-    """The library's risk inputs for this run's store, viewer and atlas (for ``routes``)."""
-    from corridor.dates import parse_day
-    from corridor.risk.inputs import risk_inputs
-
-    run = current()
-    store = run.store() if need_incidents else run.store_if_any()
-    day = parse_day(as_of, end=True) if isinstance(as_of, str) else as_of
-    with err.status("reading the incidents you may see"):
-        return risk_inputs(
-            store, run.viewer(), run.atlas(), as_of=day, profile_path=profile_path,
-            threat=threat, assets_path=assets, need_incidents=need_incidents,
-        )  # fmt: skip
-
-
-def __getattr__(name: str) -> Any:
-    """``Inputs`` loads the library only when someone asks for it."""
-    if name == "Inputs":
-        from corridor.risk.inputs import RiskInputs
-
-        return RiskInputs
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def footer(profile: RiskProfile, as_of: date, data_range: tuple[date, date] | None = None) -> None:

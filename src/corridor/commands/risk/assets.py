@@ -8,13 +8,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from corridor.commands.context import current
-from corridor.commands.options import AsOfOption, ForceOption
+from corridor.commands.options import AsOfOption, ClassOption, ForceOption, ProfileOption
 from corridor.commands.output import JsonOption, err, note, print_json, print_table
 from corridor.commands.risk.app import (
     AssetsOption,
-    ClassOption,
     MapOption,
-    ProfileOption,
     TopOption,
     app,
     footer,

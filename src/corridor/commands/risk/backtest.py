@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from corridor.commands.context import current
+from corridor.commands.options import ClassOption, ProfileOption
 from corridor.commands.output import JsonOption, err, note, print_json, print_table
 from corridor.commands.risk.app import (
-    ClassOption,
     IndicatorsOption,
-    ProfileOption,
     TrainUntilOption,
     app,
 )

@@ -7,13 +7,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from corridor.commands.context import current
-from corridor.commands.options import AsOfOption
+from corridor.commands.options import AsOfOption, ClassOption, ProfileOption
 from corridor.commands.output import JsonOption, err, escape, print_json, print_table
 from corridor.commands.risk.app import (
     AssetsOption,
-    ClassOption,
     IndicatorsOption,
-    ProfileOption,
     TopOption,
     app,
 )
