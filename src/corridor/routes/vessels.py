@@ -119,7 +119,11 @@ class Lane(_Record):
                 found.append(f"{what} {_m(size)} m > {_m(limit)} m")
         draft = self.draft_allowed_m(vessel.beam_m)
         if vessel.draft_m is not None and draft is not None and vessel.draft_m > draft:
-            at = f" allowed at beam {_m(vessel.beam_m)} m" if self.draft_by_beam and vessel.beam_m else ""
+            at = (
+                f" allowed at beam {_m(vessel.beam_m)} m"
+                if self.draft_by_beam and vessel.beam_m
+                else ""
+            )
             found.append(f"draft {_m(vessel.draft_m)} m > {_m(draft)} m{at}")
         return found
 
@@ -181,8 +185,10 @@ class Vessel:
             )
             if size is not None
         ]
+        if self.vessel_class is None:
+            return f"{self.name} of {', '.join(sizes)}"
         load = "laden" if self.laden else "in ballast"
-        return f"{self.name}, {load}: {', '.join(sizes) or 'no dimensions'}"
+        return f"{self.name}, {load}: {', '.join(sizes)}"
 
 
 @dataclass(frozen=True)
@@ -257,13 +263,15 @@ def resolve_vessel(
     if name is None:
         if draft_m is None and beam_m is None and length_m is None:
             return None
-        return Vessel("a ship", length_m, beam_m, draft_m, None, laden)
+        return Vessel("ship", length_m, beam_m, draft_m, None, laden)
     found = _find_class(name)
     draft = found.draft_laden_m if laden else found.draft_ballast_m
     if draft is None and draft_m is None:
         raise InputError(f"{found.id}: no ballast draft is known for the class; give --draft")
     return Vessel(
-        name=found.name if (draft_m, beam_m, length_m) == (None, None, None) else f"{found.name} (overridden)",
+        name=found.name
+        if (draft_m, beam_m, length_m) == (None, None, None)
+        else f"{found.name} (overridden)",
         length_m=length_m if length_m is not None else found.length_m,
         beam_m=beam_m if beam_m is not None else found.beam_m,
         draft_m=draft_m if draft_m is not None else draft,
