@@ -5,7 +5,8 @@ was snapped to the sea network), :func:`route_exposure` (its exposure to inciden
 :func:`port_matrix` (every pair of ports, and ``PortMatrix.hit()``: which pairs the
 closures hurt); both plan for a ``vessel`` (:func:`resolve_vessel`: a class of
 :func:`load_vessels` with overrides), keeping out of the passages it does not fit.
-On land: :func:`land_path` (cheapest by distance, risk or a mix) and :func:`criticality` (links, places and pivot states the trips depend on).
+On land: :func:`land_path` (cheapest by distance, risk or a mix) and :func:`criticality`
+(links, places and pivot states the trips depend on).
 
     >>> from corridor.atlas import load_atlas
     >>> from corridor.routes.services import sea_route
