@@ -355,6 +355,10 @@ def draw_sea_map(atlas: Atlas, route: SeaRoute, path: Path) -> Path:
     if route.closed and route.with_closures is not None:
         routes.append(("with closures", route.with_closures.leg.line, "#d7301f"))
     title = f"{route.origin.place.name} to {route.destination.place.name}"
+    if route.vessel is not None:
+        title += f", {route.vessel.name}"
+        if route.barred:
+            title += f" (barred: {', '.join(b.passage for b in route.barred)})"
     return draw_routes_map(routes, _chokepoint_marks(atlas, route.passages), path, title=title)
 
 
