@@ -465,6 +465,34 @@ ROUTES = [
         store=False,
     ),
     Case(
+        "sea: unknown vessel class",
+        (*SEA, "Shanghai", "Rotterdam", "--vessel", "vlcc2"),
+        "vessel class 'vlcc2' is unknown; did you mean 'vlcc'",
+        2,
+    ),
+    Case(
+        "sea: a class with no ballast draft in ballast",
+        (*SEA, "Shanghai", "Rotterdam", "--vessel", "ulcv", "--ballast"),
+        "ulcv: no ballast draft is known for the class; give --draft",
+    ),
+    Case(
+        "sea: a negative draft",
+        (*SEA, "Shanghai", "Rotterdam", "--vessel", "vlcc", "--draft", "-3"),
+        "--draft",
+        2,
+    ),
+    Case(
+        "sea: a beam beyond any ship",
+        (*SEA, "Shanghai", "Rotterdam", "--beam", "1500"),
+        "--beam: 1500 m is not a ship's size",
+    ),
+    Case(
+        "matrix: unknown vessel class",
+        ("routes", "matrix", "--close", "hormuz", "--vessel", "q-maxx"),
+        "did you mean 'q-max'",
+        2,
+    ),
+    Case(
         "matrix: a bad number in the ports",
         ("routes", "matrix", "{tmp}/ports.csv", "--close", "hormuz"),
         "ports.csv:3: lon: 'east' is not a number",

@@ -172,3 +172,29 @@ def test_no_routes_command_writes_into_the_working_folder(
         code, _, stderr = run(*args)
         assert code == 0, stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_vessel_is_kept_out_of_what_it_does_not_fit_and_told_why() -> None:
+    code, stdout, stderr = run("routes", "sea", "Ras Tanura", "Rotterdam", "--vessel", "vlcc")
+    assert code == 0, stderr
+    assert "hormuz > cape-of-good-hope" in stdout and "at 15.5 knots" in stdout
+    assert "barred: Suez Canal: draft 20.5 m > 17.23 m allowed at beam 60.0 m" in stderr
+    code, stdout, stderr = run(
+        "routes", "sea", "Shanghai", "Rotterdam", "--close", "bab-el-mandeb",
+        "--vessel", "ulcv", "--speed", "16", "--json",
+    )  # fmt: skip
+    assert code == 0, stderr
+    result = json.loads(stdout)
+    assert result["speed_knots"] == 16 and result["vessel"]["class"] == "ulcv"
+    assert "cape-of-good-hope" in result["with_closures"]["chokepoints"]
+    assert {"passage": "panama", "name": "Panama Canal"}.items() <= result["vessel"]["barred"][
+        0
+    ].items()
+
+
+def test_the_help_of_sea_and_matrix_lists_the_vessel_classes() -> None:
+    for command in ("sea", "matrix"):
+        code, stdout, _ = run("routes", command, "--help")
+        assert code == 0
+        flat = " ".join(stdout.split())
+        assert all(name in flat for name in ("ulcv", "vlcc", "q-max", "capesize")), command

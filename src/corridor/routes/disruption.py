@@ -2,13 +2,15 @@
 
 Chokepoints are the atlas's; a closure shuts the searoute passage the chokepoint is
 (the atlas says which). The matrix reuses one shortest-path tree per origin and
-closure set, so 50 x 50 ports cost 100 Dijkstra runs, not 5,000.
+closure set, so 50 x 50 ports cost 100 Dijkstra runs, not 5,000. A ship that does not fit
+some passages (``barred``) has them closed on both the open route and the one with closures;
+``passage_hours`` adds each canal's published waiting and transit time to the days.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from corridor.atlas.catalog import Atlas
 from corridor.errors import InputError, UnknownValueError
@@ -50,6 +52,12 @@ class Disruption:
     open_leg: SeaLeg | None
     closed_leg: SeaLeg | None
     speed_knots: float
+    passage_hours: Mapping[str, float] = field(default_factory=dict)  # searoute passage: hours
+
+    def days(self, leg: SeaLeg) -> float:
+        """Days at sea at the voyage's speed, plus the hours of the passages it takes."""
+        hours = sum(self.passage_hours.get(name, 0.0) for name in leg.passages)
+        return leg.days_at(self.speed_knots) + hours / 24.0
 
     @property
     def extra_km(self) -> float | None:
@@ -61,7 +69,7 @@ class Disruption:
     def extra_days(self) -> float | None:
         if self.open_leg is None or self.closed_leg is None:
             return None
-        return self.closed_leg.days_at(self.speed_knots) - self.open_leg.days_at(self.speed_knots)
+        return self.days(self.closed_leg) - self.days(self.open_leg)
 
     @property
     def cut_off(self) -> bool:
@@ -108,15 +116,23 @@ def passages_of(atlas: Atlas, chokepoints: Iterable[str]) -> frozenset[str]:
 
 
 def disruption(
-    router: SeaRouter, origin: Place, destination: Place, closed: frozenset[str], speed_knots: float
+    router: SeaRouter,
+    origin: Place,
+    destination: Place,
+    closed: frozenset[str],
+    speed_knots: float,
+    *,
+    barred: frozenset[str] = frozenset(),
+    passage_hours: Mapping[str, float] | None = None,
 ) -> Disruption:
-    """One voyage, open and with ``closed`` passages shut."""
+    """One voyage, open and with ``closed`` passages shut (``barred`` ones shut on both)."""
     return Disruption(
         origin,
         destination,
-        router.route(origin.point, destination.point),
-        router.route(origin.point, destination.point, closed),
+        router.route(origin.point, destination.point, barred),
+        router.route(origin.point, destination.point, closed | barred),
         speed_knots,
+        dict(passage_hours or {}),
     )
 
 
@@ -126,12 +142,16 @@ def disruption_matrix(
     destinations: Sequence[Place],
     closed: frozenset[str],
     speed_knots: float,
+    *,
+    barred: frozenset[str] = frozenset(),
+    passage_hours: Mapping[str, float] | None = None,
 ) -> list[Disruption]:
     """Every origin to every other destination, open and closed, one tree per origin."""
+    hours = dict(passage_hours or {})
     found = []
     for origin in origins:
-        open_to = router.from_origin(origin.point)
-        closed_to = router.from_origin(origin.point, closed)
+        open_to = router.from_origin(origin.point, barred)
+        closed_to = router.from_origin(origin.point, closed | barred)
         for destination in destinations:
             if destination == origin:
                 continue
@@ -142,6 +162,7 @@ def disruption_matrix(
                     open_to(destination.point),
                     closed_to(destination.point),
                     speed_knots,
+                    hours,
                 )
             )
     return found

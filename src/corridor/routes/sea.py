@@ -39,15 +39,21 @@ __all__ = [
 
 KM_PER_NM = 1.852
 ALWAYS_CLOSED = frozenset({Passage.northwest})  # searoute's own default: ice
-PASSAGES = frozenset(Passage.valid_passages())
+# searoute's passages, its untagged-in-the-list 'dardanelles' edges, and the Danish straits we tag
+PASSAGES = frozenset(Passage.valid_passages()) | {"dardanelles", "great_belt", "the_sound"}
 
 Node = tuple[float, float]
 
 # Edges searoute leaves out of a passage although a route round it must take them: its
 # Cape of Good Hope cut along 21 deg E misses one edge, so closing the Cape let routes
-# pass 200 km south of it (Tokyo to Rotterdam with the Red Sea and Panama closed).
+# pass 200 km south of it (Tokyo to Rotterdam with the Red Sea and Panama closed). And the
+# Danish straits, which searoute does not tag at all: the edge under the Great Belt Bridge
+# and the one through the Helsingor narrows of The Sound are together the network's only
+# ways between the Kattegat and the Baltic (a minimum edge cut; it has no Kiel Canal).
 _PASSAGE_GAPS: dict[frozenset[Node], str] = {
     frozenset({(22.0, -35.0), (20.0, -40.0)}): "south_africa",
+    frozenset({(10.9, 55.6), (11.094555, 55.046844)}): "great_belt",
+    frozenset({(12.629725, 56.063887), (12.75, 55.9)}): "the_sound",
 }
 
 

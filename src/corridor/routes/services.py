@@ -3,8 +3,10 @@
 At sea: :func:`sea_route` (one voyage, open and with closures, with how far each end
 was snapped to the sea network), :func:`route_exposure` (its exposure to incidents),
 :func:`port_matrix` (every pair of ports, and ``PortMatrix.hit()``: which pairs the
-closures hurt). On land: :func:`land_path` (cheapest by distance, risk or a mix) and
-:func:`criticality` (links, places and pivot states the trips depend on).
+closures hurt); both plan for a ``vessel`` (:func:`resolve_vessel`: a class of
+:func:`load_vessels` with overrides), keeping out of the passages it does not fit.
+On land: :func:`land_path` (cheapest by distance, risk or a mix) and :func:`criticality`
+(links, places and pivot states the trips depend on).
 
     >>> from corridor.atlas import load_atlas
     >>> from corridor.routes.services import sea_route
@@ -30,6 +32,15 @@ from corridor.routes.trips import (
     land_path,
     scored_land_network,
 )
+from corridor.routes.vessels import (
+    Barred,
+    PassageLimits,
+    Vessel,
+    VesselClass,
+    load_passages,
+    load_vessels,
+    resolve_vessel,
+)
 from corridor.routes.voyages import (
     DEFAULT_MAX_SNAP_KM,
     DEFAULT_SPEED_KNOTS,
@@ -50,6 +61,7 @@ from corridor.routes.voyages import (
 __all__ = [
     "DEFAULT_MAX_SNAP_KM",
     "DEFAULT_SPEED_KNOTS",
+    "Barred",
     "ClosureError",
     "Cost",
     "CriticalLink",
@@ -61,6 +73,7 @@ __all__ = [
     "LandNetwork",
     "LandPath",
     "NoLandPathError",
+    "PassageLimits",
     "Place",
     "PlaceError",
     "PortMatrix",
@@ -69,13 +82,18 @@ __all__ = [
     "SeaRoute",
     "SnapError",
     "UnknownPlaceError",
+    "Vessel",
+    "VesselClass",
     "criticality",
     "draw_land_map",
     "draw_matrix_map",
     "draw_sea_map",
     "land_path",
+    "load_passages",
+    "load_vessels",
     "matrix_ports",
     "port_matrix",
+    "resolve_vessel",
     "route_exposure",
     "scored_land_network",
     "sea_route",

@@ -3,7 +3,10 @@
 Each takes the atlas (and, where incidents are read, the store and the viewer) and typed
 arguments, and returns frozen dataclasses; the CLI and any other caller only render them.
 A place further from the sea network than ``max_snap_km`` is refused: searoute would
-start the voyage from the nearest sea lane however far away it is.
+start the voyage from the nearest sea lane however far away it is. Given a ``vessel`` (a
+class name or a :class:`Vessel`), a voyage keeps out of the passages the ship does not fit
+(``barred``, each with why), sails at the class's service speed unless told another, and
+counts the canals' published waiting and transit hours.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from corridor.routes.disruption import (
 from corridor.routes.exposure import legs_exposure, scoring_inputs
 from corridor.routes.places import atlas_ports, read_places, resolve_place, unique
 from corridor.routes.sea import SeaLeg, SeaRouter, sea_router
+from corridor.routes.vessels import Barred, Vessel, barred_passages, passage_hours, resolve_vessel
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -95,6 +99,12 @@ class SeaRoute:
     open: RouteLeg | None
     with_closures: RouteLeg | None  # the open route again when nothing is closed
     disruption: Disruption = field(repr=False)
+    vessel: Vessel | None = None
+    barred: tuple[Barred, ...] = ()  # passages the ship does not fit, shut on both routes
+
+    def days(self, leg: RouteLeg) -> float:
+        """Days for a route: at sea at the speed, plus the canal hours (with a vessel)."""
+        return self.disruption.days(leg.leg)
 
     @property
     def extra_km(self) -> float | None:
@@ -134,6 +144,8 @@ class PortMatrix:
     ports: tuple[Endpoint, ...]
     pairs: tuple[Disruption, ...]
     seconds: float
+    vessel: Vessel | None = None
+    barred: tuple[Barred, ...] = ()
 
     def hit(self, most: int | None = None) -> list[Disruption]:
         """The pairs the closures cut off or lengthen: cut-offs first, then by extra days."""
@@ -165,39 +177,73 @@ def _closed_ids(atlas: Atlas, passages: frozenset[str]) -> tuple[str, ...]:
     return tuple(sorted(c.id for c in atlas.chokepoints.values() if c.searoute_passage in passages))
 
 
+@dataclass(frozen=True)
+class _Voyage:
+    """What a ship brings to a query: its speed, the passages it is barred from, canal hours."""
+
+    vessel: Vessel | None
+    speed_knots: float
+    barred: tuple[Barred, ...]
+    shut: frozenset[str]  # the searoute passages behind ``barred``
+    hours: dict[str, float]
+
+    @classmethod
+    def of(cls, vessel: Vessel | str | None, speed_knots: float | None) -> _Voyage:
+        ship = resolve_vessel(vessel) if isinstance(vessel, str) else vessel
+        speed = speed_knots or (ship and ship.speed_knots) or DEFAULT_SPEED_KNOTS
+        barred = barred_passages(ship)
+        shut = frozenset(name for b in barred for name in b.searoute)
+        hours = dict(passage_hours(speed)) if ship is not None else {}
+        return cls(ship, speed, barred, shut, hours)
+
+
 def sea_route(
     atlas: Atlas,
     origin: str | Place,
     destination: str | Place,
     *,
     closed: Sequence[str] = (),
-    speed_knots: float = DEFAULT_SPEED_KNOTS,
+    speed_knots: float | None = None,
     max_snap_km: float = DEFAULT_MAX_SNAP_KM,
+    vessel: Vessel | str | None = None,
 ) -> SeaRoute:
     """The shortest sea route between two places, with ``closed`` chokepoints shut.
 
     Places are atlas port ids, world ports by name or UN/LOCODE, positions ("lon,lat")
     or :class:`Place`; ``closed`` are atlas chokepoint ids (or searoute passage names).
-    Raises :class:`UnknownValueError` for an unknown place or chokepoint and
+    ``vessel`` keeps both routes out of the passages the ship does not fit; the speed is
+    ``speed_knots``, else the vessel's service speed, else ``DEFAULT_SPEED_KNOTS``.
+    Raises :class:`UnknownValueError` for an unknown place, chokepoint or vessel class and
     :class:`SnapError` for a place more than ``max_snap_km`` from the sea network.
     """
     passages = passages_of(atlas, closed)
+    voyage = _Voyage.of(vessel, speed_knots)
     router = sea_router()
     ends = [
         _endpoint(router, p if isinstance(p, Place) else resolve_place(p, atlas), max_snap_km)
         for p in (origin, destination)
     ]
-    found = disruption(router, ends[0].place, ends[1].place, passages, speed_knots)
+    found = disruption(
+        router,
+        ends[0].place,
+        ends[1].place,
+        passages,
+        voyage.speed_knots,
+        barred=voyage.shut,
+        passage_hours=voyage.hours,
+    )
     open_leg = _route_leg(atlas, found.open_leg)
     return SeaRoute(
         origin=ends[0],
         destination=ends[1],
-        speed_knots=speed_knots,
+        speed_knots=voyage.speed_knots,
         closed=_closed_ids(atlas, passages),
         passages=passages,
         open=open_leg,
         with_closures=_route_leg(atlas, found.closed_leg) if passages else open_leg,
         disruption=found,
+        vessel=voyage.vessel,
+        barred=voyage.barred,
     )
 
 
@@ -251,29 +297,42 @@ def port_matrix(
     destinations: Sequence[Place] | None = None,
     *,
     closed: Sequence[str],
-    speed_knots: float = DEFAULT_SPEED_KNOTS,
+    speed_knots: float | None = None,
     max_snap_km: float = DEFAULT_MAX_SNAP_KM,
+    vessel: Vessel | str | None = None,
 ) -> PortMatrix:
     """Every origin to every other destination (the origins themselves by default), open
     and with ``closed`` chokepoints shut; one shortest-path tree per origin and closure set.
 
-    At least one chokepoint must be closed (else nothing can change).
+    At least one chokepoint must be closed (else nothing can change). ``vessel`` and the
+    speed as in :func:`sea_route`.
     """
     passages = passages_of(atlas, closed)
     if not passages:
         raise InputError("name at least one chokepoint to close (--close)")
+    voyage = _Voyage.of(vessel, speed_knots)
     router = sea_router()
     targets = list(origins if destinations is None else destinations)
     ends = {p: _endpoint(router, p, max_snap_km) for p in unique([*origins, *targets])}
     started = time.perf_counter()
-    pairs = disruption_matrix(router, origins, targets, passages, speed_knots)
+    pairs = disruption_matrix(
+        router,
+        origins,
+        targets,
+        passages,
+        voyage.speed_knots,
+        barred=voyage.shut,
+        passage_hours=voyage.hours,
+    )
     return PortMatrix(
         closed=_closed_ids(atlas, passages),
         passages=passages,
-        speed_knots=speed_knots,
+        speed_knots=voyage.speed_knots,
         ports=tuple(ends.values()),
         pairs=tuple(pairs),
         seconds=time.perf_counter() - started,
+        vessel=voyage.vessel,
+        barred=voyage.barred,
     )
 
 
@@ -296,6 +355,10 @@ def draw_sea_map(atlas: Atlas, route: SeaRoute, path: Path) -> Path:
     if route.closed and route.with_closures is not None:
         routes.append(("with closures", route.with_closures.leg.line, "#d7301f"))
     title = f"{route.origin.place.name} to {route.destination.place.name}"
+    if route.vessel is not None:
+        title += f", {route.vessel.name}"
+        if route.barred:
+            title += f" (barred: {', '.join(b.passage for b in route.barred)})"
     return draw_routes_map(routes, _chokepoint_marks(atlas, route.passages), path, title=title)
 
 

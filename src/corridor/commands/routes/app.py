@@ -29,7 +29,32 @@ CloseOption = Annotated[
     ),
 ]
 SpeedOption = Annotated[
-    float, typer.Option("--speed", min=0.1, help="Speed in knots, for durations.")
+    float | None,
+    typer.Option(
+        "--speed",
+        min=0.1,
+        help="Speed in knots, for durations (default: the vessel's service speed, else 14).",
+    ),
+]
+VESSEL_HELP = (
+    "Plan for a ship of this class: passages it does not fit are closed (and said why), "
+    "days at its service speed plus the canals' published transit time."
+)
+VesselOption = Annotated[str | None, typer.Option("--vessel", help=VESSEL_HELP)]
+BallastOption = Annotated[
+    bool, typer.Option("--ballast", help="The vessel sails in ballast (its ballast draft).")
+]
+DraftOption = Annotated[
+    float | None,
+    typer.Option("--draft", help="The ship's draft in metres (overrides the class's).", min=0.1),
+]
+BeamOption = Annotated[
+    float | None,
+    typer.Option("--beam", help="The ship's beam in metres (overrides the class's).", min=0.1),
+]
+LengthOption = Annotated[
+    float | None,
+    typer.Option("--length", help="The ship's length overall in metres (overrides).", min=0.1),
 ]
 MaxSnapOption = Annotated[
     float,
@@ -53,7 +78,20 @@ def names(text: str | None) -> list[str]:
 _NUMBER = re.compile(r"-\.?\d")  # "-93.87,29.73", "-.5,10": a western or southern position
 
 
-class PlaceCommand(TyperCommand):
+class VesselCommand(TyperCommand):
+    """A command whose ``--vessel`` help lists the classes: read from the data file only
+    when help is shown, so starting the command stays light."""
+
+    def format_help(self, ctx: typer.Context, formatter: Any) -> None:  # type: ignore[override]
+        from corridor.routes.vessels import vessel_help
+
+        for param in self.params:
+            if param.name == "vessel":
+                param.help = f"{VESSEL_HELP} Classes: {vessel_help()}."  # type: ignore[attr-defined]
+        super().format_help(ctx, formatter)
+
+
+class PlaceCommand(VesselCommand):
     """A command whose arguments may be positions west or south: "-93.87,29.73".
 
     Click takes any token starting with "-" for an option. Unknown option-like tokens are

@@ -10,29 +10,36 @@ import typer
 from corridor.commands.context import current
 from corridor.commands.output import JsonOption, note, print_json, print_table
 from corridor.commands.routes.app import (
+    BallastOption,
+    BeamOption,
     CloseOption,
+    DraftOption,
+    LengthOption,
     MapOption,
     MaxSnapOption,
     SpeedOption,
+    VesselCommand,
+    VesselOption,
     app,
     names,
 )
+from corridor.commands.routes.sea import note_vessel, vessel_json
 
 if TYPE_CHECKING:
     from corridor.routes.services import Disruption
 
 
-def _row(found: Disruption, speed: float) -> dict[str, Any]:
+def _row(found: Disruption) -> dict[str, Any]:
     return {
         "from": found.origin.name,
         "to": found.destination.name,
-        "open_days": None if found.open_leg is None else round(found.open_leg.days_at(speed), 2),
+        "open_days": None if found.open_leg is None else round(found.days(found.open_leg), 2),
         "extra_days": None if found.extra_days is None else round(found.extra_days, 2),
         "cut_off": found.cut_off,
     }
 
 
-@app.command()
+@app.command(cls=VesselCommand)
 def matrix(
     ports: Annotated[
         Path | None,
@@ -43,7 +50,12 @@ def matrix(
         ),
     ] = None,
     close: CloseOption = None,
-    speed: SpeedOption = 14.0,
+    vessel: VesselOption = None,
+    ballast: BallastOption = False,
+    draft: DraftOption = None,
+    beam: BeamOption = None,
+    length: LengthOption = None,
+    speed: SpeedOption = None,
     max_snap_km: MaxSnapOption = 300.0,
     map_path: MapOption = None,
     as_json: JsonOption = False,
@@ -53,8 +65,14 @@ def matrix(
     One shortest-path tree per port and closure set: 50 x 50 ports take seconds. The
     table shows the pairs the closures hit; --json gives every pair.
     Example: corridor routes matrix --close bab-el-mandeb,suez
+    Example: corridor routes matrix --close bab-el-mandeb --vessel q-max
     """
-    from corridor.routes.services import draw_matrix_map, matrix_ports, port_matrix
+    from corridor.routes.services import (
+        draw_matrix_map,
+        matrix_ports,
+        port_matrix,
+        resolve_vessel,
+    )
 
     atlas = current().atlas()
     found = port_matrix(
@@ -63,6 +81,9 @@ def matrix(
         closed=names(close),
         speed_knots=speed,
         max_snap_km=max_snap_km,
+        vessel=resolve_vessel(
+            vessel, laden=not ballast, draft_m=draft, beam_m=beam, length_m=length
+        ),
     )
     if map_path is not None:
         note(f"map: {draw_matrix_map(atlas, found, map_path)}", style="")
@@ -70,11 +91,12 @@ def matrix(
         print_json(
             {
                 "closed": list(found.closed),
-                "speed_knots": speed,
+                "speed_knots": found.speed_knots,
+                "vessel": vessel_json(found.vessel, found.barred),
                 "ports": [
                     {"name": p.place.name, "snap_km": round(p.snap_km, 1)} for p in found.ports
                 ],
-                "pairs": [_row(d, speed) for d in found.pairs],
+                "pairs": [_row(d) for d in found.pairs],
             }
         )
         return
@@ -83,5 +105,6 @@ def matrix(
         f"{len(found.ports)} ports, {len(found.pairs):,} pairs: closing {', '.join(found.closed)}"
     )
     columns = ["from", "to", "open_days", "extra_days", "cut_off"]
-    print_table([_row(d, speed) for d in hit], columns, title=title)
+    print_table([_row(d) for d in hit], columns, title=title)
+    note_vessel(found.vessel, found.barred)
     note(f"{len(found.pairs) - len(hit):,} pairs unaffected; computed in {found.seconds:.1f} s")

@@ -10,17 +10,29 @@ from corridor.commands.context import current
 from corridor.commands.options import AsOfOption, ClassOption, ProfileOption
 from corridor.commands.output import JsonOption, err, note, print_json, print_table
 from corridor.commands.routes.app import (
+    BallastOption,
+    BeamOption,
     CloseOption,
+    DraftOption,
+    LengthOption,
     MapOption,
     MaxSnapOption,
     PlaceCommand,
     SpeedOption,
+    VesselOption,
     app,
     names,
 )
 
 if TYPE_CHECKING:
-    from corridor.routes.services import Endpoint, RouteExposure, RouteLeg, SeaRoute
+    from corridor.routes.services import (
+        Barred,
+        Endpoint,
+        RouteExposure,
+        RouteLeg,
+        SeaRoute,
+        Vessel,
+    )
 
 PLACE_HELP = (
     "An atlas port id (port-gwadar), a world port (Shanghai, CNSHA) or a position "
@@ -33,7 +45,12 @@ def sea(
     origin: Annotated[str, typer.Argument(help=PLACE_HELP, metavar="FROM")],
     destination: Annotated[str, typer.Argument(help="The same kinds as FROM.", metavar="TO")],
     close: CloseOption = None,
-    speed: SpeedOption = 14.0,
+    vessel: VesselOption = None,
+    ballast: BallastOption = False,
+    draft: DraftOption = None,
+    beam: BeamOption = None,
+    length: LengthOption = None,
+    speed: SpeedOption = None,
     max_snap_km: MaxSnapOption = 300.0,
     map_path: MapOption = None,
     exposure: Annotated[
@@ -53,13 +70,18 @@ def sea(
 
     Each end is snapped to the nearest sea lane and the distance is shown.
     A place further than --max-snap-km from the sea network is refused.
+    With --vessel (or --draft/--beam/--length) the routes keep out of the
+    canals and straits the ship does not fit, by the authorities' published
+    limits, and say which and why.
 
     Example: corridor routes sea Shanghai Rotterdam --close bab-el-mandeb
+    Example: corridor routes sea Shanghai Rotterdam --close bab-el-mandeb --vessel ulcv
+    Example: corridor routes sea "Ras Tanura" Rotterdam --vessel vlcc
     Example: corridor routes sea Dammam Rotterdam --close hormuz
     Example: corridor routes sea -93.87,29.73 Tokyo --json
     Example: corridor routes sea Singapore Djibouti --exposure --class piracy --as-of 2011
     """
-    from corridor.routes.services import draw_sea_map, route_exposure, sea_route
+    from corridor.routes.services import draw_sea_map, resolve_vessel, route_exposure, sea_route
 
     run = current()
     atlas = run.atlas()
@@ -70,6 +92,9 @@ def sea(
         closed=names(close),
         speed_knots=speed,
         max_snap_km=max_snap_km,
+        vessel=resolve_vessel(
+            vessel, laden=not ballast, draft_m=draft, beam_m=beam, length_m=length
+        ),
     )
     scored = None
     if exposure:
@@ -104,29 +129,53 @@ def _end_json(end: Endpoint) -> dict[str, Any]:
     }
 
 
-def _leg_json(leg: RouteLeg | None, speed: float) -> dict[str, Any] | None:
+def _leg_json(route: SeaRoute, leg: RouteLeg | None) -> dict[str, Any] | None:
     if leg is None:
         return None
     return {
         "length_km": round(leg.leg.length_km, 1),
         "length_nm": round(leg.leg.length_nm, 1),
-        "days": round(leg.leg.days_at(speed), 2),
+        "days": round(route.days(leg), 2),
         "chokepoints": leg.chokepoint_ids,
         "states_near": list(leg.states_near),
         "line": [list(p) for p in leg.leg.line],
     }
 
 
+def vessel_json(vessel: Vessel | None, barred: tuple[Barred, ...]) -> dict[str, Any] | None:
+    """The ship a query was planned for and the passages it was kept out of (None: any ship)."""
+    if vessel is None:
+        return None
+    return {
+        "name": vessel.name,
+        "class": vessel.vessel_class.id if vessel.vessel_class else None,
+        "laden": vessel.laden,
+        "length_m": vessel.length_m,
+        "beam_m": vessel.beam_m,
+        "draft_m": vessel.draft_m,
+        "barred": [{"passage": b.passage, "name": b.name, "reason": b.reason} for b in barred],
+    }
+
+
+def note_vessel(vessel: Vessel | None, barred: tuple[Barred, ...]) -> None:
+    """Say which ship the routes are for and which passages it was kept out of, and why."""
+    if vessel is None:
+        return
+    note(f"for a {vessel.describe()}", style="")
+    for passage in barred:
+        note(f"barred: {passage}", style="")
+
+
 def _summary(route: SeaRoute, scored: RouteExposure | None) -> dict[str, Any]:
-    speed = route.speed_knots
     found: dict[str, Any] = {
         "from": route.origin.place.name,
         "to": route.destination.place.name,
         "ends": {"from": _end_json(route.origin), "to": _end_json(route.destination)},
-        "speed_knots": speed,
+        "speed_knots": route.speed_knots,
+        "vessel": vessel_json(route.vessel, route.barred),
         "closed": list(route.closed),
-        "open": _leg_json(route.open, speed),
-        "with_closures": _leg_json(route.with_closures, speed) if route.closed else None,
+        "open": _leg_json(route, route.open),
+        "with_closures": _leg_json(route, route.with_closures) if route.closed else None,
         "extra_km": None if route.extra_km is None else round(route.extra_km, 1),
         "extra_days": None if route.extra_days is None else round(route.extra_days, 2),
         "sea_route_left": route.sea_route_left,
@@ -159,13 +208,14 @@ def _print_sea(route: SeaRoute) -> None:
                 "route": label,
                 "km": f"{leg.leg.length_km:,.0f}",
                 "nm": f"{leg.leg.length_nm:,.0f}",
-                "days": round(leg.leg.days_at(speed), 2),
+                "days": round(route.days(leg), 2),
                 "chokepoints": " > ".join(leg.chokepoint_ids) or "-",
             }
         )
     start, end = route.origin.place.name, route.destination.place.name
     title = f"{start} to {end} at {speed:g} knots"
     print_table(rows, ["route", "km", "nm", "days", "chokepoints"], title=title)
+    note_vessel(route.vessel, route.barred)
     for label, found in (("from", route.origin), ("to", route.destination)):
         note(
             f"{label} {found.place.name}: the sea lane starts {found.snap_km:,.0f} km away "
@@ -200,7 +250,8 @@ def _print_exposure(scored: RouteExposure) -> None:
 def demo_routes() -> None:
     """The demo's sea act: Shanghai to Rotterdam, open and with Bab-el-Mandeb closed."""
     sea(
-        "Shanghai", "Rotterdam", close="bab-el-mandeb", speed=14.0, max_snap_km=300.0,
-        map_path=None, exposure=False, as_of=None, classes=None, profile=None, as_json=False,
+        "Shanghai", "Rotterdam", close="bab-el-mandeb", vessel=None, ballast=False, draft=None,
+        beam=None, length=None, speed=14.0, max_snap_km=300.0, map_path=None, exposure=False,
+        as_of=None, classes=None, profile=None, as_json=False,
     )  # fmt: skip
     note("more: corridor routes --help (matrix, land, critical)")
