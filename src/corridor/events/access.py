@@ -56,9 +56,7 @@ class Viewer:
         return f"{self.user}@{self.organization}" if self.user else self.organization
 
 
-def may_read(
-    viewer: Viewer, tlp: Tlp, owner: str, shared_with: Collection[str] = ()
-) -> bool:
+def may_read(viewer: Viewer, tlp: Tlp, owner: str, shared_with: Collection[str] = ()) -> bool:
     """Whether ``viewer`` may read an object labelled ``tlp``, owned (reported) by
     ``owner`` and shared with the sharing groups ``shared_with``."""
     if tlp in viewer.visible_everywhere:

@@ -311,9 +311,7 @@ def incidents_matching(
 def incident_by_uuid(connection: Connection, uuid: str, viewer: Viewer) -> Incident | None:
     """The incident with ``uuid`` if ``viewer`` may read it; None whether it is missing or
     hidden, so a reader learns nothing of what it may not see."""
-    statement = filtered(select(incidents), IncidentQuery(), viewer).where(
-        incidents.c.uuid == uuid
-    )
+    statement = filtered(select(incidents), IncidentQuery(), viewer).where(incidents.c.uuid == uuid)
     row = connection.execute(statement.limit(1)).first()
     return _incident(row) if row is not None else None
 

@@ -215,7 +215,6 @@ audit_log = Table(
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("at", DateTime, nullable=False),
-    Column("instance", String(64), nullable=False),
     Column("organization", String(160)),  # None: anonymous
     Column("user_id", String(160)),
     Column("action", String(16), nullable=False),

@@ -23,7 +23,6 @@ def upgrade() -> None:
         "audit_log",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("at", sa.DateTime(), nullable=False),
-        sa.Column("instance", sa.String(length=64), nullable=False),
         sa.Column("organization", sa.String(length=160), nullable=True),
         sa.Column("user_id", sa.String(length=160), nullable=True),
         sa.Column("action", sa.String(length=16), nullable=False),
