@@ -12,7 +12,7 @@ from sqlalchemy import Engine, create_engine, event
 
 from corridor.store.indexes import ensure_indexes
 
-__all__ = ["is_sqlite", "make_engine", "migrate"]
+__all__ = ["alembic_config", "is_sqlite", "make_engine", "migrate"]
 
 
 def is_sqlite(engine: Engine) -> bool:
@@ -47,7 +47,7 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-def _alembic_config(engine: Engine) -> Config:
+def alembic_config(engine: Engine) -> Config:
     config = Config()
     location = resources.files("corridor.store").joinpath("migrations")
     config.set_main_option("script_location", str(location))
@@ -57,6 +57,6 @@ def _alembic_config(engine: Engine) -> Config:
 
 def migrate(engine: Engine) -> None:
     """Bring the schema to the newest migration (creates it on an empty database)."""
-    command.upgrade(_alembic_config(engine), "head")
+    command.upgrade(alembic_config(engine), "head")
     with engine.begin() as connection:  # a bulk load that crashed left them out
         ensure_indexes(connection)
