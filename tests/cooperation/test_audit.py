@@ -55,11 +55,13 @@ def test_no_function_updates_or_deletes_an_entry() -> None:
         if "audit_log" not in source:
             continue
         for node in ast.walk(ast.parse(source)):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-                if node.func.id in {"update", "delete"} and any(
-                    isinstance(a, ast.Name) and a.id == "audit_log" for a in node.args
-                ):
-                    touching.append(str(path))
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id in {"update", "delete"}
+                and any(isinstance(a, ast.Name) and a.id == "audit_log" for a in node.args)
+            ):
+                touching.append(str(path))
         lowered = source.lower()
         assert "update audit_log" not in lowered and "delete from audit_log" not in lowered, path
     assert touching == []

@@ -75,7 +75,7 @@ def test_a_token_opens_as_its_user_with_roles_and_groups(
 )
 def test_a_wrong_token_is_refused_with_one_message(platform: Engine, alice: str, tamper) -> None:  # type: ignore[no-untyped-def]
     issued = issue_token(platform, ADMIN, alice, secret=SECRET, now=NOW)
-    with pytest.raises(AuthenticationError, match="^invalid, revoked or expired token$"):
+    with pytest.raises(AuthenticationError, match=r"^invalid, revoked or expired token$"):
         authenticate(platform, tamper(issued.secret), secret=SECRET, now=NOW)
 
 
