@@ -572,7 +572,94 @@ COORDINATION = [
          "--until", "2000"), "before", 2),
 ]  # fmt: skip
 
-CASES = [*GENERAL, *ATLAS, *INCIDENTS, *RISK, *ROUTES, *COORDINATION]
+ORG_ADD = ("admin", "org", "add", "kz-mvd", "--name", "MVD")
+COOPERATION = [
+    Case(
+        "org kind unknown",
+        (*ORG_ADD, "--kind", "police"),
+        "organization kind 'police' is unknown",
+        2,
+    ),
+    Case(
+        "org country unknown",
+        (*ORG_ADD, "--kind", "ministry", "--country", "Kazakstan"),
+        "Invalid value for '--country'",
+        2,
+    ),
+    Case(
+        "org mechanism unknown",
+        (*ORG_ADD, "--kind", "secretariat", "--mechanism", "SCOO"),
+        "mechanism 'SCOO' is unknown; did you mean 'SCO'",
+        2,
+    ),
+    Case(
+        "org asset unknown",
+        (*ORG_ADD, "--kind", "operator", "--asset", "cagp-line-z"),
+        "asset 'cagp-line-z' is unknown; did you mean",
+        2,
+    ),
+    Case(
+        "secretariat without mechanism",
+        (*ORG_ADD, "--kind", "secretariat"),
+        "names its --mechanism",
+    ),
+    Case(
+        "org id with a space",
+        ("admin", "org", "add", "kz mvd", "--name", "MVD", "--kind", "ministry"),
+        "organization 'kz mvd': use letters",
+    ),
+    Case(
+        "user of an unknown organization",
+        ("admin", "user", "add", "aigerim", "--org", "kz-mvd", "--role", "viewer"),
+        "organization 'kz-mvd' is unknown",
+        2,
+    ),
+    Case(
+        "user role unknown",
+        ("admin", "user", "add", "aigerim", "--org", "kz-mvd", "--role", "boss"),
+        "role 'boss' is unknown",
+        2,
+    ),
+    Case(
+        "token for an unknown user",
+        ("admin", "token", "issue", "nobody"),
+        "user 'nobody' is unknown",
+        2,
+    ),
+    Case(
+        "token lifetime out of range",
+        ("admin", "token", "issue", "nobody", "--expires-in-days", "0"),
+        "--expires-in-days",
+        2,
+    ),
+    Case(
+        "revoke an unknown token",
+        ("admin", "token", "revoke", "0123456789ab"),
+        "token '0123456789ab' is unknown",
+        2,
+    ),
+    Case(
+        "group mechanism unknown",
+        ("admin", "group", "add", "sco", "--name", "SCO", "--mechanism", "SCOO"),
+        "mechanism 'SCOO' is unknown",
+        2,
+    ),
+    Case(
+        "members for an unknown group",
+        ("admin", "group", "add-member", "nogroup", "kz-mvd"),
+        "sharing group 'nogroup' is unknown",
+        2,
+    ),
+    Case(
+        "audit action unknown",
+        ("admin", "audit", "--action", "delete"),
+        "audit action 'delete' is unknown",
+        2,
+    ),
+    Case("audit without a store", ("admin", "audit"), "no database at", store=False),
+]
+
+CASES = [*GENERAL, *ATLAS, *INCIDENTS, *RISK, *ROUTES, *COORDINATION, *COOPERATION]
 
 
 # --------------------------------------------------------------------------- the check

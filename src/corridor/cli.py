@@ -16,6 +16,7 @@ import typer
 from typer.core import TyperGroup
 
 from corridor import __version__
+from corridor.commands import admin as admin_commands
 from corridor.commands import atlas as atlas_commands
 from corridor.commands import coordination as coordination_commands
 from corridor.commands import incidents as incident_commands
@@ -102,6 +103,7 @@ app.add_typer(incident_commands.app, name="incidents")
 app.add_typer(risk_commands.app, name="risk")
 app.add_typer(route_commands.app, name="routes")
 app.add_typer(coordination_commands.app, name="coordination")
+app.add_typer(admin_commands.app, name="admin")
 app.command("advise")(coordination_commands.advise_command)
 
 

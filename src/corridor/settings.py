@@ -31,6 +31,10 @@ class Settings(BaseSettings):
     """The organization this user acts for: what they report carries it, and what they
     may read follows from it (TLP sharing rules)."""
 
+    token_secret: str | None = None
+    """The key API tokens are hashed under (HMAC-SHA256); unset, a file in the data folder
+    holds one. Kept out of the database, so a stolen token table is useless without it."""
+
     instance: str = "local"
     """This installation's name, stamped as the origin of every object it creates."""
 

@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # the heavy modules load only when a command needs them
     from sqlalchemy import Engine
 
     from corridor.atlas.catalog import Atlas
+    from corridor.cooperation.models import Principal
     from corridor.events.access import Viewer
 
 __all__ = ["Invocation", "begin", "current", "invocation", "new_invocation"]
@@ -61,10 +62,37 @@ class Invocation:
             return None
 
     def viewer(self) -> Viewer:
-        """Who reads: the organization this user acts for."""
+        """Who reads: the organization this user acts for, with the sharing groups it
+        belongs to today (none before there is a store)."""
         from corridor.events.access import Viewer
 
-        return Viewer(self.organization)
+        store = self.store_if_any()
+        if store is None:
+            return Viewer(self.organization)
+        from datetime import date
+
+        from corridor.cooperation.groups import viewer_for
+
+        return viewer_for(store, self.organization, on=date.today(), atlas=self.atlas)
+
+    def principal(self) -> Principal:
+        """Who acts: whoever holds the store holds everything, so a platform admin acting
+        for this run's organization."""
+        from corridor.cooperation.models import Principal
+
+        return Principal.operator(self.organization, self.viewer())
+
+    def token_secret(self, *, create: bool = False) -> bytes:
+        """The key API tokens are hashed under ($CORRIDOR_TOKEN_SECRET, else a file in the
+        data folder, made when ``create``), never in the database."""
+        from corridor.cooperation.tokens import server_secret
+        from corridor.locations import default_database_path
+        from corridor.settings import settings
+
+        folder = default_database_path().parent
+        if create:
+            folder.mkdir(parents=True, exist_ok=True)
+        return server_secret(settings().token_secret, folder / "token-secret", create=create)
 
     def atlas(self) -> Atlas:
         """The bundled atlas with the user's overlay directory, loaded once per run."""

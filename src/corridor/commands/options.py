@@ -21,6 +21,7 @@ __all__ = [
     "ClassOption",
     "CountryOption",
     "ForceOption",
+    "OneCountryOption",
     "OutputOption",
     "ProfileOption",
     "SinceOption",
@@ -98,6 +99,15 @@ CountryOption = Annotated[
         callback=countries_option,
         metavar="COUNTRY",
         help="ISO code (KAZ, KZ) or name (Kazakhstan); repeat for several.",
+    ),
+]
+OneCountryOption = Annotated[
+    str | None,
+    typer.Option(
+        "--country",
+        callback=lambda value: countries_option([value])[0] if value else None,
+        metavar="COUNTRY",
+        help="ISO code (KAZ, KZ) or name (Kazakhstan).",
     ),
 ]
 

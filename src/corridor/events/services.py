@@ -16,9 +16,11 @@ by TLP.
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Callable, Iterator
 from contextlib import closing
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TextIO, cast
@@ -45,6 +47,7 @@ __all__ = [
     "IncidentStats",
     "checked_query",
     "export_incidents",
+    "get_incident",
     "import_bundled_datasets",
     "import_file",
     "incident_stats",
@@ -238,6 +241,22 @@ def _importer_sources(formats: dict[str, Any]) -> set[str]:
     return {name.removesuffix("-json") for name in formats} - OWN_REPORT_FORMATS
 
 
+def _audited(
+    store: Engine, viewer: Viewer, action: str, count: int, query: IncidentQuery, **more: Any
+) -> None:
+    """Log that ``viewer`` read or exported ``count`` incidents matching ``query``: every
+    entry point reads through here, so every one leaves the same trail."""
+    from corridor.store.audit import append_entry
+
+    filters = {k: v for k, v in dataclasses.asdict(query).items() if v not in (None, (), 0, False)}
+    detail = json.dumps({**filters, **more}, sort_keys=True, default=str)
+    with store.begin() as connection:
+        append_entry(
+            connection, at=datetime.now(UTC).replace(tzinfo=None), organization=viewer.organization,
+            user=viewer.user, action=action, object_type="incidents", count=count, detail=detail,
+        )  # fmt: skip
+
+
 @dataclass(frozen=True)
 class IncidentPage:
     """One page of what a viewer may read: the incidents, and how many match in all."""
@@ -264,7 +283,21 @@ def list_incidents(
     with store.connect() as connection:
         found = tuple(incidents_matching(connection, query, viewer))
         total = count_matching(connection, query, viewer)
+    _audited(store, viewer, "read", len(found), query, total=total)
     return IncidentPage(found, total, query.offset)
+
+
+def get_incident(store: Engine, viewer: Viewer, uuid: str) -> Incident:
+    """The incident with ``uuid``, if ``viewer`` may read it; :class:`UnknownValueError`
+    whether it is missing or hidden, so nobody learns what they may not see."""
+    from corridor.store.incidents import incident_by_uuid
+
+    with store.connect() as connection:
+        found = incident_by_uuid(connection, uuid, viewer)
+    if found is None:
+        raise UnknownValueError("incident", uuid)
+    _audited(store, viewer, "read", 1, IncidentQuery(), uuid=uuid)
+    return found
 
 
 class ExportFormat(StrEnum):
@@ -296,7 +329,9 @@ def export_incidents(
         raise UnknownValueError("export format", str(fmt), list(writers)) from exc
     query = checked_query(store, viewer, query, atlas)
     with store.connect() as connection:
-        return write(incidents_matching(connection, query, viewer), cast(TextIO, handle))
+        count = write(incidents_matching(connection, query, viewer), cast(TextIO, handle))
+    _audited(store, viewer, "export", count, query, format=str(fmt))
+    return count
 
 
 @dataclass(frozen=True)
@@ -333,6 +368,7 @@ def incident_stats(
     query = checked_query(store, viewer, query, atlas)
     with store.connect() as connection:
         counts = stats(connection, query, viewer)
+    _audited(store, viewer, "read", counts["total"], query, what="stats")
     return IncidentStats(
         total=counts["total"],
         by_class=counts["threat_class"],

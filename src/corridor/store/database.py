@@ -13,7 +13,7 @@ from corridor.store.indexes import ensure_indexes
 if TYPE_CHECKING:
     from alembic.config import Config
 
-__all__ = ["is_sqlite", "make_engine", "migrate"]
+__all__ = ["alembic_config", "is_sqlite", "make_engine", "migrate"]
 
 
 def is_sqlite(engine: Engine) -> bool:
@@ -48,7 +48,7 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-def _alembic_config(engine: Engine) -> Config:
+def alembic_config(engine: Engine) -> Config:
     from alembic.config import Config  # only when the schema needs a migration
 
     config = Config()
@@ -62,6 +62,6 @@ def migrate(engine: Engine) -> None:
     """Bring the schema to the newest migration (creates it on an empty database)."""
     from alembic import command
 
-    command.upgrade(_alembic_config(engine), "head")
+    command.upgrade(alembic_config(engine), "head")
     with engine.begin() as connection:  # a bulk load that crashed left them out
         ensure_indexes(connection)

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Select, and_, func, or_, select
 
-from corridor.events.access import Viewer
+from corridor.events.access import GROUP_LABELS, Viewer
 from corridor.events.model import (
     DatePrecision,
     Incident,
@@ -19,32 +19,50 @@ from corridor.events.model import (
     Tlp,
 )
 from corridor.events.query import IncidentQuery
-from corridor.store.tables import incidents
+from corridor.store.tables import incident_shares, incidents
 
 __all__ = [
     "IncidentQuery",
     "count_matching",
     "filtered",
+    "incident_by_uuid",
     "incidents_matching",
     "sources_visible",
     "stats",
+    "visible_to",
 ]
 
 # --------------------------------------------------------------------------- reads
 
 
-def _visible(viewer: Viewer) -> Any:
-    everywhere = [label.value for label in viewer.visible_everywhere]
-    clause: Any = incidents.c.tlp.in_(everywhere)
+def visible_to(viewer: Viewer) -> Any:
+    """SQL: the incident may be read by ``viewer``; mirrors
+    :func:`corridor.events.access.may_read` clause for clause (a property test holds
+    the two together): the labels everyone of its kind reads, what it owns, and the
+    group labels shared with a group it belongs to on the read date."""
+    c = incidents.c
+    everywhere = sorted(label.value for label in viewer.visible_everywhere)
+    clause: Any = c.tlp.in_(everywhere)
     if viewer.organization:
-        clause = or_(clause, incidents.c.reporter == viewer.organization)
+        clause = or_(clause, c.reporter == viewer.organization)
+        if viewer.groups:
+            shared = (
+                select(incident_shares.c.incident_uuid)
+                .where(
+                    incident_shares.c.incident_uuid == c.uuid,
+                    incident_shares.c.group_id.in_(sorted(viewer.groups)),
+                )
+                .exists()
+            )
+            group_labels = sorted(label.value for label in GROUP_LABELS)
+            clause = or_(clause, and_(c.tlp.in_(group_labels), shared))
     return clause
 
 
 def filtered(statement: Select[Any], query: IncidentQuery, viewer: Viewer) -> Select[Any]:
     """``statement`` narrowed to the query's filters and to what ``viewer`` may read."""
     c = incidents.c
-    conditions = [_visible(viewer)]
+    conditions = [visible_to(viewer)]
     if query.since is not None:
         conditions.append(c.start_date >= query.since)
     if query.until is not None:
@@ -110,6 +128,14 @@ def incidents_matching(
         statement = statement.offset(query.offset)
     for row in connection.execute(statement):
         yield _incident(row)
+
+
+def incident_by_uuid(connection: Connection, uuid: str, viewer: Viewer) -> Incident | None:
+    """The incident with ``uuid`` if ``viewer`` may read it; None whether it is missing or
+    hidden, so a reader learns nothing of what it may not see."""
+    statement = filtered(select(incidents), IncidentQuery(), viewer).where(incidents.c.uuid == uuid)
+    row = connection.execute(statement.limit(1)).first()
+    return _incident(row) if row is not None else None
 
 
 def stats(connection: Connection, query: IncidentQuery, viewer: Viewer) -> dict[str, Any]:

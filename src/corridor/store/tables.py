@@ -8,10 +8,12 @@ idempotently and in any order.
 from __future__ import annotations
 
 from sqlalchemy import (
+    Boolean,
     Column,
     Date,
     DateTime,
     Float,
+    ForeignKey,
     Index,
     Integer,
     MetaData,
@@ -22,7 +24,20 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-__all__ = ["import_runs", "incidents", "metadata"]
+__all__ = [
+    "api_tokens",
+    "audit_log",
+    "group_members",
+    "import_runs",
+    "incident_shares",
+    "incidents",
+    "liaison_contacts",
+    "metadata",
+    "organization_assets",
+    "organizations",
+    "sharing_groups",
+    "users",
+]
 
 metadata = MetaData(
     naming_convention={
@@ -91,4 +106,122 @@ import_runs = Table(
     Column("started_at", DateTime, nullable=False),
     Column("finished_at", DateTime),
     Index(None, "file_digest", "format"),
+)
+
+
+# --------------------------------------------------------------------------- parties and sharing
+# (migration 0002) Organizations, their users and API tokens, liaison contacts, sharing
+# groups and what is shared with them, and the append-only audit log. Identifiers that
+# people type (organization, group and user names) are the keys other tables refer to.
+
+
+def _shared_object(name: str, *columns: Column[object] | Index | UniqueConstraint) -> Table:
+    """A table of objects instances exchange: UUID, origin instance, version, times."""
+    return Table(
+        name,
+        metadata,
+        Column("uuid", String(36), nullable=False, unique=True),
+        *columns,
+        Column("origin_instance", String(64), nullable=False),
+        Column("origin_organization", String(160), nullable=False),
+        Column("version", Integer, nullable=False, default=1),
+        Column("created_at", DateTime, nullable=False),
+        Column("updated_at", DateTime, nullable=False),
+    )
+
+
+organizations = _shared_object(
+    "organizations",
+    Column("id", String(160), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("country", String(3)),
+    Column("mechanism", String(64)),  # the atlas mechanism a secretariat serves
+)
+
+organization_assets = Table(
+    "organization_assets",
+    metadata,
+    Column("organization", String(160), ForeignKey("organizations.id"), primary_key=True),
+    Column("asset", String(64), primary_key=True),  # an atlas asset id
+)
+
+users = _shared_object(
+    "users",
+    Column("id", String(160), primary_key=True),
+    Column("organization", String(160), ForeignKey("organizations.id"), nullable=False),
+    Column("display_name", Text, nullable=False, default=""),
+    Column("roles", Text, nullable=False),  # JSON list of role names
+    Column("disabled", Boolean, nullable=False, default=False),
+    Index(None, "organization"),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", String(16), primary_key=True),  # the public part of the token
+    Column("user_id", String(160), ForeignKey("users.id"), nullable=False),
+    Column("digest", String(64), nullable=False),  # HMAC-SHA256 of the token, hex
+    Column("created_at", DateTime, nullable=False),
+    Column("expires_at", DateTime, nullable=False),
+    Column("revoked_at", DateTime),
+    Column("last_used_at", DateTime),
+    Index(None, "user_id"),
+)
+
+liaison_contacts = _shared_object(
+    "liaison_contacts",
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("organization", String(160), ForeignKey("organizations.id"), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("position", Text, nullable=False, default=""),
+    Column("level", String(32), nullable=False),
+    Column("email", Text, nullable=False, default=""),
+    Column("phone", Text, nullable=False, default=""),
+    Index(None, "organization"),
+)
+
+sharing_groups = _shared_object(
+    "sharing_groups",
+    Column("id", String(64), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("kind", String(16), nullable=False),  # explicit | mechanism
+    Column("mechanism", String(64)),
+    Column("confidential", Boolean, nullable=False, default=False),
+    Column("owner", String(160), ForeignKey("organizations.id"), nullable=False),
+)
+
+group_members = Table(
+    "group_members",
+    metadata,
+    Column("group_id", String(64), ForeignKey("sharing_groups.id"), primary_key=True),
+    Column("organization", String(160), ForeignKey("organizations.id"), primary_key=True),
+    Index(None, "organization"),
+)
+
+# Which incident is shared with which group: the sharing filter looks up by incident.
+incident_shares = Table(
+    "incident_shares",
+    metadata,
+    Column("incident_uuid", String(36), primary_key=True),
+    Column("group_id", String(64), ForeignKey("sharing_groups.id"), primary_key=True),
+    Column("shared_by", String(160), nullable=False),
+    Column("shared_at", DateTime, nullable=False),
+)
+
+# Append-only: the library has a function to add an entry and one to read, none to change.
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime, nullable=False),
+    Column("organization", String(160)),  # None: anonymous
+    Column("user_id", String(160)),
+    Column("action", String(16), nullable=False),
+    Column("object_type", String(32), nullable=False),
+    Column("object_id", Text, nullable=False, default=""),
+    Column("count", Integer),
+    Column("detail", Text, nullable=False, default=""),
+    Index(None, "at"),
+    Index(None, "organization", "at"),
 )

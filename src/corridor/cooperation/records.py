@@ -1,0 +1,44 @@
+"""What every shared object of cooperation carries (UUID, origin, version, times), and
+the clock: the store keeps naive UTC, callers may hand aware times."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from corridor.cooperation.models import Origin
+
+__all__ = ["new_origin", "origin_of", "utc"]
+
+
+def utc(moment: datetime | None = None) -> datetime:
+    """``moment`` (now if None) as the store keeps times: UTC without a zone."""
+    moment = moment or datetime.now(UTC)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment
+
+
+def new_origin(instance: str, organization: str, now: datetime) -> dict[str, Any]:
+    """The columns of a new object: a fresh UUID, made here by ``organization``, version 1."""
+    return {
+        "uuid": str(uuid.uuid4()),
+        "origin_instance": instance,
+        "origin_organization": organization,
+        "version": 1,
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
+def origin_of(row: Mapping[str, Any]) -> Origin:
+    return Origin(
+        uuid=row["uuid"],
+        instance=row["origin_instance"],
+        organization=row["origin_organization"],
+        version=row["version"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+    )
