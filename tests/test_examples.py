@@ -33,7 +33,9 @@ INPUTS = {
     "my-assets.geojson": Path(__file__).parent / "risk" / "fixtures" / "company_assets.geojson",
 }
 PORTS = "name,lon,lat\nGwadar,62.33,25.12\nRotterdam,4.05,51.95\nJeddah,39.17,21.48\n"
-LEFT_TO_THEIR_OWN_TEST = ("corridor demo",)
+# The demo is the long one; `corridor admin` examples build on each other (an organization,
+# then its users, then their tokens) and run in order in tests/cooperation/test_admin_cli.py.
+LEFT_TO_THEIR_OWN_TEST = ("corridor demo", "corridor admin ")
 
 
 def _commands(group: TyperGroup, path: tuple[str, ...] = ()) -> dict[str, str]:
@@ -115,13 +117,17 @@ def test_every_command_shows_an_example() -> None:
     assert set(COMMANDS) - shown == set()
 
 
-@pytest.mark.parametrize("example", [e for e in EXAMPLES if e not in LEFT_TO_THEIR_OWN_TEST])
+def _own_test(example: str) -> bool:
+    return example.startswith(LEFT_TO_THEIR_OWN_TEST)
+
+
+@pytest.mark.parametrize("example", [e for e in EXAMPLES if not _own_test(e)])
 def test_a_help_example_runs(example: str, user_folder: Path) -> None:
     _run_line(example)
 
 
 def test_the_readme_commands_run_in_order(user_folder: Path) -> None:
-    lines = [line for line in _readme_lines() if line not in LEFT_TO_THEIR_OWN_TEST]
+    lines = [line for line in _readme_lines() if line != "corridor demo"]
     assert len(lines) >= 30, lines
     for line in lines:
         _run_line(line)

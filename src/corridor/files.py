@@ -17,7 +17,7 @@ from typing import IO
 
 from corridor.errors import InputError
 
-__all__ = ["atomic_directory", "atomic_write", "check_target"]
+__all__ = ["atomic_directory", "atomic_path", "atomic_write", "check_target"]
 
 
 def check_target(path: Path, *, force: bool = False) -> None:
@@ -31,22 +31,41 @@ def check_target(path: Path, *, force: bool = False) -> None:
         raise InputError(f"{path} exists; pass --force to replace it")
 
 
+def _permissions(mode: int) -> int:
+    """``mode`` less the process's umask: what ``open`` would have given the file."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mode & ~mask
+
+
+@contextmanager
+def atomic_path(path: Path, *, force: bool = False, suffix: str = "") -> Iterator[Path]:
+    """A temporary file beside ``path`` to write by name (a plotting library, say); it
+    replaces ``path``, with the usual permissions, only if the block ends cleanly."""
+    check_target(path, force=force)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix, dir=path.parent)
+    os.close(handle)
+    try:
+        yield Path(temporary)
+        os.chmod(temporary, _permissions(0o666))
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
 @contextmanager
 def atomic_write(
     path: Path, *, force: bool = False, binary: bool = False, newline: str | None = ""
 ) -> Iterator[IO[str]]:
     """A file handle whose content replaces ``path`` only if the block ends cleanly."""
-    check_target(path, force=force)
-    handle_fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        mode = "wb" if binary else "w"
-        kwargs = {} if binary else {"encoding": "utf-8", "newline": newline}
-        with os.fdopen(handle_fd, mode, **kwargs) as handle:  # type: ignore[call-overload]
-            yield handle
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with atomic_path(path, force=force) as temporary:
+        if binary:
+            with temporary.open("wb") as handle:
+                yield handle  # type: ignore[misc]
+        else:
+            with temporary.open("w", encoding="utf-8", newline=newline) as handle:
+                yield handle
 
 
 @contextmanager
@@ -59,6 +78,7 @@ def atomic_directory(path: Path, *, force: bool = False) -> Iterator[Path]:
     temporary = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
     try:
         yield temporary
+        os.chmod(temporary, _permissions(0o777))
         if path.exists():
             shutil.rmtree(path)
         os.replace(temporary, path)

@@ -17,7 +17,7 @@ from corridor.cooperation.services import (
     create_organization,
 )
 from corridor.events.model import Incident, Tlp
-from corridor.store.incidents import upsert_incidents
+from corridor.store.incident_writes import upsert_incidents
 
 ADMIN = Principal.operator("platform")
 

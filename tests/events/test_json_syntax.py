@@ -14,7 +14,8 @@ from corridor.events.importers.generic import read_json_reports
 from corridor.events.importers.json_syntax import JsonSyntaxError, check_json
 
 BREAKS = {  # how a line of a record array can break, and what yajl then says
-    "trailing comma": lambda line: line.replace("}", ",}", 1),
+    # the record's own closing brace: the last one on the line (a title may hold braces)
+    "trailing comma": lambda line: ",}".join(line.rsplit("}", 1)),
     "missing comma": lambda line: line.replace(", ", " ", 1),
     "bad token": lambda line: line.replace('"', "'", 2),
 }

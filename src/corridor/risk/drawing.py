@@ -3,14 +3,12 @@ picture is drawn beside it and renamed into place."""
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from corridor.errors import InputError
-from corridor.files import check_target
+from corridor.files import atomic_path, check_target
 
 if TYPE_CHECKING:
     from corridor.risk.services import AssetExposure
@@ -33,16 +31,8 @@ def check_map_target(path: Path | None) -> None:
 def _drawn(path: Path, draw: Callable[[Path], object]) -> Path:
     """``draw`` into a temporary file beside ``path``, then rename it into place."""
     check_map_target(path)
-    handle, temporary = tempfile.mkstemp(
-        prefix=f".{path.stem}.", suffix=path.suffix or ".png", dir=path.parent
-    )
-    os.close(handle)
-    try:
-        draw(Path(temporary))
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with atomic_path(path, force=True, suffix=path.suffix or ".png") as temporary:
+        draw(temporary)
     return path
 
 
