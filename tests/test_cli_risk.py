@@ -193,6 +193,16 @@ def test_the_bundled_ucdp_file_is_one_country_so_ranking_does_not_apply(tmp_path
     )
 
 
+def test_the_somalia_figures_of_the_demo_and_readme_hold() -> None:
+    """The README sets these beside the IMB's 237 -> 15; the demo's note quotes the box."""
+    horn = [a for c in ("SOM", "YEM", "DJI", "ERI", "OMN") for a in ("--country", c)]
+    for where, expected in ((horn, (167, 13)), (["--bbox", "32,-12,70,30"], (234, 21))):
+        code, stdout, stderr = run("incidents", "stats", "--source", "piracy", *where, "--json")
+        assert code == 0, stderr
+        years = json.loads(stdout)["year"]
+        assert (years["2011"], years["2013"]) == expected, where
+
+
 def test_a_companys_own_assets_are_scored_beside_the_atlas(tmp_path: Path) -> None:
     company = Path(__file__).parent / "risk" / "fixtures" / "company_assets.geojson"
     code, stdout, stderr = run(
