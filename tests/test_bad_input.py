@@ -391,6 +391,23 @@ RISK = [
         2,
     ),
     Case(
+        "countries --method unknown",
+        ("risk", "countries", "--method", "best"),
+        "--method 'best' is unknown; choose from last_year, ewma, count_model, composite",
+        2,
+    ),
+    Case(
+        "backtest --plot into a missing folder",
+        ("risk", "backtest", "--plot", "{tmp}/no/such/cal.png"),
+        "no folder",
+    ),
+    Case(
+        "backtest --last-year not a year",
+        ("risk", "backtest", "--last-year", "last"),
+        "--last-year",
+        2,
+    ),
+    Case(
         "--map into a missing folder",
         ("risk", "assets", "--as-of", "2024", "--map", "{tmp}/no/such/map.png"),
         "no folder",

@@ -92,7 +92,7 @@ def test_a_bad_profile_is_refused_with_its_line_and_field(tmp_path: Path) -> Non
 def test_countries_rank_by_the_composite_and_show_every_component(tmp_path: Path) -> None:
     code, stdout, stderr = run(
         "risk", "countries", "--class", "piracy", "--as-of", "2011-12-31", "--json",
-        "--map", "c.png",
+        "--map", "c.png", "--method", "composite",
     )  # fmt: skip
     assert code == 0, stderr
     rows = json.loads(stdout)["countries"]
@@ -160,6 +160,47 @@ def test_backtest_against_last_years_count_on_the_piracy_record() -> None:
     assert 0.6 < assets["spearman"] < 0.8
     for row in results.values():
         assert -1 <= row["spearman"] <= 1 and 0 <= row["top_decile_precision"] <= 1
+
+
+def test_backtest_prints_methods_by_measures_and_the_verdict(tmp_path: Path) -> None:
+    code, stdout, stderr = run("risk", "backtest", "--class", "piracy", "--plot", "cal.png")
+    assert code == 0, stderr
+    assert "rolling origin, 2000-2020" in stdout and "count_model" in stdout
+    assert "nothing beats last year's count on these incidents" in stdout
+    assert "calibration plot: cal.png" in stderr and (tmp_path / "cal.png").is_file()
+
+
+def test_too_few_years_are_said_plainly() -> None:
+    code, stdout, stderr = run("risk", "backtest", "--class", "piracy", "--last-year", "1994")
+    assert code == 0, stderr
+    assert "too few years to backtest: 1993-1994 is 2" in stdout
+
+
+def test_the_bundled_ucdp_file_is_one_country_so_ranking_does_not_apply(tmp_path: Path) -> None:
+    db = tmp_path / "syria.sqlite"
+    code, _, stderr = run(
+        "--db", str(db), "incidents", "import", str(dataset_path("ged_syria_2016_2019.csv.gz"))
+    )
+    assert code == 0, stderr
+    code, stdout, stderr = run("--db", str(db), "risk", "backtest", "--json")
+    assert code == 0, stderr
+    result = json.loads(stdout)
+    assert (
+        result["applies"] is False and result["methods"] == [] and result["chosen"] == "last_year"
+    )
+    assert result["verdict"].startswith(
+        "forecasting across countries does not apply: these incidents name 1 country (SYR)"
+    )
+
+
+def test_the_somalia_figures_of_the_demo_and_readme_hold() -> None:
+    """The README sets these beside the IMB's 237 -> 15; the demo's note quotes the box."""
+    horn = [a for c in ("SOM", "YEM", "DJI", "ERI", "OMN") for a in ("--country", c)]
+    for where, expected in ((horn, (167, 13)), (["--bbox", "32,-12,70,30"], (234, 21))):
+        code, stdout, stderr = run("incidents", "stats", "--source", "piracy", *where, "--json")
+        assert code == 0, stderr
+        years = json.loads(stdout)["year"]
+        assert (years["2011"], years["2013"]) == expected, where
 
 
 def test_a_companys_own_assets_are_scored_beside_the_atlas(tmp_path: Path) -> None:

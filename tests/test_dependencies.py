@@ -15,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 # Distributions whose import name is not their name with "-" as "_".
-IMPORT_NAMES = {"pyyaml": "yaml"}
+IMPORT_NAMES = {"pyyaml": "yaml", "scikit-learn": "sklearn"}
 
 
 def import_name(requirement: str) -> str:

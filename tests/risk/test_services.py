@@ -34,6 +34,7 @@ from corridor.risk.services import (
     corridor_risks,
     country_ranking,
     explain,
+    forecast_backtest,
     indicator_table,
     profile_text,
     write_profile,
@@ -200,7 +201,9 @@ def test_explaining_the_unknown_is_refused(piracy: Engine, atlas: Atlas) -> None
 
 
 def test_country_risk_ranks_the_pirate_coasts(piracy: Engine, atlas: Atlas) -> None:
-    result = country_ranking(piracy, READER, atlas, as_of=END_2011, classes=["piracy"])
+    result = country_ranking(
+        piracy, READER, atlas, as_of=END_2011, classes=["piracy"], method="composite"
+    )
     assert [c.country for c in result.countries[:3]] == ["YEM", "SOM", "NGA"]
     assert all(c.hazard > 0 for c in result.countries)  # the rest score 0: left out
     assert result.unscored > 100 and result.names["YEM"] == "Yemen"
@@ -268,6 +271,43 @@ def test_backtest_on_the_piracy_record(piracy: Engine, atlas: Atlas) -> None:
     assert assets.precision == assets.precision_baseline == 1.0
     assert 0.6 < assets.spearman < 0.8
     assert sum(assets.next_year) > 0 and sum(assets.last_year) > 0
+
+
+def test_countries_rank_by_last_years_count_by_default(piracy: Engine, atlas: Atlas) -> None:
+    """The backtest's winner on this record; the composite rides along for each country."""
+    result = country_ranking(piracy, READER, atlas, as_of=END_2011, classes=["piracy"])
+    assert result.method == "last_year" and result.title.startswith("Countries by last year's")
+    ranked = [c.country for c in result.countries]
+    assert ranked[:2] == ["YEM", "IDN"] and result.forecasts["YEM"] == 92.0
+    assert [result.forecasts[c] for c in ranked] == sorted(result.forecasts.values(), reverse=True)
+    assert result.countries[0].risk is not None and result.countries[0].risk > 8
+    model = country_ranking(
+        piracy, READER, atlas, as_of=END_2011, classes=["piracy"], method="count_model"
+    )
+    assert set(model.forecasts) == set(result.forecasts) and model.forecasts["YEM"] > 50
+    with pytest.raises(UnknownValueError, match="--method 'best'"):
+        country_ranking(piracy, READER, atlas, method="best")
+
+
+def test_forecast_backtest_says_nothing_beats_last_years_count_on_piracy(
+    piracy: Engine, atlas: Atlas, tmp_path: Path
+) -> None:
+    report = forecast_backtest(
+        piracy, READER, atlas, classes=["piracy"], plot_path=tmp_path / "calibration.png"
+    )
+    result = report.backtest
+    assert report.classes == ("piracy",) and result.years == tuple(range(2000, 2021))
+    assert [s.method for s in result.summary] == ["last_year", "ewma", "count_model", "composite"]
+    assert result.chosen == "last_year" and "nothing beats last year's count" in result.verdict
+    assert report.plot_path is not None and report.plot_path.stat().st_size > 20_000
+    assert report.title.endswith("of piracy: rolling origin, 2000-2020")
+
+
+def test_forecast_backtest_refuses_a_plot_into_a_missing_folder(
+    atlas: Atlas, tmp_path: Path
+) -> None:
+    with pytest.raises(InputError, match="no folder"):
+        forecast_backtest(None, READER, atlas, plot_path=tmp_path / "no" / "c.png")
 
 
 # --------------------------------------------------------------------------- the profile

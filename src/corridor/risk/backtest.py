@@ -30,8 +30,11 @@ __all__ = [
     "Backtest",
     "backtest_assets",
     "backtest_countries",
+    "brier_score",
+    "log_score",
     "rank_correlation",
     "top_decile_precision",
+    "top_k_precision",
 ]
 
 YEAR = timedelta(days=365)
@@ -68,14 +71,37 @@ def top_decile_precision(
     The actual top tenth takes every item tied with its last member and only items
     with something to count; if nothing happened at all, the precision is NaN.
     """
+    return top_k_precision(predicted, actual, names, max(1, math.ceil(len(predicted) / 10)))
+
+
+def top_k_precision(
+    predicted: Sequence[float], actual: Sequence[float], names: Sequence[str], k: int
+) -> float:
+    """Of the ``k`` ranked highest (ties broken by name), the share among the ``k`` that
+    had the most (and every item tied with the k-th, if it had something); NaN when
+    nothing happened. ``k`` larger than the items means all of them."""
     size = len(predicted)
     if size == 0 or max(actual, default=0) <= 0:
         return math.nan
-    k = max(1, math.ceil(size / 10))
+    k = min(k, size)
     ranked = sorted(range(size), key=lambda i: (-predicted[i], names[i]))[:k]
     threshold = sorted(actual, reverse=True)[k - 1]
     worst = {i for i in range(size) if actual[i] >= max(threshold, 1e-12)}
     return sum(i in worst for i in ranked) / k
+
+
+def brier_score(probability: Sequence[float], happened: Sequence[bool]) -> float:
+    """Mean squared error of the probabilities (0 is perfect, lower is better); NaN if empty."""
+    p, y = np.asarray(probability, np.float64), np.asarray(happened, np.float64)
+    return float(np.mean((p - y) ** 2)) if len(p) else math.nan
+
+
+def log_score(probability: Sequence[float], happened: Sequence[bool]) -> float:
+    """Mean negative log-likelihood in nats (lower is better; a sure forecast that fails
+    costs about 23 nats: probabilities are held within [1e-10, 1 - 1e-10])."""
+    p = np.clip(np.asarray(probability, np.float64), 1e-10, 1 - 1e-10)
+    y = np.asarray(happened, np.bool_)
+    return float(-np.mean(np.where(y, np.log(p), np.log1p(-p)))) if len(p) else math.nan
 
 
 def _window(dates: NDArray[np.datetime64], start: date, end: date) -> NDArray[np.bool_]:

@@ -11,9 +11,10 @@ from corridor.errors import InputError
 from corridor.files import atomic_path, check_target
 
 if TYPE_CHECKING:
+    from corridor.risk.rolling_backtest import ForecastBacktest
     from corridor.risk.services import AssetExposure
 
-__all__ = ["check_map_target", "draw_country_map", "draw_exposure_map"]
+__all__ = ["check_map_target", "draw_calibration", "draw_country_map", "draw_exposure_map"]
 
 _FORMATS = ("", ".png", ".svg", ".pdf")  # no suffix: PNG
 
@@ -59,3 +60,38 @@ def draw_country_map(values: dict[str, float], path: Path, *, title: str) -> Pat
     from corridor import maps
 
     return _drawn(path, lambda target: maps.draw_country_map(values, target, title=title))
+
+
+def draw_calibration(result: ForecastBacktest, path: Path) -> Path:
+    """The reliability diagram of every method's "any incident next year" probabilities,
+    pooled over the test years, with the diagonal a calibrated forecast would follow."""
+    return _drawn(path, lambda target: _reliability_diagram(result, target))
+
+
+def _reliability_diagram(result: ForecastBacktest, target: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from corridor.risk.forecast import METHOD_LABELS
+
+    figure, axes = plt.subplots(figsize=(6.4, 6.0), dpi=110)
+    axes.plot([0, 1], [0, 1], color="grey", linestyle=":", label="calibrated")
+    brier = {s.method: s.brier for s in result.summary}
+    for curve in result.calibration:
+        axes.plot(
+            curve.predicted, curve.observed, marker="o",
+            label=f"{METHOD_LABELS[curve.method]} (Brier {brier[curve.method]:.3f})",
+        )  # fmt: skip
+    years = f"{result.years[0]}-{result.years[-1]}" if result.years else "no years"
+    axes.set(
+        xlim=(0, 1), ylim=(0, 1), xlabel="forecast probability of any incident next year",
+        ylabel="share of countries that had one",
+        title=f"Calibration, rolling origin, {years}",
+    )  # fmt: skip
+    axes.legend(loc="upper left", fontsize="small")
+    axes.grid(alpha=0.3)
+    figure.tight_layout()
+    figure.savefig(target, format=target.suffix.lstrip(".") or "png")
+    plt.close(figure)

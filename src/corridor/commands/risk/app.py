@@ -39,13 +39,14 @@ app = typer.Typer(
 
 
 TrainUntilOption = Annotated[
-    date,
+    date | None,
     typer.Option(
         "--train-until",
         parser=options.end_day_option,
         metavar="DATE",
-        help="Score with the incidents up to this date (YYYY, YYYY-MM or YYYY-MM-DD; a year "
-        "means its last day); judge against the 365 days after it.",
+        help="Also judge the asset exposure and country scores made with the incidents up to "
+        "this date (YYYY, YYYY-MM or YYYY-MM-DD; a year means its last day) against the 365 "
+        "days after it.",
     ),
 ]
 IndicatorsOption = Annotated[

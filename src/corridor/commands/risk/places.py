@@ -27,8 +27,22 @@ def rounded(value: float | None, digits: int = 2) -> float | None:
     return None if value is None or math.isnan(value) else round(value, digits)
 
 
+MethodOption = Annotated[
+    str | None,
+    typer.Option(
+        "--method",
+        metavar="METHOD",
+        help="Rank by last_year (the count of the last 12 months), ewma (a weighted history), "
+        "count_model (a Poisson model of history, neighbours and governance) or composite "
+        "(the INFORM-style score, explained by `risk explain`). Default: the winner of "
+        "`corridor risk backtest` on the bundled piracy record, last_year.",
+    ),
+]
+
+
 @app.command()
 def countries(
+    method: MethodOption = None,
     as_of: AsOfOption = None,
     profile: ProfileOption = None,
     classes: ClassOption = None,
@@ -37,12 +51,13 @@ def countries(
     map_path: MapOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Country risk, INFORM-style: hazard from incidents x vulnerability x lack of coping.
+    """Countries ranked by the incidents to expect, each with its INFORM-style risk.
 
-    Each component runs 0-10; risk is their geometric mean, so a country with no
-    incidents in the window scores 0 however fragile.
+    By default by last year's count, which nothing else beat in the backtest; the composite
+    (hazard from incidents x vulnerability x lack of coping, each 0-10, their geometric
+    mean) is shown beside it and ranks with --method composite.
 
-    Example: corridor risk countries --class armed_conflict --as-of 2019
+    Example: corridor risk countries --class armed_conflict --as-of 2019 --method composite
     Example: corridor risk countries --class piracy --as-of 2011 --top 5 --json
     """
     from corridor.risk.services import country_ranking
@@ -52,12 +67,15 @@ def countries(
         result = country_ranking(
             run.store(), run.viewer(), run.atlas(), as_of=as_of, classes=classes,
             profile_path=profile, indicators_path=indicators, map_path=map_path,
+            **({"method": method} if method is not None else {}),
         )  # fmt: skip
+    forecast = result.method != "composite"
     rows = [
         {
             "rank": rank,
             "country": c.country,
             "name": result.names.get(c.country, ""),
+            **({"forecast": rounded(result.forecasts[c.country], 1)} if forecast else {}),
             "risk": rounded(c.risk),
             "hazard": rounded(c.hazard),
             "vulnerability": rounded(c.vulnerability),
@@ -67,15 +85,20 @@ def countries(
         for rank, c in enumerate(result.countries[:top], start=1)
     ]
     if as_json:
-        print_json({"as_of": result.as_of, "window": result.window,
+        print_json({"as_of": result.as_of, "method": result.method, "window": result.window,
                     "profile": result.profile.label, "countries": rows})  # fmt: skip
     else:
         print_table(rows, list(rows[0]) if rows else ["country"], title=result.title)
         start, end = result.window
+        ranked = (
+            f"ranked by {result.method}: incidents expected in the next 12 months; "
+            "--method composite ranks by risk"
+            if forecast
+            else f"{result.unscored} countries without any score 0"
+        )
         note(
-            f"incidents from {start} to {end}; {result.unscored} countries without any "
-            f"score 0; profile {result.profile.label}; `corridor risk explain ISO3` for the "
-            "parts of a score"
+            f"risk from the incidents from {start} to {end}; {ranked}; profile "
+            f"{result.profile.label}; `corridor risk explain ISO3` for the parts of a score"
         )
     if result.map_path is not None:
         note(f"map: {result.map_path}", style="")
