@@ -4,7 +4,9 @@ At sea: :func:`sea_route` (one voyage, open and with closures, with how far each
 was snapped to the sea network), :func:`route_exposure` (its exposure to incidents),
 :func:`port_matrix` (every pair of ports, and ``PortMatrix.hit()``: which pairs the
 closures hurt). On land: :func:`land_path` (cheapest by distance, risk or a mix) and
-:func:`criticality` (links, places and pivot states the trips depend on).
+:func:`criticality` (links, places and pivot states the trips depend on), each for one
+flow (freight over rail, road and their transfers; gas or oil over their pipelines), and
+:func:`land_pieces` (what the network falls into, by mode).
 
     >>> from corridor.atlas import load_atlas
     >>> from corridor.routes.services import sea_route
@@ -17,6 +19,8 @@ from __future__ import annotations
 
 from corridor.routes.disruption import ClosureError, Disruption, Place
 from corridor.routes.land import Cost, LandNetwork
+from corridor.routes.modes import Flow, Mode
+from corridor.routes.pieces import Component, LandComponents, draw_land_network, land_pieces
 from corridor.routes.places import PlaceError, UnknownPlaceError
 from corridor.routes.trips import (
     Criticality,
@@ -51,15 +55,19 @@ __all__ = [
     "DEFAULT_MAX_SNAP_KM",
     "DEFAULT_SPEED_KNOTS",
     "ClosureError",
+    "Component",
     "Cost",
     "CriticalLink",
     "CriticalPlace",
     "Criticality",
     "Disruption",
     "Endpoint",
+    "Flow",
+    "LandComponents",
     "LandLink",
     "LandNetwork",
     "LandPath",
+    "Mode",
     "NoLandPathError",
     "Place",
     "PlaceError",
@@ -71,9 +79,11 @@ __all__ = [
     "UnknownPlaceError",
     "criticality",
     "draw_land_map",
+    "draw_land_network",
     "draw_matrix_map",
     "draw_sea_map",
     "land_path",
+    "land_pieces",
     "matrix_ports",
     "port_matrix",
     "route_exposure",
