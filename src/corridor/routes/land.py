@@ -151,14 +151,16 @@ def land_network(atlas: Atlas, facts: ModeFacts | None = None) -> LandNetwork:
             if junction_of[a] == junction_of[b]:
                 continue
             piece = vertices[a : b + 1]
-            middle = piece[len(piece) // 2]
+            along = km_along(piece[:, 0], piece[:, 1])
+            km = float(along[-1])
             gauge = None
-            if mode is Mode.RAIL:
-                here = countries_at(float(middle[0]), float(middle[1]))
+            if mode is Mode.RAIL:  # the gauge of the country halfway along the link
+                i = max(int(np.searchsorted(along, km / 2)), 1)
+                lon, lat = (piece[i - 1] + piece[i]) / 2
+                here = countries_at(float(lon), float(lat))
                 gauge = facts.gauge_of(asset_id, here[0] if here else None)
             layer = layer_name(mode, gauge)
             here_node, there_node = (f"{junction_of[v]}/{layer}" for v in (a, b))
-            km = float(km_along(piece[:, 0], piece[:, 1])[-1])
             if (
                 graph.has_edge(here_node, there_node)
                 and graph.edges[here_node, there_node]["km"] <= km

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -101,6 +101,28 @@ class LandPath:
     @property
     def transfers(self) -> tuple[LandLink, ...]:
         return tuple(link for link in self.links if link.is_transfer)
+
+    def legs(self) -> tuple[LandLink, ...]:
+        """The links with consecutive ones along one asset and layer merged, for reading."""
+        merged: list[LandLink] = []
+        for link in self.links:
+            last = merged[-1] if merged else None
+            if (
+                last
+                and not link.is_transfer
+                and (last.asset, last.layer) == (link.asset, link.layer)
+            ):
+                merged[-1] = replace(
+                    last,
+                    end=link.end,
+                    km=last.km + link.km,
+                    risk=last.risk + link.risk,
+                    hours=last.hours + link.hours,
+                    states=tuple(dict.fromkeys((*last.states, *link.states))),
+                )
+            else:
+                merged.append(link)
+        return tuple(merged)
 
 
 @dataclass(frozen=True)
