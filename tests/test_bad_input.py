@@ -534,6 +534,28 @@ ROUTES = [
     ),
     Case("matrix: nothing closed", ("routes", "matrix"), "name at least one chokepoint"),
     Case(
+        "land: an unknown --mode",
+        ("routes", "land", "port-gwadar", "port-karachi", "--mode", "water"),
+        "'water'",
+        2,
+    ),
+    Case(
+        "land: --by time for a pipeline flow",
+        ("routes", "land", "port-gwadar", "port-karachi", "--mode", "gas", "--by", "time"),
+        "only freight has travel times",
+    ),
+    Case(
+        "land: places no gas pipeline joins",
+        ("routes", "land", "crossing-khunjerab-pass", "port-gwadar", "--mode", "gas"),
+        "no land path for gas",
+    ),
+    Case(
+        "components: an unknown --mode",
+        ("routes", "components", "--mode", "water"),
+        "mode 'water' is unknown",
+        2,
+    ),
+    Case(
         "critical: unknown --from",
         ("routes", "critical", "--from", "atlantis"),
         "place of the land network 'atlantis' is unknown",
@@ -554,7 +576,7 @@ ROUTES = [
     Case(
         "land: no path between the two",
         ("routes", "land", "port-mombasa", "port-gwadar"),
-        "no land path from port-mombasa to port-gwadar",
+        "no land path for freight from port-mombasa to port-gwadar",
     ),
     Case(
         "land: unknown cost",

@@ -153,7 +153,7 @@ def test_backtest_against_last_years_count_on_the_piracy_record() -> None:
     results = {r["subject"]: r for r in json.loads(stdout)["results"]}
     assert set(results) == {"assets", "countries", "countries (hazard)"}
     assets = results["assets"]
-    assert assets["items"] == 72
+    assert assets["items"] == 73
     # what the record says: the lanes hit in 2009 were the lanes hit in 2010, and the
     # naive baseline does as well as the decayed exposure (see the README's backtest)
     assert assets["top_decile_precision"] == assets["precision_baseline"] == 1.0
@@ -211,7 +211,7 @@ def test_a_companys_own_assets_are_scored_beside_the_atlas(tmp_path: Path) -> No
     )  # fmt: skip
     assert code == 0, stderr
     rows = {r["asset"]: r for r in json.loads(stdout)["assets"]}
-    assert len(rows) == 75  # 72 atlas assets and the company's 3
+    assert len(rows) == 76  # 73 atlas assets and the company's 3
     assert rows["acme-tanker-route"]["rank"] <= 5  # along the Gulf of Aden in 2011, ordinary
     assert rows["acme-berth-aden"]["exposure"] > 0 and rows["acme-berth-aden"]["kind"] == "port"
     assert rows["acme-depot-urumqi"]["exposure"] == 0

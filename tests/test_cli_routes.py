@@ -130,8 +130,22 @@ def test_pakistan_is_the_pivot_of_belt_to_road_trips_after_china() -> None:
     assert [link["trips_cut"] for link in links] == sorted(
         (link["trips_cut"] for link in links), reverse=True
     )
-    assert links[0]["trips_cut"] > 0 and result["trips"] > 10
+    assert links[0]["trips_cut"] > 0 and result["trips"] >= 5
     assert result["places"][0]["trips_cut"] >= result["places"][-1]["trips_cut"]
+    assert result["mode"] == "freight" and {link["mode"].split()[0] for link in links} <= {
+        "rail", "road", "transfer",
+    }  # fmt: skip
+
+
+def test_gas_flows_and_the_pieces_by_mode() -> None:
+    code, stdout, stderr = run("routes", "critical", "--mode", "gas", "--top", "3", "--json")
+    assert code == 0, stderr
+    assert {link["mode"] for link in json.loads(stdout)["links"]} == {"gas"}
+    code, stdout, stderr = run("routes", "components", "--mode", "rail", "--mode", "gas", "--json")
+    assert code == 0, stderr
+    found = json.loads(stdout)
+    assert {m: len(p) for m, p in found["modes"].items()} == {"rail": 10, "gas": 4}
+    assert "port-piraeus" in found["places_on_no_line"]
 
 
 def test_critical_for_trips_of_ones_choosing() -> None:

@@ -206,10 +206,12 @@ def draw_routes_map(
     path: Path,
     *,
     title: str,
+    point_label: str = "chokepoint",
 ) -> Path:
     """Routes (label, line, colour) over the borders, with the chokepoints (name, lon,
     lat, closed): closed ones as a red cross. The frame follows the routes; routes that
-    share a label share one legend entry."""
+    share a label share one legend entry. ``point_label`` names the points in the legend
+    (the land network marks its transfer places with them)."""
     fig, ax = plt.subplots(figsize=(16, 10), dpi=110)
     xs: list[float] = [x for _, line, _ in routes for x, _ in line]
     shifts = [
@@ -235,9 +237,12 @@ def draw_routes_map(
                     textcoords="offset points", fontsize=7, color="#67000d")  # fmt: skip
     if chokepoints:
         handles += [
-            Line2D([], [], color="#737373", marker="^", linestyle="none", label="chokepoint"),
-            Line2D([], [], color="#d7301f", marker="X", linestyle="none", label="closed"),
+            Line2D([], [], color="#737373", marker="^", linestyle="none", label=point_label),
         ]
+        if any(closed for *_, closed in chokepoints):
+            handles.append(
+                Line2D([], [], color="#d7301f", marker="X", linestyle="none", label="closed")
+            )
     extent: tuple[float, ...] = EXTENT
     if xs:  # the routes' box, no flatter than 2.5:1 so the map stays readable
         west, east = min(xs) - 8.0, max(xs) + 8.0

@@ -80,8 +80,8 @@ def test_exposure_ranks_the_gulf_of_aden_lane_first_for_piracy_in_2011(
     assert result.as_of == END_2011 and result.profile.label == "default v1"
     assert result.title == "Most exposed assets to piracy, as of 2011-12-31"
     ranking = result.ranking
-    assert len(ranking) == len(atlas.assets) == 72
-    assert [s.rank for s in ranking] == list(range(1, 73))
+    assert len(ranking) == len(atlas.assets) == 73
+    assert [s.rank for s in ranking] == list(range(1, 74))
     assert ranking[0].asset.id == ADEN_LANE and ranking[0].asset.origin == "atlas"
     assert [s.exposure for s in ranking] == sorted((s.exposure for s in ranking), reverse=True)
     for score in ranking:  # an asset has a score exactly when some incident reached it
@@ -110,7 +110,7 @@ def test_several_classes_count_as_one_choice(piracy: Engine, atlas: Atlas) -> No
 def test_own_assets_are_scored_beside_the_atlas(piracy: Engine, atlas: Atlas) -> None:
     result = asset_exposure(piracy, READER, atlas, as_of=END_2011, assets_path=COMPANY)
     by_id = {s.asset.id: s for s in result.ranking}
-    assert len(by_id) == 75
+    assert len(by_id) == 76
     assert by_id["acme-tanker-route"].rank <= 5 and by_id["acme-tanker-route"].exposure > 0
     assert by_id["acme-depot-urumqi"].exposure == 0
     assert by_id["acme-berth-aden"].asset.origin == COMPANY.name
@@ -267,7 +267,7 @@ def test_backtest_on_the_piracy_record(piracy: Engine, atlas: Atlas) -> None:
     by_subject = {r.subject: r for r in report.results}
     assert list(by_subject) == ["assets", "countries", "countries (hazard)"]
     assets = by_subject["assets"]
-    assert len(assets.items) == 72
+    assert len(assets.items) == 73
     assert assets.precision == assets.precision_baseline == 1.0
     assert 0.6 < assets.spearman < 0.8
     assert sum(assets.next_year) > 0 and sum(assets.last_year) > 0

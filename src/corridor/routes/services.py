@@ -6,7 +6,9 @@ was snapped to the sea network), :func:`route_exposure` (its exposure to inciden
 closures hurt); both plan for a ``vessel`` (:func:`resolve_vessel`: a class of
 :func:`load_vessels` with overrides), keeping out of the passages it does not fit.
 On land: :func:`land_path` (cheapest by distance, risk or a mix) and :func:`criticality`
-(links, places and pivot states the trips depend on).
+(links, places and pivot states the trips depend on), each for one flow (freight over
+rail, road and their transfers; gas or oil over their pipelines), and
+:func:`land_pieces` (what the network falls into, by mode).
 
     >>> from corridor.atlas import load_atlas
     >>> from corridor.routes.services import sea_route
@@ -19,6 +21,8 @@ from __future__ import annotations
 
 from corridor.routes.disruption import ClosureError, Disruption, Place
 from corridor.routes.land import Cost, LandNetwork
+from corridor.routes.modes import Flow, Mode
+from corridor.routes.pieces import Component, LandComponents, draw_land_network, land_pieces
 from corridor.routes.places import PlaceError, UnknownPlaceError
 from corridor.routes.trips import (
     Criticality,
@@ -63,15 +67,19 @@ __all__ = [
     "DEFAULT_SPEED_KNOTS",
     "Barred",
     "ClosureError",
+    "Component",
     "Cost",
     "CriticalLink",
     "CriticalPlace",
     "Criticality",
     "Disruption",
     "Endpoint",
+    "Flow",
+    "LandComponents",
     "LandLink",
     "LandNetwork",
     "LandPath",
+    "Mode",
     "NoLandPathError",
     "PassageLimits",
     "Place",
@@ -86,9 +94,11 @@ __all__ = [
     "VesselClass",
     "criticality",
     "draw_land_map",
+    "draw_land_network",
     "draw_matrix_map",
     "draw_sea_map",
     "land_path",
+    "land_pieces",
     "load_passages",
     "load_vessels",
     "matrix_ports",

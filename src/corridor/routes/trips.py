@@ -2,20 +2,23 @@
 
 Both score every link's exposure to the incidents the viewer may read (0 with no store
 or no incidents), so a path can be cheapest in risk and a critical link shows its risk.
-Places are atlas border crossings, dry ports and ports (their ids), or network node names.
+Places are atlas border crossings, dry ports and ports (their ids), or junction names.
+A trip carries one flow: freight over rail, road and the transfers between them (gauge
+changes, dry ports, ports handing over to ships), or gas or oil over their own pipelines.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import networkx as nx
 
+from corridor.atlas.borders import countries_at
 from corridor.atlas.catalog import Atlas
 from corridor.errors import CorridorError, InputError, UnknownValueError
 from corridor.risk.exposure import exposure_of
@@ -27,6 +30,7 @@ from corridor.routes.criticality import (
 )
 from corridor.routes.exposure import scoring_inputs
 from corridor.routes.land import Cost, LandNetwork, land_network, link_shapes, set_cost, with_risk
+from corridor.routes.modes import FLOW_MODES, Flow, Mode
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -53,14 +57,20 @@ class NoLandPathError(CorridorError):
 
 @dataclass(frozen=True)
 class LandLink:
-    """One link of a path: between two places, along one asset."""
+    """One step of a path: along one asset, or a transfer between layers at a place."""
 
-    start: str  # the atlas places at its ends, or "(lon, lat)" for a junction of lines
+    start: str  # the atlas places at its ends, or "nN (lon, lat)" for a junction of lines
     end: str
-    asset: str
+    asset: str  # the asset id, or "transfer rail 1435 > rail 1520"
     km: float
     risk: float
     states: tuple[str, ...]
+    layer: str = ""  # "rail 1520", "road", "gas", ...; "transfer" for a transfer
+    hours: float = 0.0  # travel at the mode's speed, or the transfer's time
+
+    @property
+    def is_transfer(self) -> bool:
+        return self.layer == "transfer"
 
 
 @dataclass(frozen=True)
@@ -73,6 +83,7 @@ class LandPath:
     links: tuple[LandLink, ...]
     nodes: tuple[str, ...] = field(repr=False)
     network: LandNetwork = field(repr=False)
+    flow: Flow = Flow.FREIGHT
 
     @property
     def km(self) -> float:
@@ -81,6 +92,37 @@ class LandPath:
     @property
     def risk(self) -> float:
         return sum(link.risk for link in self.links)
+
+    @property
+    def hours(self) -> float:
+        """Travel and transfer hours (0 for pipeline flows: no speed is kept for them)."""
+        return sum(link.hours for link in self.links)
+
+    @property
+    def transfers(self) -> tuple[LandLink, ...]:
+        return tuple(link for link in self.links if link.is_transfer)
+
+    def legs(self) -> tuple[LandLink, ...]:
+        """The links with consecutive ones along one asset and layer merged, for reading."""
+        merged: list[LandLink] = []
+        for link in self.links:
+            last = merged[-1] if merged else None
+            if (
+                last
+                and not link.is_transfer
+                and (last.asset, last.layer) == (link.asset, link.layer)
+            ):
+                merged[-1] = replace(
+                    last,
+                    end=link.end,
+                    km=last.km + link.km,
+                    risk=last.risk + link.risk,
+                    hours=last.hours + link.hours,
+                    states=tuple(dict.fromkeys((*last.states, *link.states))),
+                )
+            else:
+                merged.append(link)
+        return tuple(merged)
 
 
 @dataclass(frozen=True)
@@ -96,6 +138,7 @@ class CriticalLink:
     trips_using: int
     risk: float
     nodes: tuple[str, str] = field(repr=False)
+    layer: str = ""
 
 
 @dataclass(frozen=True)
@@ -118,6 +161,7 @@ class Criticality:
     places: tuple[CriticalPlace, ...]
     states: dict[str, float]  # ISO alpha-3 -> share of trips crossing it, largest first
     network: LandNetwork = field(repr=False)
+    flow: Flow = Flow.FREIGHT
 
 
 def scored_land_network(
@@ -154,23 +198,74 @@ def scored_land_network(
     return network
 
 
-def _label(network: LandNetwork, node: str) -> str:
-    """The atlas places a node stands for, or where it is (a junction of lines)."""
-    data = network.graph.nodes[node]
-    return ", ".join(network.places.get(node, [])) or f"({data['lon']:.2f}, {data['lat']:.2f})"
+def _label(network: LandNetwork, junction: str) -> str:
+    """The atlas places a junction stands for, or its name and where it is."""
+    lon, lat = network.junctions[junction]
+    return ", ".join(network.places.get(junction, [])) or f"{junction} ({lon:.2f}, {lat:.2f})"
 
 
 def _node(network: LandNetwork, place: str) -> str:
-    node = network.node_of(place)
-    if node is None:
+    """The junction of a place; UnknownValueError for one not on the network."""
+    junction = network.node_of(place)
+    if junction is None:
         names = sorted(p for ids in network.places.values() for p in ids)
         raise UnknownValueError(
             "place of the land network",
             place,
             names,
-            hint="an atlas border crossing, dry port or port id; `corridor atlas assets`",
+            hint="an atlas border crossing, dry port or port id (`corridor atlas assets`), "
+            "or a junction nN of `corridor routes components`",
         )
-    return node
+    return junction
+
+
+def _flow(mode: Flow | str) -> Flow:
+    if mode not in set(Flow):
+        raise UnknownValueError("mode", str(mode), [f.value for f in Flow])
+    return Flow(mode)
+
+
+def _ends(network: LandNetwork, flow: Flow) -> Callable[[str], list[str]]:
+    """A place's nodes a trip of this flow may start or end on: the ship if a port has one."""
+    modes = FLOW_MODES[flow]
+    by_junction: dict[str, list[str]] = {}
+    for node, data in network.graph.nodes(data=True):
+        if data["mode"] in modes:
+            by_junction.setdefault(data["junction"], []).append(node)
+
+    def ends(junction: str) -> list[str]:
+        nodes = by_junction.get(junction, [])
+        ships = [n for n in nodes if network.graph.nodes[n]["mode"] is Mode.SEA]
+        return ships or nodes
+
+    return ends
+
+
+def _flow_graph(network: LandNetwork, flow: Flow) -> nx.Graph[str]:
+    """The layers a flow may use, as a graph of its own (criticality removes edges)."""
+    return network.graph.subgraph(network.nodes_of(FLOW_MODES[flow])).copy()
+
+
+def _steps(network: LandNetwork, nodes: Sequence[str]) -> tuple[LandLink, ...]:
+    graph = network.graph
+    steps = []
+    for u, v in itertools.pairwise(nodes):
+        data = graph.edges[u, v]
+        transfer = data["kind"] == "transfer"
+        here, there = graph.nodes[u], graph.nodes[v]
+        steps.append(
+            LandLink(
+                start=_label(network, here["junction"]),
+                end=_label(network, there["junction"]),
+                asset=f"transfer {here['layer']} > {there['layer']}" if transfer else data["asset"],
+                km=data["km"],
+                risk=data["risk"],
+                states=tuple(data["states"] or here["states"]),
+                layer="transfer" if transfer else data["layer"],
+                hours=data["hours"],
+            )
+        )
+    return tuple(steps)
 
 
 def land_path(
@@ -180,61 +275,87 @@ def land_path(
     origin: str,
     destination: str,
     *,
+    mode: Flow | str = Flow.FREIGHT,
     by: Cost | str = Cost.DISTANCE,
     mix: float = 0.5,
     as_of: date | None = None,
     classes: Sequence[str] = (),
     profile_path: Path | None = None,
 ) -> LandPath:
-    """The cheapest path by distance, risk or a ``mix`` of both (0 = distance only).
+    """The cheapest path for a flow (freight: rail, road and transfers; gas or oil: their
+    pipelines only) by distance, time, risk or a ``mix`` of distance and risk (0 = distance).
 
     Raises :class:`UnknownValueError` for a place not on the network and
-    :class:`NoLandPathError` when no links join the two.
+    :class:`NoLandPathError` when no links of the flow join the two.
     """
+    flow = _flow(mode)
     if by not in set(Cost):
         raise UnknownValueError("cost", str(by), [c.value for c in Cost])
     by = Cost(by)
+    if by is Cost.TIME and flow is not Flow.FREIGHT:
+        raise InputError(f"by time: only freight has travel times, not {flow} (try distance)")
     if not 0.0 <= mix <= 1.0:
         raise InputError(f"mix: {mix} is outside 0..1 (the weight of risk against distance)")
     network = scored_land_network(
         store, viewer, atlas, as_of=as_of, classes=classes, profile_path=profile_path
     )
     ends = [_node(network, p) for p in (origin, destination)]
-    found = cheapest_path(network.graph, ends[0], ends[1], set_cost(network, by, mix))
+    weight = set_cost(network, by, mix)
+    graph = _flow_graph(network, flow)
+    found = cheapest_path(graph, ends[0], ends[1], weight, _ends(network, flow))
     if found is None:
-        raise NoLandPathError(f"no land path from {origin} to {destination} in the atlas's network")
-    graph, nodes = network.graph, found[1]
-    links = tuple(
-        LandLink(
-            start=_label(network, u),
-            end=_label(network, v),
-            asset=graph.edges[u, v]["asset"],
-            km=graph.edges[u, v]["km"],
-            risk=graph.edges[u, v]["risk"],
-            states=tuple(graph.edges[u, v]["states"]),
+        raise NoLandPathError(
+            f"no land path for {flow} from {origin} to {destination} in the atlas's network "
+            "(`corridor routes components` shows its pieces)"
         )
-        for u, v in itertools.pairwise(nodes)
-    )
-    return LandPath(origin, destination, by, links, tuple(nodes), network)
+    nodes = found[1]
+    return LandPath(origin, destination, by, _steps(network, nodes), tuple(nodes), network, flow)
 
 
 def _belt_places(network: LandNetwork, atlas: Atlas) -> list[str]:
     """Crossings and dry ports in the Belt's core area (China and Central Asia)."""
     core = atlas.zone_countries.get("core", frozenset())
     return [
-        node
-        for node, ids in network.places.items()
+        junction
+        for junction, ids in network.places.items()
         if any(atlas.assets[i].kind.value != "port" for i in ids)
-        and set(network.graph.nodes[node]["states"]) & core
+        and set(countries_at(*network.junctions[junction])) & core
     ]
 
 
 def _ports(network: LandNetwork, atlas: Atlas) -> list[str]:
     return [
-        node
-        for node, ids in network.places.items()
+        junction
+        for junction, ids in network.places.items()
         if any(atlas.assets[i].kind.value == "port" for i in ids)
     ]
+
+
+def _line_ends(graph: nx.Graph[str]) -> list[str]:
+    """Junctions where a line of the graph ends (a pipeline's terminals)."""
+    return sorted({graph.nodes[n]["junction"] for n in graph if graph.degree(n) == 1})
+
+
+def _trips(
+    network: LandNetwork,
+    atlas: Atlas,
+    graph: nx.Graph[str],
+    flow: Flow,
+    origins: Sequence[str],
+    destinations: Sequence[str],
+) -> list[tuple[str, str]]:
+    """The trips asked for, or by default: freight from the Belt's core crossings and dry
+    ports to every port; a pipeline flow between every two ends of its pipelines."""
+    ends = _ends(network, flow)
+    piece = {n: i for i, c in enumerate(nx.connected_components(graph)) for n in c}
+    pieces = {j: {piece[n] for n in ends(j) if n in piece} for j in network.junctions}
+    if origins or destinations or flow is Flow.FREIGHT:
+        starts = [_node(network, p) for p in origins] or _belt_places(network, atlas)
+        stops = [_node(network, p) for p in destinations] or _ports(network, atlas)
+        pairs = [(o, d) for o in starts for d in stops if o != d]
+    else:
+        pairs = list(itertools.combinations(_line_ends(graph), 2))
+    return [(o, d) for o, d in pairs if pieces.get(o, set()) & pieces.get(d, set())]
 
 
 def criticality(
@@ -242,6 +363,7 @@ def criticality(
     viewer: Viewer,
     atlas: Atlas,
     *,
+    mode: Flow | str = Flow.FREIGHT,
     origins: Sequence[str] = (),
     destinations: Sequence[str] = (),
     top: int | None = None,
@@ -249,33 +371,45 @@ def criticality(
     classes: Sequence[str] = (),
     profile_path: Path | None = None,
 ) -> Criticality:
-    """The links, places and states the trips depend on most.
+    """The links, places and states the trips of a flow depend on most.
 
-    Trips go from every ``origins`` place to every ``destinations`` one by distance;
-    by default from every crossing and dry port of the Belt's core area (China and
-    Central Asia) to every port. Links and places rank by the trips they cut off, then
-    by the extra km they force; a state by the share of trips crossing it (the "pivot").
+    Freight trips use rail, road and the transfers between them (gauge changes, dry ports,
+    ports); gas and oil flows their own pipelines only. Trips go from every ``origins``
+    place to every ``destinations`` one by distance; by default freight goes from every
+    crossing and dry port of the Belt's core area (China and Central Asia) to every port,
+    and a pipeline flow between every two ends of its pipelines. Links and places rank by
+    the trips they cut off, then by the extra km they force; a state by the share of
+    trips crossing it (the "pivot").
     """
+    flow = _flow(mode)
     network = scored_land_network(
         store, viewer, atlas, as_of=as_of, classes=classes, profile_path=profile_path
     )
-    graph = network.graph
-    starts = [_node(network, p) for p in origins] or _belt_places(network, atlas)
-    ends = [_node(network, p) for p in destinations] or _ports(network, atlas)
-    pairs = [(o, p) for o in starts for p in ends if o != p and nx.has_path(graph, o, p)]
+    graph = _flow_graph(network, flow)
+    ends = _ends(network, flow)
+    pairs = _trips(network, atlas, graph, flow, origins, destinations)
+
+    def junction(node: str) -> str:
+        return str(graph.nodes[node]["junction"])
+
+    def layer(u: str, v: str) -> str:
+        data = graph.edges[u, v]
+        return "transfer" if data["kind"] == "transfer" else str(data["layer"])
+
     links = tuple(
         CriticalLink(
-            start=_label(network, c.link[0]),
-            end=_label(network, c.link[1]),
-            asset=graph.edges[c.link]["asset"],
+            start=_label(network, junction(c.link[0])),
+            end=_label(network, junction(c.link[1])),
+            asset=_steps(network, c.link)[0].asset,
             trips_cut=c.pairs_cut,
             trips_rerouted=c.pairs_rerouted,
             extra_km=c.extra,
             trips_using=c.used_by,
             risk=graph.edges[c.link]["risk"],
             nodes=c.link,
+            layer=layer(*c.link),
         )
-        for c in link_criticality(graph, pairs, weight="km")[:top]
+        for c in link_criticality(graph, pairs, weight="km", ends=ends)[:top]
     )
     places = tuple(
         CriticalPlace(
@@ -285,26 +419,25 @@ def criticality(
             extra_km=c.extra,
             trips_through=c.used_by,
         )
-        for c in node_criticality(graph, pairs, weight="km")[:top]
+        for c in node_criticality(graph, pairs, weight="km", ends=ends, place_of=junction)[:top]
     )
-    states = state_betweenness(graph, pairs, lambda u, v: graph.edges[u, v]["states"])
-    return Criticality(len(pairs), links, places, states, network)
+
+    def states(u: str, v: str) -> list[str]:
+        return list(graph.edges[u, v]["states"] or graph.nodes[u]["states"])
+
+    shares = state_betweenness(graph, pairs, states, weight="km", ends=ends)
+    return Criticality(len(pairs), links, places, shares, network, flow)
 
 
 def draw_land_map(found: LandPath | Criticality, path: Path) -> Path:
-    """The land network in grey and, in red, the path or the critical links (PNG)."""
-    from corridor.maps import draw_routes_map
+    """The network coloured by mode and, in red, the path or the critical links (PNG)."""
+    from corridor.routes.pieces import draw_network_map
 
     if isinstance(found, LandPath):
-        marked = set(itertools.pairwise(found.nodes))
-        label, title = "path", f"{found.origin} to {found.destination}, cheapest by {found.by}"
+        marked = list(itertools.pairwise(found.nodes))
+        label = "path"
+        title = f"{found.flow} from {found.origin} to {found.destination}, cheapest by {found.by}"
     else:
-        marked = {c.nodes for c in found.links}
-        label, title = "critical", f"The {len(marked)} most critical links for the trips"
-    routes = []
-    for u, v, data in found.network.graph.edges(data=True):
-        hot = (u, v) in marked or (v, u) in marked
-        line = [tuple(p) for p in data["line"]]
-        routes.append((label if hot else "network", line, "#d7301f" if hot else "#9e9e9e"))
-    routes.sort(key=lambda r: r[0] == label)  # marked links drawn last, on top
-    return draw_routes_map(routes, [], path, title=title)
+        marked = [c.nodes for c in found.links]
+        label, title = "critical", f"The {len(marked)} most critical links for {found.flow} trips"
+    return draw_network_map(found.network, path, title=title, marked=marked, marked_label=label)
