@@ -12,6 +12,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     Float,
+    ForeignKey,
     Index,
     Integer,
     MetaData,
@@ -22,13 +23,24 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-__all__ = ["import_runs", "incidents", "metadata"]
+__all__ = [
+    "action_items",
+    "import_runs",
+    "incidents",
+    "meeting_countries",
+    "meetings",
+    "metadata",
+    "training_courses",
+    "training_participants",
+    "training_tallies",
+]
 
 metadata = MetaData(
     naming_convention={
         "ix": "ix_%(table_name)s_%(column_0_N_name)s",
         "uq": "uq_%(table_name)s_%(column_0_N_name)s",
         "pk": "pk_%(table_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     }
 )
 
@@ -91,4 +103,109 @@ import_runs = Table(
     Column("started_at", DateTime, nullable=False),
     Column("finished_at", DateTime),
     Index(None, "file_digest", "format"),
+)
+
+
+# --------------------------------------------------------------------------- consultations and
+# training (issue 13, section 3; migration 0003). Each record is kept whole as JSON in ``body``
+# (what the services return); the columns beside it are what reads filter and share on.
+
+meetings = Table(
+    "meetings",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("uuid", String(36), nullable=False),
+    Column("key", String(64), nullable=False),  # the meeting's id, e.g. lyg-2017
+    Column("kind", String(24), nullable=False),
+    Column("mechanism", String(64)),
+    Column("part_of", String(64)),
+    Column("starts", Date, nullable=False),
+    Column("ends", Date, nullable=False),
+    Column("body", Text, nullable=False),  # the Meeting as JSON
+    Column("owner", String(160), nullable=False),
+    Column("tlp", String(16), nullable=False),
+    Column("origin_instance", String(64), nullable=False),
+    Column("version", Integer, nullable=False, default=1),
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    UniqueConstraint("key"),
+    Index(None, "mechanism", "starts"),
+)
+
+meeting_countries = Table(
+    "meeting_countries",
+    metadata,
+    Column("meeting_id", Integer, ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True),
+    Column("country", String(3), primary_key=True),
+    Index(None, "country"),
+)
+
+action_items = Table(
+    "action_items",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("uuid", String(36), nullable=False),
+    Column("meeting_id", Integer, ForeignKey("meetings.id", ondelete="CASCADE"), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("owner", String(160), nullable=False),  # the organization that must act
+    Column("deadline", Date),
+    Column("status", String(8), nullable=False),  # open | done (overdue is worked out)
+    Column("done_on", Date),
+    Column("version", Integer, nullable=False, default=1),
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    Index(None, "meeting_id"),
+    Index(None, "owner", "status"),
+)
+
+training_courses = Table(
+    "training_courses",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("uuid", String(36), nullable=False),
+    Column("key", String(64), nullable=False),
+    Column("mechanism", String(64)),
+    Column("starts", Date, nullable=False),
+    Column("ends", Date, nullable=False),
+    Column("body", Text, nullable=False),  # the TrainingCourse as JSON
+    Column("owner", String(160), nullable=False),
+    Column("tlp", String(16), nullable=False),
+    Column("origin_instance", String(64), nullable=False),
+    Column("version", Integer, nullable=False, default=1),
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    UniqueConstraint("key"),
+    Index(None, "mechanism", "starts"),
+)
+
+training_participants = Table(
+    "training_participants",
+    metadata,
+    Column(
+        "course_id",
+        Integer,
+        ForeignKey("training_courses.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("country", String(3), primary_key=True),
+    Column("count", Integer),  # None where the source gives no number
+    Index(None, "country"),
+)
+
+training_tallies = Table(
+    "training_tallies",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("uuid", String(36), nullable=False),
+    Column("key", String(64), nullable=False),
+    Column("mechanism", String(64), nullable=False),
+    Column("as_of", Date, nullable=False),
+    Column("body", Text, nullable=False),  # the TrainingTally as JSON
+    Column("owner", String(160), nullable=False),
+    Column("tlp", String(16), nullable=False),
+    Column("origin_instance", String(64), nullable=False),
+    Column("version", Integer, nullable=False, default=1),
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    UniqueConstraint("key"),
 )
