@@ -253,7 +253,9 @@ def _read(path: Path, atlas: Atlas) -> tuple[ForumRecord | None, list[AtlasProbl
         reader.problem((key,), None, key, f"unknown key; expected {', '.join(sorted(_TOP_KEYS))}")
     mechanism = str(data.get("mechanism") or "")
     if mechanism not in atlas.mechanisms:
-        reader.problem(("mechanism",), None, "mechanism", f"{mechanism!r} is not an atlas mechanism")
+        reader.problem(
+            ("mechanism",), None, "mechanism", f"{mechanism!r} is not an atlas mechanism"
+        )
     meetings = reader.entries(("meetings",), Meeting)
     courses = reader.entries(("training", "courses"), TrainingCourse)
     tallies = reader.entries(("training", "tallies"), TrainingTally)

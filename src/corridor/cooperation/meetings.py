@@ -39,7 +39,13 @@ class _Record(BaseModel):
 
 def _as_text(value: object) -> object:
     """YAML reads 2017-12-11 as a date and 2015 as a number; both are dates as written."""
-    return value.isoformat() if isinstance(value, date) else str(value) if isinstance(value, int) else value
+    return (
+        value.isoformat()
+        if isinstance(value, date)
+        else str(value)
+        if isinstance(value, int)
+        else value
+    )
 
 
 def _date_text(text: str) -> str:
@@ -105,7 +111,7 @@ class NotAllowedError(CorridorError):
 def count_note(what: str, stated: int | None, listed: int) -> str | None:
     """A sentence when a stated count and a list disagree (None when they agree or one is
     missing), e.g. ``33 countries stated, 34 listed``."""
-    if stated is None or listed == 0 or stated == listed:
+    if stated is None or listed in (0, stated):
         return None
     return f"{stated} {what} stated, {listed} listed"
 

@@ -108,9 +108,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("course_id", "country", name=op.f("pk_training_participants")),
     )
-    op.create_index(
-        op.f("ix_training_participants_country"), "training_participants", ["country"]
-    )
+    op.create_index(op.f("ix_training_participants_country"), "training_participants", ["country"])
     op.create_table(
         "training_tallies",
         *_shared(
