@@ -19,6 +19,7 @@ from corridor import __version__
 from corridor.commands import atlas as atlas_commands
 from corridor.commands import coordination as coordination_commands
 from corridor.commands import incidents as incident_commands
+from corridor.commands import meetings as meeting_commands
 from corridor.commands import risk as risk_commands
 from corridor.commands import routes as route_commands
 from corridor.commands.context import begin, current
@@ -101,6 +102,8 @@ app.add_typer(incident_commands.app, name="incidents")
 app.add_typer(risk_commands.app, name="risk")
 app.add_typer(route_commands.app, name="routes")
 app.add_typer(coordination_commands.app, name="coordination")
+app.add_typer(meeting_commands.app, name="meetings")
+app.add_typer(meeting_commands.training_app, name="training")
 app.command("advise")(coordination_commands.advise_command)
 
 

@@ -10,13 +10,22 @@ where they differ instead of silently trusting either.
 from __future__ import annotations
 
 from datetime import date
+from collections.abc import Mapping
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, TypeVar
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
 
 from corridor.atlas.models import CountryCode, Identifier
-from corridor.errors import CorridorError
+from corridor.errors import CorridorError, InputError
 
 __all__ = [
     "ActionItem",
@@ -28,6 +37,7 @@ __all__ = [
     "NotAllowedError",
     "Outcome",
     "OutcomeKind",
+    "checked",
     "count_note",
     "period",
 ]
@@ -35,6 +45,23 @@ __all__ = [
 
 class _Record(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+R = TypeVar("R", bound=BaseModel)
+
+
+def checked(model: type[R], fields: Mapping[str, object], *, what: str) -> R:
+    """``model`` made from ``fields`` (typed by a user), or one :class:`InputError` naming the
+    first field at fault, so no caller has to know pydantic's errors."""
+    try:
+        return model.model_validate(dict(fields))
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        field = ".".join(str(step) for step in error["loc"])
+        message = error["msg"].removeprefix("Value error, ")
+        raise InputError(
+            f"{what} {fields.get('id', '')!s}: {field or 'record'}: {message}"
+        ) from exc
 
 
 def _as_text(value: object) -> object:
