@@ -9,8 +9,8 @@ where they differ instead of silently trusting either.
 
 from __future__ import annotations
 
-from datetime import date
 from collections.abc import Mapping
+from datetime import date
 from enum import StrEnum
 from typing import Annotated, TypeVar
 
