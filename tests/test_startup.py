@@ -43,7 +43,8 @@ def test_importing_the_cli_loads_no_heavy_library() -> None:
 def test_help_of_every_group_loads_no_heavy_library() -> None:
     code = (
         "from typer.testing import CliRunner\nfrom corridor.cli import app\n"
-        "groups = ([], ['atlas'], ['incidents'], ['risk'], ['routes'], ['meetings'], ['training'])\n"
+        "groups = ([], ['atlas'], ['incidents'], ['risk'], ['routes'], ['meetings'],\n"
+        "          ['training'])\n"
         "for group in groups:\n"
         "    assert CliRunner().invoke(app, [*group, '--help']).exit_code == 0"
     )
