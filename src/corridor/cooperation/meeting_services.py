@@ -22,7 +22,13 @@ from typing import TYPE_CHECKING, TypedDict
 
 from pydantic import BaseModel, ConfigDict
 
-from corridor.cooperation.meetings import ActionItem, ActionStatus, Meeting, NotAllowedError
+from corridor.cooperation.meetings import (
+    ActionItem,
+    ActionStatus,
+    Meeting,
+    NotAllowedError,
+    period,
+)
 from corridor.errors import InputError, UnknownValueError
 from corridor.events.access import Viewer, may_read
 from corridor.events.model import Tlp
@@ -31,7 +37,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
 
     from corridor.atlas.catalog import Atlas
-    from corridor.store.meetings import StoredAction
+    from corridor.store.meetings import ActionRow, StoredAction
     from corridor.store.shared_records import Stored
 
 __all__ = [
@@ -156,10 +162,10 @@ def _check_meeting(connection: Connection, viewer: Viewer, meeting: Meeting, atl
 
     mechanism_family(atlas, meeting.mechanism)
     if meeting.part_of is not None:
-        parents = meetings_where(connection, keys=[meeting.part_of])
+        parents = meetings_where(connection, Meeting, keys=[meeting.part_of])
         if not [p for p in parents if readable(viewer, p.owner, p.tlp)]:
             raise UnknownValueError("meeting", meeting.part_of, hint="the meeting it is part of")
-    taken = meetings_where(connection, keys=[meeting.id])
+    taken = meetings_where(connection, Meeting, keys=[meeting.id])
     if taken and taken[0].owner != viewer.organization:
         raise NotAllowedError(f"meeting id {meeting.id!r} is taken; choose another")
 
@@ -184,7 +190,7 @@ def add_meeting(
     with store.begin() as connection:
         _check_meeting(connection, viewer, meeting, atlas_or_bundled(atlas))
         save_meeting(connection, meeting, owner=owner, tlp=tlp, instance=instance)
-        return _record(meetings_where(connection, keys=[meeting.id])[0])
+        return _record(meetings_where(connection, Meeting, keys=[meeting.id])[0])
 
 
 def list_meetings(
@@ -205,6 +211,7 @@ def list_meetings(
     with store.connect() as connection:
         found = meetings_where(
             connection,
+            Meeting,
             mechanisms=mechanisms,
             countries=resolved_countries(country),
             since=since,
@@ -218,10 +225,12 @@ def _readable_meeting(connection: Connection, viewer: Viewer, key: str) -> Store
     may not read is not said to exist)."""
     from corridor.store.meetings import meetings_where
 
-    for stored in meetings_where(connection, keys=[key]):
+    for stored in meetings_where(connection, Meeting, keys=[key]):
         if readable(viewer, stored.owner, stored.tlp):
             return stored
-    choices = [s.record.id for s in meetings_where(connection) if readable(viewer, s.owner, s.tlp)]
+    choices = [
+        s.record.id for s in meetings_where(connection, Meeting) if readable(viewer, s.owner, s.tlp)
+    ]
     raise UnknownValueError("meeting", key, choices, hint="see `corridor meetings list`")
 
 
@@ -232,13 +241,13 @@ def meeting(store: Engine, viewer: Viewer, id: str, *, as_of: date | None = None
 
     with store.connect() as connection:
         stored = _readable_meeting(connection, viewer, id)
-        parts = meetings_where(connection, part_of=id)
+        parts = meetings_where(connection, Meeting, part_of=id)
         actions = action_rows(connection, meeting=id)
     day = as_of or date.today()
     return MeetingDetail(
         record=_record(stored),
         parts=tuple(_record(p) for p in parts if readable(viewer, p.owner, p.tlp)),
-        actions=tuple(a.item.as_of(day) for a in actions),
+        actions=tuple(_action(a.item).as_of(day) for a in actions),
     )
 
 
@@ -273,7 +282,7 @@ def add_action_item(
             connection, stored.row_id, text=text.strip(), owner=owner.strip(), deadline=deadline
         )
         (found,) = action_rows(connection, item=item)
-    return found.item.as_of(as_of or date.today())
+    return _action(found.item).as_of(as_of or date.today())
 
 
 def update_action_item(
@@ -303,9 +312,28 @@ def update_action_item(
                 f"action item {item_id} can be changed by its owner {found[0].item.owner!r} "
                 "or by the organization that recorded its meeting"
             )
-        update_action(connection, item_id, status=status, done_on=day, deadline=deadline)
+        update_action(
+            connection,
+            item_id,
+            status=status.value if status else None,
+            done_on=day,
+            deadline=deadline,
+        )
         (changed,) = action_rows(connection, item=item_id)
-    return changed.item.as_of(day)
+    return _action(changed.item).as_of(day)
+
+
+def _action(row: ActionRow) -> ActionItem:
+    """The stored row as the domain's action item (status as stored)."""
+    return ActionItem(
+        id=row.id,
+        meeting=row.meeting,
+        text=row.text,
+        owner=row.owner,
+        deadline=row.deadline,
+        status=ActionStatus(row.status),
+        done_on=row.done_on,
+    )
 
 
 def _may_read_action(viewer: Viewer, action: StoredAction) -> bool:
@@ -331,7 +359,7 @@ def action_items(
         if meeting is not None:
             _readable_meeting(connection, viewer, meeting)
         rows = action_rows(connection, owner=owner, meeting=meeting)
-    items = [a.item.as_of(day) for a in rows if _may_read_action(viewer, a)]
+    items = [_action(a.item).as_of(day) for a in rows if _may_read_action(viewer, a)]
     return [i for i in items if status is None or i.status is status]
 
 
@@ -360,6 +388,7 @@ def load_forum_record(
     (counted as ``kept``). The file is checked whole before the store is touched.
     """
     from corridor.cooperation.meeting_record import read_forum_record
+    from corridor.cooperation.training import TrainingCourse, TrainingTally
     from corridor.store.meetings import meetings_where, save_meeting
     from corridor.store.training import courses_where, save_course, save_tally, tallies_where
 
@@ -372,20 +401,25 @@ def load_forum_record(
     sign = _Signature(owner=organization, tlp=tlp, instance=instance)
     with store.begin() as connection:
         for m in record.meetings:
-            taken = meetings_where(connection, keys=[m.id])
+            taken = meetings_where(connection, Meeting, keys=[m.id])
             if taken and taken[0].owner != organization:
                 count("meetings", "kept")
                 continue
             count("meetings", save_meeting(connection, m, **sign).value)
         for c in record.courses:
-            if [s for s in courses_where(connection, keys=[c.id]) if s.owner != organization]:
+            if [
+                s
+                for s in courses_where(connection, TrainingCourse, keys=[c.id])
+                if s.owner != organization
+            ]:
                 count("courses", "kept")
                 continue
             count("courses", save_course(connection, c, **sign).value)
-        held = {s.record.id: s.owner for s in tallies_where(connection)}
+        held = {s.record.id: s.owner for s in tallies_where(connection, TrainingTally)}
         for t in record.tallies:
             if held.get(t.id, organization) != organization:
                 count("tallies", "kept")
                 continue
-            count("tallies", save_tally(connection, t, **sign).value)
+            as_of = period(t.as_of)[1]
+            count("tallies", save_tally(connection, t, as_of=as_of, **sign).value)
     return ForumLoad(document=record.document, notes=tuple(map(str, record.notes)), **counts)

@@ -37,13 +37,16 @@ __all__ = [
     "NotAllowedError",
     "Outcome",
     "OutcomeKind",
+    "Record",
     "checked",
     "count_note",
     "period",
 ]
 
 
-class _Record(BaseModel):
+class Record(BaseModel):
+    """A frozen record that refuses unknown fields (a typo is an error, not a silent loss)."""
+
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
 
@@ -143,7 +146,7 @@ def count_note(what: str, stated: int | None, listed: int) -> str | None:
     return f"{stated} {what} stated, {listed} listed"
 
 
-class Outcome(_Record):
+class Outcome(Record):
     """A joint statement, vision, action plan, consensus or agreement, with its points as the
     source words them and the countries party to it where the source names them."""
 
@@ -156,7 +159,7 @@ class Outcome(_Record):
     source: str | None = None
 
 
-class Meeting(_Record):
+class Meeting(Record):
     """One consultation: who came (as stated and as listed), what it consisted of and agreed.
 
     ``organizations`` are ids: atlas mechanism ids for international organizations
@@ -221,7 +224,7 @@ class Meeting(_Record):
         return tuple(notes)
 
 
-class ActionItem(_Record):
+class ActionItem(Record):
     """Something a meeting asked an organization to do, by a deadline.
 
     ``status`` is as of the day the item was read: an open item whose deadline has passed

@@ -14,19 +14,19 @@ from enum import StrEnum
 from pydantic import Field, model_validator
 
 from corridor.atlas.models import CountryCode, Identifier
-from corridor.cooperation.meetings import DateText, _Record, period
+from corridor.cooperation.meetings import DateText, Record, period
 
 __all__ = ["CourseParticipants", "Qualifier", "StatedCount", "TrainingCourse", "TrainingTally"]
 
 
-class CourseParticipants(_Record):
+class CourseParticipants(Record):
     """Participants from one country; ``count`` None when the source gives no number."""
 
     country: CountryCode
     count: int | None = Field(default=None, ge=0)
 
 
-class TrainingCourse(_Record):
+class TrainingCourse(Record):
     """One course: who hosted it, when, on what, for whom."""
 
     id: Identifier
@@ -72,7 +72,7 @@ class Qualifier(StrEnum):
     ABOUT = "about"
 
 
-class StatedCount(_Record):
+class StatedCount(Record):
     """A number with the hedge its source put on it: ``more than 400`` stays a lower bound."""
 
     value: int = Field(ge=0)
@@ -84,7 +84,7 @@ class StatedCount(_Record):
         return f"{self.qualifier.value.replace('_', ' ')} {self.value}"
 
 
-class TrainingTally(_Record):
+class TrainingTally(Record):
     """A running total of a mechanism's training as of a date, as the source states it."""
 
     id: Identifier

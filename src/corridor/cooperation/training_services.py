@@ -85,11 +85,11 @@ def add_course(
     owner = acting(viewer)
     mechanism_family(atlas_or_bundled(atlas), course.mechanism)
     with store.begin() as connection:
-        taken = courses_where(connection, keys=[course.id])
+        taken = courses_where(connection, TrainingCourse, keys=[course.id])
         if taken and taken[0].owner != owner:
             raise NotAllowedError(f"course id {course.id!r} is taken; choose another")
         save_course(connection, course, owner=owner, tlp=tlp, instance=instance)
-        return _record(courses_where(connection, keys=[course.id])[0])
+        return _record(courses_where(connection, TrainingCourse, keys=[course.id])[0])
 
 
 def list_courses(
@@ -111,12 +111,13 @@ def list_courses(
     with store.connect() as connection:
         found = courses_where(
             connection,
+            TrainingCourse,
             mechanisms=mechanisms,
             countries=resolved_countries(country),
             since=since,
             until=until,
         )
-        tallies = tallies_where(connection, mechanisms=mechanisms)
+        tallies = tallies_where(connection, TrainingTally, mechanisms=mechanisms)
     return TrainingPage(
         courses=tuple(_record(s) for s in found if readable(viewer, s.owner, s.tlp)),
         tallies=tuple(
@@ -132,10 +133,12 @@ def course(store: Engine, viewer: Viewer, id: str) -> CourseRecord:
     from corridor.store.training import courses_where
 
     with store.connect() as connection:
-        for stored in courses_where(connection, keys=[id]):
+        for stored in courses_where(connection, TrainingCourse, keys=[id]):
             if readable(viewer, stored.owner, stored.tlp):
                 return _record(stored)
         choices = [
-            s.record.id for s in courses_where(connection) if readable(viewer, s.owner, s.tlp)
+            s.record.id
+            for s in courses_where(connection, TrainingCourse)
+            if readable(viewer, s.owner, s.tlp)
         ]
     raise UnknownValueError("training course", id, choices, hint="see `corridor training list`")

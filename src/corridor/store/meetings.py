@@ -9,15 +9,25 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
+from typing import Protocol, TypeVar
 
+from pydantic import BaseModel
 from sqlalchemy import ColumnElement, Connection, and_, delete, insert, select, update
 
-from corridor.cooperation.meetings import ActionItem, ActionStatus, Meeting
 from corridor.events.model import Tlp
-from corridor.store.shared_records import Saved, Stored, now, stored_row, upsert_record
+from corridor.store.shared_records import (
+    Saved,
+    SharedRecord,
+    Stored,
+    now,
+    stored_row,
+    upsert_record,
+)
 from corridor.store.tables import action_items, meeting_countries, meetings
 
 __all__ = [
+    "ActionRow",
+    "MeetingShape",
     "StoredAction",
     "action_rows",
     "insert_action",
@@ -27,17 +37,52 @@ __all__ = [
 ]
 
 
+M = TypeVar("M", bound=BaseModel)
+
+
+class MeetingShape(SharedRecord, Protocol):
+    """What the store files a meeting by (the domain's ``Meeting`` has it)."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def mechanism(self) -> str | None: ...
+    @property
+    def part_of(self) -> str | None: ...
+    @property
+    def starts(self) -> date: ...
+    @property
+    def ends(self) -> date: ...
+    @property
+    def countries(self) -> tuple[str, ...]: ...
+    @property
+    def host_country(self) -> str | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class ActionRow:
+    """An action item as stored: status ``open`` or ``done``."""
+
+    id: int
+    meeting: str
+    text: str
+    owner: str
+    deadline: date | None
+    status: str
+    done_on: date | None
+
+
 @dataclass(frozen=True, slots=True)
 class StoredAction:
-    """An action item (status as stored) with the sharing of its meeting."""
+    """An action item with the sharing of its meeting."""
 
-    item: ActionItem
+    item: ActionRow
     meeting_owner: str
     meeting_tlp: Tlp
 
 
 def save_meeting(
-    connection: Connection, meeting: Meeting, *, owner: str, tlp: Tlp, instance: str
+    connection: Connection, meeting: MeetingShape, *, owner: str, tlp: Tlp, instance: str
 ) -> Saved:
     """Insert or update ``meeting`` (keyed by its id) with the countries it is found by."""
     row_id, saved = upsert_record(
@@ -49,7 +94,7 @@ def save_meeting(
         tlp=tlp.value,
         instance=instance,
         columns={
-            "kind": meeting.kind.value,
+            "kind": str(meeting.kind),
             "mechanism": meeting.mechanism,
             "part_of": meeting.part_of,
             "starts": meeting.starts,
@@ -73,6 +118,7 @@ def save_meeting(
 
 def meetings_where(
     connection: Connection,
+    model: type[M],
     *,
     keys: Collection[str] | None = None,
     mechanisms: Collection[str] | None = None,
@@ -80,9 +126,9 @@ def meetings_where(
     since: date | None = None,
     until: date | None = None,
     part_of: str | None = None,
-) -> list[Stored[Meeting]]:
+) -> list[Stored[M]]:
     """Meetings matching every filter given, oldest first. A meeting counts for a period it
-    overlaps, and for a country that took part in it or hosted it."""
+    overlaps, and for a country that took part in it or hosted it; records read as ``model``."""
     c = meetings.c
     conditions: list[ColumnElement[bool]] = []
     if keys is not None:
@@ -105,7 +151,7 @@ def meetings_where(
         .where(and_(True, *conditions))
         .order_by(c.starts, c.key)
     )
-    return [stored_row(row, Meeting) for row in rows]
+    return [stored_row(row, model) for row in rows]
 
 
 def insert_action(
@@ -123,7 +169,7 @@ def insert_action(
             text=text,
             owner=owner,
             deadline=deadline,
-            status=ActionStatus.OPEN.value,
+            status="open",
             version=1,
             created_at=stamp,
             updated_at=stamp,
@@ -155,13 +201,13 @@ def action_rows(
     rows = connection.execute(statement.order_by(a.deadline.is_(None), a.deadline, a.id))
     return [
         StoredAction(
-            ActionItem(
+            ActionRow(
                 id=row.id,
                 meeting=row.key,
                 text=row.text,
                 owner=row.owner,
                 deadline=row.deadline,
-                status=ActionStatus(row.status),
+                status=row.status,
                 done_on=row.done_on,
             ),
             row.m_owner,
@@ -175,15 +221,16 @@ def update_action(
     connection: Connection,
     item: int,
     *,
-    status: ActionStatus | None = None,
+    status: str | None = None,
     done_on: date | None = None,
     deadline: date | None = None,
 ) -> None:
-    """Change an item's status (``done_on`` goes with done) and/or deadline."""
+    """Change an item's status (``open`` or ``done``; ``done_on`` goes with done) and/or
+    deadline."""
     values: dict[str, object] = {}
     if status is not None:
-        values["status"] = status.value
-        values["done_on"] = done_on if status is ActionStatus.DONE else None
+        values["status"] = status
+        values["done_on"] = done_on if status == "done" else None
     if deadline is not None:
         values["deadline"] = deadline
     if values:

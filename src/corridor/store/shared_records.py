@@ -11,19 +11,36 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from pydantic import BaseModel
 from sqlalchemy import Connection, Table, insert, select, update
 
 from corridor.events.model import Tlp
 
-__all__ = ["RECORD_NAMESPACE", "Saved", "Stored", "now", "stored_row", "upsert_record"]
+__all__ = [
+    "RECORD_NAMESPACE",
+    "Saved",
+    "SharedRecord",
+    "Stored",
+    "now",
+    "stored_row",
+    "upsert_record",
+]
 
 T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
 
 RECORD_NAMESPACE = uuid.UUID("0c3a4f61-7d0e-4b8e-9f2c-5e1d3b7a9c42")
+
+
+class SharedRecord(Protocol):
+    """What the store needs of a record it keeps whole (the domain's pydantic models)."""
+
+    @property
+    def id(self) -> str: ...
+
+    def model_dump_json(self) -> str: ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,19 +7,56 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import date
+from typing import Protocol, TypeVar
 
+from pydantic import BaseModel
 from sqlalchemy import ColumnElement, Connection, and_, delete, insert, select
 
-from corridor.cooperation.training import TrainingCourse, TrainingTally
 from corridor.events.model import Tlp
-from corridor.store.shared_records import Saved, Stored, stored_row, upsert_record
+from corridor.store.shared_records import Saved, SharedRecord, Stored, stored_row, upsert_record
 from corridor.store.tables import training_courses, training_participants, training_tallies
 
-__all__ = ["courses_where", "save_course", "save_tally", "tallies_where"]
+__all__ = [
+    "CourseShape",
+    "TallyShape",
+    "courses_where",
+    "save_course",
+    "save_tally",
+    "tallies_where",
+]
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class _Participants(Protocol):
+    @property
+    def country(self) -> str: ...
+    @property
+    def count(self) -> int | None: ...
+
+
+class CourseShape(SharedRecord, Protocol):
+    """What the store files a course by (the domain's ``TrainingCourse`` has it)."""
+
+    @property
+    def mechanism(self) -> str | None: ...
+    @property
+    def first_day(self) -> date: ...
+    @property
+    def last_day(self) -> date: ...
+    @property
+    def participants(self) -> tuple[_Participants, ...]: ...
+
+
+class TallyShape(SharedRecord, Protocol):
+    """What the store files a tally by."""
+
+    @property
+    def mechanism(self) -> str: ...
 
 
 def save_course(
-    connection: Connection, course: TrainingCourse, *, owner: str, tlp: Tlp, instance: str
+    connection: Connection, course: CourseShape, *, owner: str, tlp: Tlp, instance: str
 ) -> Saved:
     """Insert or update ``course`` (keyed by its id) with its participants by country."""
     row_id, saved = upsert_record(
@@ -51,11 +88,15 @@ def save_course(
 
 
 def save_tally(
-    connection: Connection, tally: TrainingTally, *, owner: str, tlp: Tlp, instance: str
+    connection: Connection,
+    tally: TallyShape,
+    *,
+    as_of: date,
+    owner: str,
+    tlp: Tlp,
+    instance: str,
 ) -> Saved:
-    """Insert or update ``tally`` (keyed by its id)."""
-    from corridor.cooperation.meetings import period
-
+    """Insert or update ``tally`` (keyed by its id), counted up to ``as_of``."""
     return upsert_record(
         connection,
         training_tallies,
@@ -64,19 +105,20 @@ def save_tally(
         owner=owner,
         tlp=tlp.value,
         instance=instance,
-        columns={"mechanism": tally.mechanism, "as_of": period(tally.as_of)[1]},
+        columns={"mechanism": tally.mechanism, "as_of": as_of},
     )[1]
 
 
 def courses_where(
     connection: Connection,
+    model: type[M],
     *,
     keys: Collection[str] | None = None,
     mechanisms: Collection[str] | None = None,
     countries: Collection[str] | None = None,
     since: date | None = None,
     until: date | None = None,
-) -> list[Stored[TrainingCourse]]:
+) -> list[Stored[M]]:
     """Courses matching every filter given, oldest first; a course counts for a period it
     overlaps and for a country that sent participants."""
     c = training_courses.c
@@ -97,15 +139,15 @@ def courses_where(
         .where(and_(True, *conditions))
         .order_by(c.starts, c.key)
     )
-    return [stored_row(row, TrainingCourse) for row in rows]
+    return [stored_row(row, model) for row in rows]
 
 
 def tallies_where(
-    connection: Connection, *, mechanisms: Collection[str] | None = None
-) -> list[Stored[TrainingTally]]:
+    connection: Connection, model: type[M], *, mechanisms: Collection[str] | None = None
+) -> list[Stored[M]]:
     """Tallies, oldest first."""
     c = training_tallies.c
     statement = select(c.id, c.body, c.owner, c.tlp, c.uuid, c.version).order_by(c.as_of, c.key)
     if mechanisms is not None:
         statement = statement.where(c.mechanism.in_(list(mechanisms)))
-    return [stored_row(row, TrainingTally) for row in connection.execute(statement)]
+    return [stored_row(row, model) for row in connection.execute(statement)]
