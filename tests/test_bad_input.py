@@ -698,7 +698,62 @@ COOPERATION = [
     Case("audit without a store", ("admin", "audit"), "no database at", store=False),
 ]
 
-CASES = [*GENERAL, *ATLAS, *INCIDENTS, *RISK, *ROUTES, *COORDINATION, *COOPERATION]
+
+_ADD = ("meetings", "add", "m-1", "--title", "Liaison", "--date")
+
+MEETINGS = [
+    Case("meetings list without a store", ("meetings", "list"), "no database at", store=False),
+    Case(
+        "meetings list --mechanism unknown",
+        ("meetings", "list", "--mechanism", "LYG-FORUMM"),
+        "did you mean 'LYG-FORUM'",
+        2,
+    ),
+    Case(
+        "meetings list --country unknown",
+        ("meetings", "list", "--country", "Atlantis"),
+        "country 'Atlantis' is unknown",
+        2,
+    ),
+    Case("meetings list --since bad", ("meetings", "list", "--since", "2017-13"), "not a date", 2),
+    Case("meetings show unknown", ("meetings", "show", "lyg-2019"), "meeting 'lyg-2019'", 2),
+    Case("meetings add bad --date", (*_ADD, "2024-13"), "not a date"),
+    Case("meetings add bad id", ("meetings", "add", "m 1", "--title", "x", "--date", "2024"),
+         "string should match pattern"),
+    Case("meetings add bad --kind", (*_ADD, "2024", "--kind", "banquet"), "not one of", 2),
+    Case("meetings add bad --level", (*_ADD, "2024", "--level", "deputy"), "not one of", 2),
+    Case("meetings add bad --tlp", (*_ADD, "2024", "--tlp", "purple"), "'purple' is not one of", 2),
+    Case("meetings add bad --country", (*_ADD, "2024", "--country", "Atlantis"), "atlantis", 2),
+    Case("meetings add unknown --mechanism", (*_ADD, "2024", "--mechanism", "NATOO"),
+         "mechanism 'NATOO' is unknown", 2),
+    Case("meetings add unknown --part-of", (*_ADD, "2024", "--part-of", "lyg-1999"),
+         "meeting 'lyg-1999' is unknown", 2),
+    Case("meetings add without --title", ("meetings", "add", "m-1", "--date", "2024"),
+         "missing option '--title'", 2),
+    Case("actions list bad --status", ("meetings", "actions", "list", "--status", "late"),
+         "'late' is not one of", 2),
+    Case("actions list bad --as-of", ("meetings", "actions", "list", "--as-of", "soon"),
+         "not a date", 2),
+    Case("actions add to unknown meeting",
+         ("meetings", "actions", "add", "nope", "Do it", "--owner", "org-b"),
+         "meeting 'nope' is unknown", 2),
+    Case("actions add bad --deadline",
+         ("meetings", "actions", "add", "nope", "Do it", "--owner", "b", "--deadline", "May"),
+         "not a date", 2),
+    Case("actions update unknown item", ("meetings", "actions", "update", "99", "--status", "done"),
+         "action item '99' is unknown", 2),
+    Case("actions update to overdue", ("meetings", "actions", "update", "1", "--status", "overdue"),
+         "worked out from the deadline"),
+    Case("actions update not a number", ("meetings", "actions", "update", "one"),
+         "invalid value for 'item'", 2),
+    Case("training show unknown", ("training", "show", "nope"), "training course 'nope'", 2),
+    Case("training list --country unknown", ("training", "list", "--country", "Narnia"),
+         "country 'Narnia' is unknown", 2),
+    Case("training list --mechanism unknown", ("training", "list", "--mechanism", "SCOO"),
+         "mechanism 'SCOO' is unknown", 2),
+]  # fmt: skip
+
+CASES = [*GENERAL, *ATLAS, *INCIDENTS, *RISK, *ROUTES, *COORDINATION, *COOPERATION, *MEETINGS]
 
 
 # --------------------------------------------------------------------------- the check

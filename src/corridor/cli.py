@@ -20,6 +20,7 @@ from corridor.commands import admin as admin_commands
 from corridor.commands import atlas as atlas_commands
 from corridor.commands import coordination as coordination_commands
 from corridor.commands import incidents as incident_commands
+from corridor.commands import meetings as meeting_commands
 from corridor.commands import risk as risk_commands
 from corridor.commands import routes as route_commands
 from corridor.commands.context import begin, current
@@ -104,6 +105,8 @@ app.add_typer(risk_commands.app, name="risk")
 app.add_typer(route_commands.app, name="routes")
 app.add_typer(coordination_commands.app, name="coordination")
 app.add_typer(admin_commands.app, name="admin")
+app.add_typer(meeting_commands.app, name="meetings")
+app.add_typer(meeting_commands.training_app, name="training")
 app.command("advise")(coordination_commands.advise_command)
 
 

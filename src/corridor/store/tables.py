@@ -25,6 +25,7 @@ from sqlalchemy import (
 )
 
 __all__ = [
+    "action_items",
     "api_tokens",
     "audit_log",
     "group_members",
@@ -32,10 +33,15 @@ __all__ = [
     "incident_shares",
     "incidents",
     "liaison_contacts",
+    "meeting_countries",
+    "meetings",
     "metadata",
     "organization_assets",
     "organizations",
     "sharing_groups",
+    "training_courses",
+    "training_participants",
+    "training_tallies",
     "users",
 ]
 
@@ -44,6 +50,7 @@ metadata = MetaData(
         "ix": "ix_%(table_name)s_%(column_0_N_name)s",
         "uq": "uq_%(table_name)s_%(column_0_N_name)s",
         "pk": "pk_%(table_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     }
 )
 
@@ -224,4 +231,109 @@ audit_log = Table(
     Column("detail", Text, nullable=False, default=""),
     Index(None, "at"),
     Index(None, "organization", "at"),
+)
+
+
+# --------------------------------------------------------------------------- consultations and
+# training (issue 13, section 3; migration 0003). Each record is kept whole as JSON in ``body``
+# (what the services return); the columns beside it are what reads filter and share on.
+
+meetings = Table(
+    "meetings",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("uuid", String(36), nullable=False),
+    Column("key", String(64), nullable=False),  # the meeting's id, e.g. lyg-2017
+    Column("kind", String(24), nullable=False),
+    Column("mechanism", String(64)),
+    Column("part_of", String(64)),
+    Column("starts", Date, nullable=False),
+    Column("ends", Date, nullable=False),
+    Column("body", Text, nullable=False),  # the Meeting as JSON
+    Column("owner", String(160), nullable=False),
+    Column("tlp", String(16), nullable=False),
+    Column("origin_instance", String(64), nullable=False),
+    Column("version", Integer, nullable=False, default=1),
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    UniqueConstraint("key"),
+    Index(None, "mechanism", "starts"),
+)
+
+meeting_countries = Table(
+    "meeting_countries",
+    metadata,
+    Column("meeting_id", Integer, ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True),
+    Column("country", String(3), primary_key=True),
+    Index(None, "country"),
+)
+
+action_items = Table(
+    "action_items",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("uuid", String(36), nullable=False),
+    Column("meeting_id", Integer, ForeignKey("meetings.id", ondelete="CASCADE"), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("owner", String(160), nullable=False),  # the organization that must act
+    Column("deadline", Date),
+    Column("status", String(8), nullable=False),  # open | done (overdue is worked out)
+    Column("done_on", Date),
+    Column("version", Integer, nullable=False, default=1),
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    Index(None, "meeting_id"),
+    Index(None, "owner", "status"),
+)
+
+training_courses = Table(
+    "training_courses",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("uuid", String(36), nullable=False),
+    Column("key", String(64), nullable=False),
+    Column("mechanism", String(64)),
+    Column("starts", Date, nullable=False),
+    Column("ends", Date, nullable=False),
+    Column("body", Text, nullable=False),  # the TrainingCourse as JSON
+    Column("owner", String(160), nullable=False),
+    Column("tlp", String(16), nullable=False),
+    Column("origin_instance", String(64), nullable=False),
+    Column("version", Integer, nullable=False, default=1),
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    UniqueConstraint("key"),
+    Index(None, "mechanism", "starts"),
+)
+
+training_participants = Table(
+    "training_participants",
+    metadata,
+    Column(
+        "course_id",
+        Integer,
+        ForeignKey("training_courses.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("country", String(3), primary_key=True),
+    Column("count", Integer),  # None where the source gives no number
+    Index(None, "country"),
+)
+
+training_tallies = Table(
+    "training_tallies",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("uuid", String(36), nullable=False),
+    Column("key", String(64), nullable=False),
+    Column("mechanism", String(64), nullable=False),
+    Column("as_of", Date, nullable=False),
+    Column("body", Text, nullable=False),  # the TrainingTally as JSON
+    Column("owner", String(160), nullable=False),
+    Column("tlp", String(16), nullable=False),
+    Column("origin_instance", String(64), nullable=False),
+    Column("version", Integer, nullable=False, default=1),
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    UniqueConstraint("key"),
 )

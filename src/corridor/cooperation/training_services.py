@@ -1,0 +1,144 @@
+"""The capacity-building use cases: record, list and show training courses.
+
+Same shape and sharing as the meetings (:mod:`corridor.cooperation.meeting_services`):
+the store, the acting viewer, typed arguments in; typed records out; every read
+through :func:`~corridor.cooperation.meeting_services.readable`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import TYPE_CHECKING
+
+from corridor.cooperation.meeting_services import (
+    Result,
+    acting,
+    atlas_or_bundled,
+    mechanism_family,
+    readable,
+    resolved_countries,
+)
+from corridor.cooperation.meetings import NotAllowedError
+from corridor.cooperation.training import TrainingCourse, TrainingTally
+from corridor.errors import UnknownValueError
+from corridor.events.access import Viewer
+from corridor.events.model import Tlp
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from corridor.atlas.catalog import Atlas
+    from corridor.store.shared_records import Stored
+
+__all__ = ["CourseRecord", "TallyRecord", "TrainingPage", "add_course", "course", "list_courses"]
+
+
+class CourseRecord(Result):
+    """A course as a reader gets it, with its sharing."""
+
+    course: TrainingCourse
+    owner: str
+    tlp: Tlp
+    uuid: str
+    version: int
+
+
+class TallyRecord(Result):
+    """A running total as a reader gets it, with its sharing."""
+
+    tally: TrainingTally
+    owner: str
+    tlp: Tlp
+
+
+class TrainingPage(Result):
+    """The courses matching a query, and the tallies of the mechanisms asked about."""
+
+    courses: tuple[CourseRecord, ...]
+    tallies: tuple[TallyRecord, ...]
+
+
+def _record(stored: Stored[TrainingCourse]) -> CourseRecord:
+    return CourseRecord(
+        course=stored.record,
+        owner=stored.owner,
+        tlp=stored.tlp,
+        uuid=stored.uuid,
+        version=stored.version,
+    )
+
+
+def add_course(
+    store: Engine,
+    viewer: Viewer,
+    course: TrainingCourse,
+    *,
+    tlp: Tlp = Tlp.GREEN,
+    atlas: Atlas | None = None,
+    instance: str = "local",
+) -> CourseRecord:
+    """Record ``course`` owned by the viewer's organization, labelled ``tlp``; saving it again
+    with changes updates it. An unknown mechanism or another's id is refused."""
+    from corridor.store.training import courses_where, save_course
+
+    owner = acting(viewer)
+    mechanism_family(atlas_or_bundled(atlas), course.mechanism)
+    with store.begin() as connection:
+        taken = courses_where(connection, TrainingCourse, keys=[course.id])
+        if taken and taken[0].owner != owner:
+            raise NotAllowedError(f"course id {course.id!r} is taken; choose another")
+        save_course(connection, course, owner=owner, tlp=tlp, instance=instance)
+        return _record(courses_where(connection, TrainingCourse, keys=[course.id])[0])
+
+
+def list_courses(
+    store: Engine,
+    viewer: Viewer,
+    *,
+    mechanism: str | None = None,
+    country: str | Sequence[str] | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    atlas: Atlas | None = None,
+) -> TrainingPage:
+    """The courses ``viewer`` may read, oldest first: of ``mechanism`` and those under it,
+    with participants from ``country`` (codes or names), overlapping ``since``..``until``;
+    and the readable tallies of those mechanisms (all, without ``mechanism``)."""
+    from corridor.store.training import courses_where, tallies_where
+
+    mechanisms = mechanism_family(atlas_or_bundled(atlas), mechanism) if mechanism else None
+    with store.connect() as connection:
+        found = courses_where(
+            connection,
+            TrainingCourse,
+            mechanisms=mechanisms,
+            countries=resolved_countries(country),
+            since=since,
+            until=until,
+        )
+        tallies = tallies_where(connection, TrainingTally, mechanisms=mechanisms)
+    return TrainingPage(
+        courses=tuple(_record(s) for s in found if readable(viewer, s.owner, s.tlp)),
+        tallies=tuple(
+            TallyRecord(tally=s.record, owner=s.owner, tlp=s.tlp)
+            for s in tallies
+            if readable(viewer, s.owner, s.tlp)
+        ),
+    )
+
+
+def course(store: Engine, viewer: Viewer, id: str) -> CourseRecord:
+    """Course ``id`` if ``viewer`` may read it; :class:`UnknownValueError` otherwise."""
+    from corridor.store.training import courses_where
+
+    with store.connect() as connection:
+        for stored in courses_where(connection, TrainingCourse, keys=[id]):
+            if readable(viewer, stored.owner, stored.tlp):
+                return _record(stored)
+        choices = [
+            s.record.id
+            for s in courses_where(connection, TrainingCourse)
+            if readable(viewer, s.owner, s.tlp)
+        ]
+    raise UnknownValueError("training course", id, choices, hint="see `corridor training list`")
