@@ -33,9 +33,15 @@ INPUTS = {
     "my-assets.geojson": Path(__file__).parent / "risk" / "fixtures" / "company_assets.geojson",
 }
 PORTS = "name,lon,lat\nGwadar,62.33,25.12\nRotterdam,4.05,51.95\nJeddah,39.17,21.48\n"
-# The demo is the long one; `corridor admin` examples build on each other (an organization,
-# then its users, then their tokens) and run in order in tests/cooperation/test_admin_cli.py.
-LEFT_TO_THEIR_OWN_TEST = ("corridor demo", "corridor admin ")
+# The demo is the long one. `corridor admin` examples build on each other (an organization,
+# then its users, then their tokens), and so do `meetings` and `training` (the forum's record,
+# then a meeting, then its action items): they run in order in tests/cooperation/.
+LEFT_TO_THEIR_OWN_TEST = (
+    "corridor demo",
+    "corridor admin ",
+    "corridor meetings ",
+    "corridor training ",
+)
 
 
 def _commands(group: TyperGroup, path: tuple[str, ...] = ()) -> dict[str, str]:
