@@ -20,7 +20,7 @@ from sqlalchemy import Connection, and_, case, func, or_, select
 from corridor.events.access import Viewer
 from corridor.events.model import Incident
 from corridor.events.query import IncidentQuery
-from corridor.store.incidents import _incident, filtered
+from corridor.store.incidents import filtered, incident_from_row
 from corridor.store.tables import incident_shares, incidents
 
 __all__ = ["AddedIncident", "incidents_added"]
@@ -85,7 +85,7 @@ def incidents_added(
         )
     statement = statement.order_by(date_added, c.id).limit(limit)
     return [
-        AddedIncident(row.id, _naive(row.date_added), _incident(row))
+        AddedIncident(row.id, _naive(row.date_added), incident_from_row(row))
         for row in connection.execute(statement)
     ]
 
