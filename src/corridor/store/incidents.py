@@ -26,6 +26,7 @@ __all__ = [
     "count_matching",
     "filtered",
     "incident_by_uuid",
+    "incident_from_row",
     "incidents_matching",
     "sources_visible",
     "stats",
@@ -113,6 +114,12 @@ def _incident(row: Any) -> Incident:
         tlp=Tlp(m["tlp"]),
         source_updated=m["source_updated"].replace(tzinfo=UTC) if m["source_updated"] else None,
     )
+
+
+def incident_from_row(row: Any) -> Incident:
+    """The incident of a row that selects every column of ``incidents`` (and maybe more):
+    for other repositories that read incidents in an order of their own."""
+    return _incident(row)
 
 
 def incidents_matching(

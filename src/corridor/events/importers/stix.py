@@ -50,7 +50,9 @@ __all__ = [
     "STIX_NAMESPACE",
     "TLP2_EXTENSION_ID",
     "TLP_MARKING_IDS",
+    "incident_stix_objects",
     "read_stix",
+    "shared_stix_objects",
     "write_stix",
 ]
 
@@ -325,6 +327,22 @@ def write_stix(incidents: Iterable[Incident], stream: TextIO, *, producer: str =
     # The id comes last: it is a digest of everything written, so it names this content.
     stream.write(f'\n], "id": "bundle--{uuid.uuid5(STIX_NAMESPACE, digest.hexdigest())}"}}\n')
     return count
+
+
+def shared_stix_objects(producer: str = _PROJECT) -> list[dict[str, Any]]:
+    """The objects every incident of ``producer`` refers to, as JSON values: the
+    identities, our extension definition and the five TLP 2.0 marking definitions.
+    A TAXII collection serves them once, ahead of the incidents."""
+    texts = [*_shared_objects(producer), *(_tlp_marking(tlp) for tlp in Tlp)]
+    return [json.loads(text) for text in texts]
+
+
+def incident_stix_objects(incident: Incident, producer: str = _PROJECT) -> list[dict[str, Any]]:
+    """One incident's objects (the incident, its location and actors, the relationships),
+    exactly as :func:`write_stix` writes them, as JSON values. Each incident carries its
+    own actor objects: a page of a TAXII collection cannot know what earlier pages sent."""
+    objects = _incident_objects(incident, _identity_id(producer), set())
+    return [item if isinstance(item, dict) else json.loads(item) for item in objects]
 
 
 # --- reading ------------------------------------------------------------------------------
