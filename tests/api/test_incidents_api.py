@@ -165,7 +165,7 @@ def test_filters_have_the_command_lines_names_and_grammar(
         until="2022",
         country="Kazakhstan",
         **{"class": "infrastructure_attack"},
-        bbox="60,40,70,45",
+        bbox="60,38,70,45",
     ) == {
         "k-clear",
         "k-green",
