@@ -16,7 +16,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from corridor.api.deps import FailedAuthLimiter, ServerState
 from corridor.api.problems import install_problem_handlers, problem_response
 
-__all__ = ["MAX_BODY_BYTES", "BodySizeLimit", "create_app"]
+__all__ = ["MAX_BODY_BYTES", "BodySizeLimit", "app_from_settings", "create_app"]
 
 MAX_BODY_BYTES = 1024 * 1024
 
@@ -134,3 +134,13 @@ def _version() -> str:
         return version("secure-corridor")
     except PackageNotFoundError:  # pragma: no cover - running from a source tree
         return "0"
+
+
+def app_from_settings() -> FastAPI:
+    """The app on the store the settings name (``CORRIDOR_DATABASE_URL`` ...): what each
+    worker process builds when ``corridor serve --workers`` is above 1."""
+    from corridor.settings import settings
+
+    configured = settings()
+    url, _ = configured.store_url()
+    return create_app(url, atlas_dir=configured.atlas_dir)
