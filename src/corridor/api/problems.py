@@ -55,7 +55,11 @@ class Problem(BaseModel):
 
 # Declared on every route, so the OpenAPI document names the problems a client can get.
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
-    status: {"model": Problem, "description": _TITLES[status]}
+    status: {
+        "model": Problem,
+        "description": _TITLES[status],
+        "content": {MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    }
     for status in (400, 401, 403, 404, 413, 422, 429)
 }
 
