@@ -23,6 +23,7 @@ from corridor.commands import incidents as incident_commands
 from corridor.commands import meetings as meeting_commands
 from corridor.commands import risk as risk_commands
 from corridor.commands import routes as route_commands
+from corridor.commands import serve as serve_command
 from corridor.commands.context import begin, current
 from corridor.commands.options import AtlasDirOption
 from corridor.commands.output import JsonOption, err, fail, print_json, print_table
@@ -108,6 +109,7 @@ app.add_typer(admin_commands.app, name="admin")
 app.add_typer(meeting_commands.app, name="meetings")
 app.add_typer(meeting_commands.training_app, name="training")
 app.command("advise")(coordination_commands.advise_command)
+app.command("serve")(serve_command.serve)
 
 
 def _version(value: bool) -> None:

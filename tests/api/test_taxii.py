@@ -23,7 +23,7 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 from taxii2client.v21 import Server, as_pages
 
-from corridor.api.routes.taxii import router
+from corridor.api import create_app
 from corridor.atlas import Atlas
 from corridor.cooperation.models import Principal, Role
 from corridor.cooperation.services import (
@@ -113,13 +113,9 @@ def caller(taxii_store: Engine, token: str, atlas: Atlas) -> Principal:
 
 
 def _app(store: Engine, atlas: Atlas) -> FastAPI:
-    """The smallest app that serves the router as the real one does."""
-    app = FastAPI()
-    app.state.store = store
-    app.state.token_secret = SECRET
-    app.state.atlas = atlas
-    app.include_router(router, prefix="/taxii2")
-    return app
+    """The real API on the test's store: TAXII under /taxii2/ with the app's own tokens."""
+    del atlas  # the app loads the bundled atlas itself
+    return create_app(store.url.render_as_string(hide_password=False), token_secret=SECRET)
 
 
 @contextmanager
@@ -128,7 +124,7 @@ def _serving(app: FastAPI) -> Iterator[str]:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 15

@@ -1,1 +1,5 @@
-"""The HTTP API: FastAPI routers over the library's services."""
+"""The HTTP API: FastAPI over the same service functions the command line calls."""
+
+from corridor.api.app import create_app
+
+__all__ = ["create_app"]

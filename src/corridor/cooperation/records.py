@@ -39,6 +39,11 @@ def origin_of(row: Mapping[str, Any]) -> Origin:
         instance=row["origin_instance"],
         organization=row["origin_organization"],
         version=row["version"],
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
+        created_at=_utc(row["created_at"]),
+        updated_at=_utc(row["updated_at"]),
     )
+
+
+def _utc(moment: datetime) -> datetime:
+    """The store keeps UTC without a zone; readers get it aware, so no one takes it for local."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

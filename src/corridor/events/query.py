@@ -38,6 +38,9 @@ class IncidentQuery:
     limit: int | None = None
     offset: int = 0
     newest_first: bool = False
+    # Keyset paging: the (start_date, uuid) of the last incident of the previous page; the
+    # page starts after it in the listing order, so inserts elsewhere never shift a page.
+    after: tuple[date, str] | None = None
 
 
 def parse_bbox(text: str) -> BBox:

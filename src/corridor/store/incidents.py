@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import UTC
+from datetime import UTC, date
 from typing import Any
 
 from sqlalchemy import Connection, Select, and_, func, or_, select
@@ -129,12 +129,26 @@ def incidents_matching(
     c = incidents.c
     order = (c.start_date.desc(), c.id.desc()) if query.newest_first else (c.start_date, c.id)
     statement = filtered(select(incidents), query, viewer).order_by(*order)
+    if query.after is not None:
+        statement = statement.where(_after(query.after, newest_first=query.newest_first))
     if query.limit is not None:
         statement = statement.limit(query.limit)
     if query.offset:
         statement = statement.offset(query.offset)
     for row in connection.execute(statement):
         yield _incident(row)
+
+
+def _after(key: tuple[date, str], *, newest_first: bool) -> Any:
+    """SQL: the incident comes after ``key`` = (start_date, uuid) in the listing order
+    (start_date, then the row id of that uuid; a key whose incident is gone falls back
+    to the date alone)."""
+    c = incidents.c
+    day, uuid = key
+    row_id = select(c.id).where(c.uuid == uuid).scalar_subquery()
+    if newest_first:
+        return or_(c.start_date < day, and_(c.start_date == day, c.id < row_id))
+    return or_(c.start_date > day, and_(c.start_date == day, c.id > row_id))
 
 
 def incident_by_uuid(connection: Connection, uuid: str, viewer: Viewer) -> Incident | None:

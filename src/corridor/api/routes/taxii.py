@@ -16,11 +16,12 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
 
-from corridor.cooperation.models import AuthenticationError, PermissionDeniedError, Principal
+from corridor.api.problems import PROBLEM_RESPONSES
+from corridor.cooperation.models import PermissionDeniedError, Principal
 from corridor.cooperation.taxii import (
     DEFAULT_PAGE_OBJECTS,
     MAX_PAGE_OBJECTS,
@@ -33,7 +34,18 @@ from corridor.cooperation.taxii import (
 )
 from corridor.errors import InputError
 
-__all__ = ["router", "taxii_router"]
+__all__ = ["taxii_router"]
+
+# What a TAXII client can get besides 200: the API's own problems for the bearer token
+# (401, 413, 422, 429), TAXII error messages for what TAXII itself refuses.
+_TAXII_ERRORS = {400: "Bad request", 404: "Unknown collection", 406: "Not acceptable"}
+_TAXII_RESPONSES: dict[int | str, dict[str, Any]] = {
+    **{s: r for s, r in PROBLEM_RESPONSES.items() if s not in _TAXII_ERRORS},
+    **{
+        status: {"description": title, "content": {TAXII_MEDIA_TYPE: {}}}
+        for status, title in _TAXII_ERRORS.items()
+    },
+}
 
 _ACCEPTED = ("application/taxii+json", "application/json", "application/*", "*/*")
 
@@ -78,7 +90,9 @@ def _added_after(text: str | None) -> datetime | None:
 def taxii_router(principal: Callable[..., Any], store: Callable[..., Any]) -> APIRouter:
     """The TAXII routes, reading the caller from the ``principal`` dependency (which
     refuses a missing or bad token with 401) and the store from ``store``."""
-    router = APIRouter(tags=["taxii"], default_response_class=TaxiiResponse)
+    router = APIRouter(
+        tags=["taxii"], default_response_class=TaxiiResponse, responses=_TAXII_RESPONSES
+    )
     Caller = Annotated[Principal, Depends(principal)]  # noqa: N806
     Store = Annotated[Engine, Depends(store)]  # noqa: N806
 
@@ -157,31 +171,3 @@ def taxii_router(principal: Callable[..., Any], store: Callable[..., Any]) -> AP
         return TaxiiResponse(page.envelope(), headers=headers)
 
     return router
-
-
-def _app_store(request: Request) -> Engine:
-    """The store the app was made with (``app.state.store``)."""
-    engine: Engine = request.app.state.store
-    return engine
-
-
-def _bearer_principal(
-    request: Request, engine: Annotated[Engine, Depends(_app_store)]
-) -> Principal:
-    """The holder of the bearer token, under ``app.state.token_secret``; 401 otherwise."""
-    from corridor.cooperation.services import authenticate
-
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise HTTPException(401, "send an API token: Authorization: Bearer <token>",
-                            headers={"WWW-Authenticate": "Bearer"})  # fmt: skip
-    state = request.app.state
-    try:
-        return authenticate(
-            engine, token.strip(), secret=state.token_secret, atlas=getattr(state, "atlas", None)
-        )
-    except AuthenticationError as exc:
-        raise HTTPException(401, str(exc), headers={"WWW-Authenticate": "Bearer"}) from None
-
-
-router = taxii_router(_bearer_principal, _app_store)

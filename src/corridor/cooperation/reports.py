@@ -1,0 +1,81 @@
+"""An organization reports one incident: the use case behind ``POST /incidents``.
+
+The reporter is always the acting principal's organization, whatever the record says,
+so nobody can put words in another organization's mouth; and a report never replaces
+an incident another organization reported (same source and source id).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from corridor.cooperation.audit import audit_in
+from corridor.cooperation.groups import share_incident
+from corridor.cooperation.models import (
+    AuditAction,
+    Permission,
+    PermissionDeniedError,
+    Principal,
+)
+from corridor.events.model import Incident
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from corridor.atlas.catalog import Atlas
+
+__all__ = ["report_incident"]
+
+
+def report_incident(
+    store: Engine,
+    actor: Principal,
+    record: Mapping[str, object],
+    *,
+    share_with: Iterable[str] = (),
+    on: date | None = None,
+    atlas: Atlas | Callable[[], Atlas] | None = None,
+    now: datetime | None = None,
+    instance: str = "local",
+) -> Incident:
+    """Store ``record`` (the fields of the generic report format) as an incident reported
+    by ``actor``'s organization, then share it with the groups ``share_with``.
+
+    :class:`PermissionDeniedError` without the report permission or when the same
+    (source, source_id) belongs to another organization; ``FieldError`` for a bad field.
+    """
+    from corridor.events.importers.generic import incident_from_record
+    from corridor.store.incident_writes import upsert_incidents
+    from corridor.store.parties import incident_owner
+
+    actor.require(Permission.REPORT, "report incidents")
+    organization = actor.organization
+    if organization is None:  # pragma: no cover - roles always come with an organization
+        raise PermissionDeniedError("an anonymous reader may not report incidents")
+    incident = dataclasses.replace(incident_from_record(record), reporter=organization)
+    uuid = str(incident.uuid)
+    with store.begin() as connection:
+        owner = incident_owner(connection, uuid)
+        if owner is not None and owner != organization:
+            raise PermissionDeniedError(
+                f"source {incident.source!r} id {incident.source_id!r} is another "
+                "organization's report; choose another source_id"
+            )
+        upsert_incidents(connection, [incident], origin=instance)
+        audit_in(
+            connection,
+            actor.viewer,
+            AuditAction.CREATE if owner is None else AuditAction.UPDATE,
+            "incident",
+            uuid,
+            count=1,
+            detail={"tlp": incident.tlp.value},
+            now=now,
+        )
+    groups = list(share_with)
+    if groups:
+        share_incident(store, actor, uuid, groups, on=on or date.today(), atlas=atlas, now=now)
+    return incident
