@@ -40,6 +40,7 @@ __all__ = [
     "create_group",
     "group_members",
     "list_groups",
+    "memberships",
     "share_incident",
     "viewer_for",
 ]
@@ -102,6 +103,22 @@ class _Directory:
                 "sharing group", group, sorted(self.groups), hint="`corridor admin group list`"
             )
         return self.groups[group]
+
+
+def memberships(
+    connection: Connection, atlas: Atlas | Callable[[], Atlas] | None = None
+) -> Callable[[str, date], frozenset[str]]:
+    """The groups an organization belongs to on a day, with the directory read once:
+    for work that asks for many organizations and days (routing an alert)."""
+    directory = _Directory.read(connection)
+    known: dict[tuple[str, date], frozenset[str]] = {}
+
+    def groups(organization: str, day: date) -> frozenset[str]:
+        if (organization, day) not in known:
+            known[(organization, day)] = directory.groups_of(organization, atlas, day)
+        return known[(organization, day)]
+
+    return groups
 
 
 def viewer_for(

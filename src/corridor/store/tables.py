@@ -337,3 +337,78 @@ training_tallies = Table(
     Column("updated_at", DateTime, nullable=False),
     UniqueConstraint("key"),
 )
+
+
+# --------------------------------------------------------------------------- alerts (issue 14,
+# migration 0007). An alert is one rule firing on one asset; the incidents that raised it are
+# keyed by (rule, asset, incident), so re-reporting or re-importing never raises one twice.
+
+alert_rules = Table(
+    "alert_rules",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("owner", String(160)),  # the organization that wrote it
+    Column("body", Text, nullable=False),  # the AlertRule as JSON
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+)
+
+alerts = Table(
+    "alerts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("uuid", String(36), nullable=False, unique=True),
+    Column("rule_id", String(64), nullable=False),
+    Column("asset_id", String(64), nullable=False),
+    Column("status", String(16), nullable=False),  # open | acknowledged | closed
+    Column("level", SmallInteger, nullable=False, default=0),  # escalation steps taken
+    Column("severity", SmallInteger, nullable=False),  # the highest of its incidents
+    Column("threat_class", String(40), nullable=False),  # of the incident that raised it
+    Column("first_on", Date, nullable=False),  # the dates of its first and last incidents
+    Column("last_on", Date, nullable=False),
+    Column("incident_count", Integer, nullable=False),
+    Column("opened_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    Column("escalate_at", DateTime),  # None once acknowledged or at the last level
+    Column("acknowledged_at", DateTime),
+    Column("acknowledged_by", String(160)),
+    Column("closed_at", DateTime),
+    Column("case_uuid", String(36)),
+    Index(None, "rule_id", "asset_id", "status"),
+    Index(None, "status", "escalate_at"),
+)
+
+alert_incidents = Table(
+    "alert_incidents",
+    metadata,
+    Column("rule_id", String(64), primary_key=True),
+    Column("asset_id", String(64), primary_key=True),
+    Column("incident_uuid", String(36), primary_key=True),
+    Column("alert_id", Integer, ForeignKey("alerts.id", ondelete="CASCADE"), nullable=False),
+    Column("distance_km", Float, nullable=False),
+    Column("added_at", DateTime, nullable=False),
+    Index(None, "alert_id"),
+)
+
+alert_recipients = Table(
+    "alert_recipients",
+    metadata,
+    Column("alert_id", Integer, ForeignKey("alerts.id", ondelete="CASCADE"), primary_key=True),
+    Column("organization", String(160), primary_key=True),
+    Column("level", SmallInteger, nullable=False),  # 0: routed; 1..: added by escalation
+    Column("reasons", Text, nullable=False),  # JSON list of why it got the alert
+    Column("added_at", DateTime, nullable=False),
+    Index(None, "organization"),
+)
+
+alert_events = Table(
+    "alert_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("alert_id", Integer, ForeignKey("alerts.id", ondelete="CASCADE"), nullable=False),
+    Column("at", DateTime, nullable=False),
+    Column("kind", String(16), nullable=False),  # raised | grouped | acknowledged | ...
+    Column("actor", String(160)),  # who did it; None: the platform
+    Column("detail", Text, nullable=False, default=""),  # JSON
+    Index(None, "alert_id"),
+)
