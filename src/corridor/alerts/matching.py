@@ -78,10 +78,11 @@ class AlertMatcher:
         rules: Sequence[AlertRule],
         operated: Mapping[str, Sequence[str]],
         *,
-        today: date,
+        today: date | None,
     ) -> tuple[list[Match], set[str]]:
         """The rule matches of ``incidents``, and the uuids of those that would have
-        matched but are older than the rule's horizon."""
+        matched but are older than the rule's horizon before ``today`` (None: no
+        horizon, to try a rule on history)."""
         if not rules:
             return [], set()
         watched = {r.id: watched_assets(r, self.atlas, operated) for r in rules}
@@ -101,7 +102,8 @@ class AlertMatcher:
                     covers[key] = rule.covers_class(incident.threat_class, self.atlas)
                 if not covers[key]:
                     continue
-                if incident.start_date < today - timedelta(days=rule.horizon_days):
+                horizon = None if today is None else today - timedelta(days=rule.horizon_days)
+                if horizon is not None and incident.start_date < horizon:
                     too_old.add(str(incident.uuid))
                     continue
                 found.append(Match(rule, asset, incident, km))

@@ -10,23 +10,26 @@ older than the rule's horizon (history) raise nothing and are counted as such.
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import Connection
 
-from corridor.alerts.matching import AlertMatcher, Match, matcher_for
 from corridor.alerts.routing import route_alert
 from corridor.alerts.rules import AlertRule
 from corridor.atlas.catalog import Atlas
 from corridor.events.access import Viewer, may_read
 from corridor.events.model import Incident
 
-__all__ = ["AlertSummary", "Notify", "raise_alerts"]
+if TYPE_CHECKING:  # matching brings numpy and the compiled index: loaded on first use
+    from corridor.alerts.matching import Match
+
+__all__ = ["AlertSummary", "Notify", "raise_alerts", "raise_alerts_since"]
 
 
 class Notify(Protocol):
@@ -44,7 +47,7 @@ class AlertSummary:
     raised: int = 0  # new alerts
     grouped: int = 0  # incidents that joined an open alert
     repeated: int = 0  # (rule, asset, incident) already alerted: ignored
-    too_old: int = 0  # incidents near a watched asset but older than the rule's horizon
+    too_old: int = 0  # incidents older than the rules' horizon: history, never alerted
     alerts: tuple[str, ...] = ()  # uuids of the new alerts
 
     def describe(self) -> str:
@@ -73,6 +76,7 @@ def raise_alerts(
     notify: Notify | None = None,
 ) -> AlertSummary:
     """Raise or group the alerts ``incidents`` call for under ``rules``; see the module."""
+    from corridor.alerts.matching import matcher_for
     from corridor.cooperation.directory import organizations_by_id
     from corridor.cooperation.groups import memberships
     from corridor.store.alerts import known_keys
@@ -88,7 +92,7 @@ def raise_alerts(
     fresh = [m for m in found if m.key not in seen]
     groups_on = memberships(connection, atlas)
     readers = _Readers(connection, groups_on)
-    raised, grouped = _store(connection, fresh, matcher, atlas, organizations, readers, now, notify)
+    raised, grouped = _store(connection, fresh, atlas, organizations, readers, now, notify)
     return AlertSummary(
         raised=len(raised),
         grouped=grouped,
@@ -122,7 +126,6 @@ class _Readers:
 def _store(
     connection: Connection,
     matches: Sequence[Match],
-    matcher: AlertMatcher,
     atlas: Atlas,
     organizations: Mapping[str, Any],
     readers: _Readers,
@@ -258,3 +261,28 @@ def _open_alert(
             }  # fmt: skip
             notify(connection, recipient.organization, "alert.raised", payload)
     return _Open(alert_id, alert_uuid, day, day, 1, incident.severity)
+
+
+def raise_alerts_since(
+    connection: Connection,
+    since: datetime,
+    *,
+    atlas: Atlas,
+    rules: Sequence[AlertRule],
+    now: datetime,
+    notify: Notify | None = None,
+) -> AlertSummary:
+    """Raise the alerts of every incident written since ``since`` (an import's start).
+
+    Only incidents within the widest rule horizon are read and matched; the others are
+    history and are counted, so an import of ten-year-old records says so and costs one
+    count."""
+    from corridor.store.alerts import incidents_written_since
+
+    active = [r for r in rules if r.enabled]
+    if not active:
+        return AlertSummary()
+    cutoff = now.date() - timedelta(days=max(r.horizon_days for r in active))
+    recent, history = incidents_written_since(connection, since, recent_from=cutoff)
+    summary = raise_alerts(connection, recent, atlas=atlas, rules=active, now=now, notify=notify)
+    return dataclasses.replace(summary, too_old=summary.too_old + history)

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 __all__ = [
     "GroupListing",
     "add_group_members",
+    "atlas_of",
     "create_group",
     "group_members",
     "list_groups",
@@ -46,7 +47,8 @@ __all__ = [
 ]
 
 
-def _atlas(atlas: Atlas | Callable[[], Atlas] | None) -> Atlas:
+def atlas_of(atlas: Atlas | Callable[[], Atlas] | None) -> Atlas:
+    """The atlas given, or made by the function given, or the bundled one."""
     if atlas is None:
         from corridor.atlas import load_atlas
 
@@ -85,14 +87,14 @@ class _Directory:
         self, group: SharingGroup, atlas: Atlas | Callable[[], Atlas] | None, day: date
     ) -> frozenset[str]:
         explicit = self.explicit.get(group.id, frozenset())
-        loaded = _atlas(atlas) if group.kind is GroupKind.MECHANISM else None
+        loaded = atlas_of(atlas) if group.kind is GroupKind.MECHANISM else None
         return group_members_on(group, explicit, self.organizations, loaded, day)
 
     def groups_of(
         self, organization: str, atlas: Atlas | Callable[[], Atlas] | None, day: date
     ) -> frozenset[str]:
         needs_atlas = any(g.kind is GroupKind.MECHANISM for g in self.groups.values())
-        loaded = _atlas(atlas) if needs_atlas else None
+        loaded = atlas_of(atlas) if needs_atlas else None
         return groups_of(
             organization, self.groups.values(), self.explicit, self.organizations, loaded, day
         )
@@ -166,7 +168,7 @@ def create_group(
         raise PermissionDeniedError(f"{actor.viewer.who} may not make groups for {owner!r}")
     if mechanism is not None:
         actor.require(Permission.MANAGE_PLATFORM, "make mechanism groups")
-        loaded = _atlas(atlas)
+        loaded = atlas_of(atlas)
         if mechanism not in loaded.mechanisms:
             raise UnknownValueError(
                 "mechanism",

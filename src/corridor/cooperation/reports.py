@@ -12,14 +12,17 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from corridor.alerts.raising import Notify, raise_alerts
+from corridor.alerts.services import current_rules
 from corridor.cooperation.audit import audit_in
-from corridor.cooperation.groups import share_incident
+from corridor.cooperation.groups import atlas_of, share_incident
 from corridor.cooperation.models import (
     AuditAction,
     Permission,
     PermissionDeniedError,
     Principal,
 )
+from corridor.cooperation.records import utc
 from corridor.events.model import Incident
 
 if TYPE_CHECKING:
@@ -40,9 +43,11 @@ def report_incident(
     atlas: Atlas | Callable[[], Atlas] | None = None,
     now: datetime | None = None,
     instance: str = "local",
+    notify: Notify | None = None,
 ) -> Incident:
     """Store ``record`` (the fields of the generic report format) as an incident reported
-    by ``actor``'s organization, then share it with the groups ``share_with``.
+    by ``actor``'s organization, raise the alerts it calls for (queued to ``notify``
+    in the same transaction), then share it with the groups ``share_with``.
 
     :class:`PermissionDeniedError` without the report permission or when the same
     (source, source_id) belongs to another organization; ``FieldError`` for a bad field.
@@ -74,6 +79,14 @@ def report_incident(
             count=1,
             detail={"tlp": incident.tlp.value},
             now=now,
+        )
+        raise_alerts(
+            connection,
+            [incident],
+            atlas=atlas_of(atlas),
+            rules=current_rules(connection),
+            now=utc(now),
+            notify=notify,
         )
     groups = list(share_with)
     if groups:

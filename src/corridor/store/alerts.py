@@ -8,14 +8,17 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, delete, insert, select, tuple_, update
+from sqlalchemy import Connection, Row, and_, delete, func, insert, select, tuple_, update
 
+from corridor.events.access import Viewer
+from corridor.events.model import Incident
 from corridor.store.tables import (
     alert_events,
     alert_incidents,
     alert_recipients,
     alert_rules,
     alerts,
+    incidents,
 )
 
 __all__ = [
@@ -26,8 +29,10 @@ __all__ = [
     "alert_row",
     "alert_rows_for",
     "delete_rule",
+    "due_alerts",
     "events_of",
     "incidents_of",
+    "incidents_written_since",
     "insert_alert",
     "known_keys",
     "open_alerts",
@@ -35,6 +40,7 @@ __all__ = [
     "rule_bodies",
     "save_rule",
     "update_alert",
+    "visible_incidents",
 ]
 
 OPEN_STATUSES = ("open", "acknowledged")  # alerts new incidents still group into
@@ -86,6 +92,27 @@ def known_keys(
     return found & set(wanted)
 
 
+def incidents_written_since(
+    connection: Connection, since: datetime, *, recent_from: date
+) -> tuple[list[Incident], int]:
+    """The incidents written (created or changed) since ``since`` that happened on or
+    after ``recent_from``, and how many others were written (history)."""
+    from corridor.store.incidents import incident_from_row
+
+    c = incidents.c
+    written = c.updated_at >= since
+    recent = [
+        incident_from_row(row)
+        for row in connection.execute(
+            select(incidents).where(written, c.start_date >= recent_from).order_by(c.id)
+        )
+    ]
+    older = connection.execute(
+        select(func.count()).select_from(incidents).where(written, c.start_date < recent_from)
+    ).scalar_one()
+    return recent, int(older)
+
+
 def open_alerts(connection: Connection, pairs: Iterable[tuple[str, str]]) -> list[Row[Any]]:
     """The alerts not yet closed of these (rule, asset) pairs, oldest first."""
     wanted = sorted(set(pairs))
@@ -100,6 +127,20 @@ def open_alerts(connection: Connection, pairs: Iterable[tuple[str, str]]) -> lis
         )
         rows += list(connection.execute(statement))
     return rows
+
+
+def due_alerts(connection: Connection, now: datetime, *, limit: int) -> list[Row[Any]]:
+    """Open alerts whose acknowledgement time has passed, most overdue first; on
+    PostgreSQL locked for this transaction and skipped by other workers."""
+    c = alerts.c
+    statement = (
+        select(alerts)
+        .where(c.status == "open", c.escalate_at.is_not(None), c.escalate_at <= now)
+        .order_by(c.escalate_at, c.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    return list(connection.execute(statement))
 
 
 def insert_alert(connection: Connection, row: Mapping[str, Any]) -> int:
@@ -197,6 +238,28 @@ def incidents_of(connection: Connection, alert_id: int) -> list[tuple[str, float
         .order_by(c.added_at, c.incident_uuid)
     )
     return [(str(u), float(d)) for u, d in connection.execute(statement)]
+
+
+def visible_incidents(
+    connection: Connection, alert_id: int, viewer: Viewer
+) -> tuple[list[tuple[str, float]], int]:
+    """(uuid, km) of the alert's incidents ``viewer`` may read, in join order, and how
+    many others it has."""
+    from corridor.store.incidents import visible_to
+
+    c = alert_incidents.c
+    joined = (
+        select(c.incident_uuid, c.distance_km, visible_to(viewer).label("readable"))
+        .join(incidents, incidents.c.uuid == c.incident_uuid)
+        .where(c.alert_id == alert_id)
+        .order_by(c.added_at, c.incident_uuid)
+    )
+    rows = list(connection.execute(joined))
+    readable = [(str(u), float(d)) for u, d, ok in rows if ok]
+    total = connection.execute(
+        select(func.count()).select_from(alert_incidents).where(c.alert_id == alert_id)
+    ).scalar_one()
+    return readable, int(total) - len(readable)
 
 
 def recipients_of(connection: Connection, alert_id: int) -> list[Row[Any]]:
