@@ -92,7 +92,7 @@ def test_bad_input_is_one_clear_line(
 def test_an_import_says_what_it_did_with_alerts(platform_cli: Path) -> None:
     from corridor.datasets import dataset_path
 
-    code, stdout, stderr = run("incidents", "import", str(dataset_path("ged_syria_2016_2019.csv.gz")),
-                               "--json")  # fmt: skip
+    syria = dataset_path("ged_syria_2016_2019.csv.gz")
+    code, stdout, stderr = run("incidents", "import", str(syria), "--json")
     assert code == 0, stderr
     assert "older than the rules' horizon" in json.loads(stdout)["alerts"]

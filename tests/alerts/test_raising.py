@@ -185,3 +185,17 @@ def test_a_disabled_rule_raises_nothing(platform: Engine, atlas: Atlas) -> None:
     lon, lat = kazakh_point(atlas)
     off = tuple(r.model_copy(update={"enabled": False}) for r in bundled_rules())
     assert run(platform, atlas, [attack(12, lon, lat)], rules=off).raised == 0
+
+
+def test_an_incident_others_may_read_brings_them_into_a_grouped_alert(
+    platform: Engine, atlas: Atlas
+) -> None:
+    lon, lat = kazakh_point(atlas)
+    amber = attack(20, lon, lat, tlp=Tlp.AMBER, start_date=TODAY - timedelta(days=3))
+    green = attack(21, lon, lat, tlp=Tlp.GREEN, start_date=TODAY - timedelta(days=2))
+    run(platform, atlas, [amber])
+    assert set(recipients(platform, alert_on(platform, "cagp-line-a"))) == {"kz-mvd"}
+    summary = run(platform, atlas, [green])
+    assert (summary.raised, summary.grouped) == (0, summary.grouped) and summary.grouped >= 1
+    widened = set(recipients(platform, alert_on(platform, "cagp-line-a")))
+    assert {"kz-mvd", "cn-mps", "uz-mvd", "pipechina", "rats-ec"} <= widened

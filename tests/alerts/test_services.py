@@ -67,7 +67,7 @@ def test_a_report_raises_alerts_its_recipients_find_in_their_inbox(
     assert "cagp-line-a" in inbox(platform, "cn-mps")
     assert inbox(platform, "us-fbi") == []
     alert = next(a for a in list_alerts(platform, Viewer("pipechina")) if a.asset == "cagp-line-a")
-    assert [i for i, _ in alert.incidents] == [uuid]
+    assert [i.uuid for i in alert.incidents] == [uuid]
     assert alert.why and "operates" in alert.why[0]
 
 

@@ -14,13 +14,13 @@ import dataclasses
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import Connection
 
-from corridor.alerts.routing import route_alert
+from corridor.alerts.routing import Recipient, route_alert
 from corridor.alerts.rules import AlertRule
 from corridor.atlas.catalog import Atlas
 from corridor.events.access import Viewer, may_read
@@ -90,9 +90,8 @@ def raise_alerts(
     found, too_old = matcher.matches(incidents, active, operated, today=now.date())
     seen = known_keys(connection, (m.key for m in found))
     fresh = [m for m in found if m.key not in seen]
-    groups_on = memberships(connection, atlas)
-    readers = _Readers(connection, groups_on)
-    raised, grouped = _store(connection, fresh, atlas, organizations, readers, now, notify)
+    router = _Router(connection, atlas, organizations, memberships(connection, atlas))
+    raised, grouped = _store(connection, fresh, router, now, notify)
     return AlertSummary(
         raised=len(raised),
         grouped=grouped,
@@ -102,38 +101,68 @@ def raise_alerts(
     )
 
 
-class _Readers:
-    """Whether an organization may read an incident, with the groups of each organization
-    on each day worked out once."""
+class _Router:
+    """Who receives an alert about one incident near one asset, worked out once per kind
+    of incident (the same label, owner, sharing, place and year route alike: a storm of
+    like incidents costs one routing)."""
 
     def __init__(
-        self, connection: Connection, groups_on: Callable[[str, date], frozenset[str]]
+        self,
+        connection: Connection,
+        atlas: Atlas,
+        organizations: Mapping[str, Any],
+        groups_on: Callable[[str, date], frozenset[str]],
     ) -> None:
-        self.connection = connection
+        self.connection, self.atlas, self.organizations = connection, atlas, organizations
         self.groups_on = groups_on
-        self._shares: dict[str, list[str]] = {}
+        self._known: dict[tuple[Any, ...], tuple[tuple[Recipient, ...], int]] = {}
 
-    def may_read(self, organization: str, incident: Incident) -> bool:
+    def recipients(self, asset: str, incident: Incident) -> tuple[tuple[Recipient, ...], int]:
+        """The recipients, and how many the sharing rules withheld."""
         from corridor.store.parties import shares_of
 
-        key = str(incident.uuid)
-        if key not in self._shares:
-            self._shares[key] = shares_of(self.connection, key)
-        viewer = Viewer(organization, self.groups_on(organization, incident.start_date))
-        return may_read(viewer, incident.tlp, incident.reporter, self._shares[key])
+        shares = tuple(shares_of(self.connection, str(incident.uuid)))
+        key = (asset, incident.country, incident.threat_class, incident.start_date,
+               incident.tlp, incident.reporter, shares)  # fmt: skip
+        if key not in self._known:
+
+            def reads(organization: str) -> bool:
+                groups = self.groups_on(organization, incident.start_date)
+                return may_read(Viewer(organization, groups), incident.tlp, incident.reporter,
+                                shares)  # fmt: skip
+
+            found, withheld = route_alert(
+                asset=self.atlas.assets[asset], incident_country=incident.country,
+                threat_class=incident.threat_class, year=incident.start_date.year,
+                atlas=self.atlas, organizations=self.organizations, may_read=reads,
+            )  # fmt: skip
+            self._known[key] = (found, len(withheld.organizations))
+        return self._known[key]
+
+
+def _payload(match: Match, alert_uuid: str, recipient: Recipient) -> dict[str, Any]:
+    """What a recipient is told of a new alert (or of an alert it newly receives)."""
+    incident, rule = match.incident, match.rule
+    return {
+        "alert": alert_uuid, "rule": rule.id, "rule_name": rule.name, "asset": match.asset,
+        "incident": {"uuid": str(incident.uuid), "title": incident.title,
+                     "date": incident.start_date.isoformat(),
+                     "threat_class": incident.threat_class, "severity": incident.severity,
+                     "country": incident.country, "tlp": incident.tlp.value},
+        "distance_km": round(match.distance_km, 3), "why": list(recipient.reasons), "level": 0,
+    }  # fmt: skip
 
 
 def _store(
     connection: Connection,
     matches: Sequence[Match],
-    atlas: Atlas,
-    organizations: Mapping[str, Any],
-    readers: _Readers,
+    router: _Router,
     now: datetime,
     notify: Notify | None,
 ) -> tuple[list[str], int]:
     """Write the matches as new or grouped alerts; the new alerts' uuids and how many
-    incidents joined open ones."""
+    incidents joined open ones. An incident that joins an alert and may be read by an
+    organization the alert did not reach yet brings it in (told as of a new alert)."""
     from corridor.store.alerts import add_event, add_incidents, open_alerts
 
     by_pair: dict[tuple[str, str], list[Match]] = defaultdict(list)
@@ -141,36 +170,39 @@ def _store(
         by_pair[(match.rule.id, match.asset)].append(match)
     standing: dict[tuple[str, str], list[_Open]] = defaultdict(list)
     for row in open_alerts(connection, by_pair):
-        standing[(row.rule_id, row.asset_id)].append(_Open.of(row))
+        standing[(row.rule_id, row.asset_id)].append(_Open.of(connection, row))
     raised: list[str] = []
-    joined = 0
+    joins: list[dict[str, Any]] = []
     for pair, pair_matches in by_pair.items():
-        touched: dict[int, int] = defaultdict(int)
         for match in pair_matches:
             window = timedelta(hours=match.rule.window_hours)
             day = _day(match.incident)
+            recipients, withheld = router.recipients(match.asset, match.incident)
             alert = next((a for a in standing[pair] if a.takes(day, window)), None)
             if alert is None:
-                alert = _open_alert(connection, match, atlas, organizations, readers, now, notify)
+                alert = _open_alert(connection, match, recipients, withheld, now)
                 standing[pair].append(alert)
                 raised.append(alert.uuid)
             else:
                 alert.join(day, match.incident.severity)
-                touched[alert.id] += 1
-                joined += 1
-            add_incidents(
-                connection,
-                [{"rule_id": match.rule.id, "asset_id": match.asset,
-                  "incident_uuid": str(match.incident.uuid), "alert_id": alert.id,
-                  "distance_km": round(match.distance_km, 3), "added_at": now}],
+            for recipient in alert.reach(recipients):
+                if notify is not None:
+                    payload = _payload(match, alert.uuid, recipient)
+                    notify(connection, recipient.organization, "alert.raised", payload)
+            if alert.uuid in raised[-1:] and alert.joined == 0:
+                alert.initial, alert.newly_reached = alert.newly_reached, []
+            joins.append(
+                {"rule_id": match.rule.id, "asset_id": match.asset,
+                 "incident_uuid": str(match.incident.uuid), "alert_id": alert.id,
+                 "distance_km": round(match.distance_km, 3), "added_at": now}
             )  # fmt: skip
         for alert in standing[pair]:
             if alert.changed:
+                if alert.joined or alert.newly_reached:
+                    add_event(connection, alert.id, "grouped", now, detail=alert.growth())
                 alert.save(connection, now)
-                if alert.id in touched:
-                    add_event(connection, alert.id, "grouped", now,
-                              detail={"incidents": touched[alert.id]})  # fmt: skip
-    return raised, joined
+    add_incidents(connection, joins)
+    return raised, len(joins) - len(raised)
 
 
 @dataclass
@@ -183,11 +215,19 @@ class _Open:
     last_on: date
     count: int
     severity: int
+    reached: set[str]  # its recipients
     changed: bool = False
+    joined: int = 0
+    newly_reached: list[Recipient] = field(default_factory=list)
+    initial: list[Recipient] = field(default_factory=list)  # of an alert raised just now
 
     @classmethod
-    def of(cls, row: Any) -> _Open:
-        return cls(row.id, row.uuid, row.first_on, row.last_on, row.incident_count, row.severity)
+    def of(cls, connection: Connection, row: Any) -> _Open:
+        from corridor.store.alerts import recipients_of
+
+        reached = {r.organization for r in recipients_of(connection, row.id)}
+        return cls(row.id, row.uuid, row.first_on, row.last_on, row.incident_count,
+                   row.severity, reached)  # fmt: skip
 
     def takes(self, day: date, window: timedelta) -> bool:
         return self.first_on - window <= day <= self.last_on + window
@@ -195,72 +235,62 @@ class _Open:
     def join(self, day: date, severity: int) -> None:
         self.first_on, self.last_on = min(self.first_on, day), max(self.last_on, day)
         self.count += 1
+        self.joined += 1
         self.severity = max(self.severity, severity)
         self.changed = True
 
+    def reach(self, recipients: Sequence[Recipient]) -> list[Recipient]:
+        """Those of ``recipients`` the alert had not reached; they are now."""
+        new = [r for r in recipients if r.organization not in self.reached]
+        self.reached |= {r.organization for r in new}
+        self.newly_reached += new
+        self.changed = self.changed or bool(new)
+        return new
+
+    def growth(self) -> dict[str, Any]:
+        """What joined since the last save, for the timeline."""
+        return {"incidents": self.joined,
+                "new_recipients": [r.organization for r in self.newly_reached]}  # fmt: skip
+
     def save(self, connection: Connection, now: datetime) -> None:
-        from corridor.store.alerts import update_alert
+        from corridor.store.alerts import add_recipients, update_alert
 
         update_alert(
             connection, self.id, first_on=self.first_on, last_on=self.last_on,
             incident_count=self.count, severity=self.severity, updated_at=now,
         )  # fmt: skip
-        self.changed = False
+        added = {r.organization: r.reasons for r in [*self.initial, *self.newly_reached]}
+        add_recipients(connection, self.id, added, 0, now)
+        self.initial, self.newly_reached, self.joined, self.changed = [], [], 0, False
 
 
 def _open_alert(
     connection: Connection,
     match: Match,
-    atlas: Atlas,
-    organizations: Mapping[str, Any],
-    readers: _Readers,
+    recipients: Sequence[Recipient],
+    withheld: int,
     now: datetime,
-    notify: Notify | None,
 ) -> _Open:
-    """A new alert for ``match``: routed, stored with its recipients, queued to each."""
-    from corridor.store.alerts import add_event, add_recipients, insert_alert
+    """A new alert for ``match``, stored; its recipients are added (and told) by the
+    caller through :meth:`_Open.reach`."""
+    from corridor.store.alerts import add_event, insert_alert
 
     incident, rule = match.incident, match.rule
-    asset = atlas.assets[match.asset]
-    recipients, withheld = route_alert(
-        asset=asset,
-        incident_country=incident.country,
-        threat_class=incident.threat_class,
-        year=incident.start_date.year,
-        atlas=atlas,
-        organizations=organizations,
-        may_read=lambda org: readers.may_read(org, incident),
-    )
     alert_uuid = str(uuid.uuid4())
     day = _day(incident)
     alert_id = insert_alert(
         connection,
-        {"uuid": alert_uuid, "rule_id": rule.id, "asset_id": asset.id, "status": "open",
+        {"uuid": alert_uuid, "rule_id": rule.id, "asset_id": match.asset, "status": "open",
          "level": 0, "severity": incident.severity, "threat_class": incident.threat_class,
          "first_on": day, "last_on": day, "incident_count": 1, "opened_at": now,
          "updated_at": now, "escalate_at": now + timedelta(minutes=rule.ack_minutes)},
     )  # fmt: skip
-    add_recipients(connection, alert_id, {r.organization: r.reasons for r in recipients}, 0, now)
     add_event(
         connection, alert_id, "raised", now,
         detail={"incident": str(incident.uuid), "distance_km": round(match.distance_km, 3),
-                "recipients": [r.organization for r in recipients],
-                "withheld": len(withheld.organizations)},
+                "recipients": [r.organization for r in recipients], "withheld": withheld},
     )  # fmt: skip
-    if notify is not None:
-        for recipient in recipients:
-            payload = {
-                "alert": alert_uuid, "rule": rule.id, "rule_name": rule.name,
-                "asset": asset.id, "asset_name": asset.name,
-                "incident": {"uuid": str(incident.uuid), "title": incident.title,
-                             "date": day.isoformat(), "threat_class": incident.threat_class,
-                             "severity": incident.severity, "country": incident.country,
-                             "tlp": incident.tlp.value},
-                "distance_km": round(match.distance_km, 3),
-                "why": list(recipient.reasons), "level": 0,
-            }  # fmt: skip
-            notify(connection, recipient.organization, "alert.raised", payload)
-    return _Open(alert_id, alert_uuid, day, day, 1, incident.severity)
+    return _Open(alert_id, alert_uuid, day, day, 1, incident.severity, set(), changed=True)
 
 
 def raise_alerts_since(

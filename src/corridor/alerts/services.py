@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict
 from sqlalchemy import Connection, Engine
 
 from corridor.alerts.rules import AlertRule, bundled_rules, check_rule
@@ -23,6 +24,7 @@ from corridor.events.access import Viewer
 __all__ = [
     "STATUSES",
     "AlertEvent",
+    "AlertIncident",
     "AlertView",
     "RuleTrial",
     "acknowledge_alert",
@@ -38,8 +40,11 @@ __all__ = [
 STATUSES = ("open", "acknowledged", "closed")
 
 
-@dataclass(frozen=True, slots=True)
-class AlertEvent:
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class AlertEvent(_Frozen):
     """A step of an alert's timeline."""
 
     at: datetime
@@ -48,8 +53,14 @@ class AlertEvent:
     detail: dict[str, Any]
 
 
-@dataclass(frozen=True, slots=True)
-class AlertView:
+class AlertIncident(_Frozen):
+    """An incident of an alert the reader may read, and how far it was from the asset."""
+
+    uuid: str
+    distance_km: float
+
+
+class AlertView(_Frozen):
     """An alert as one organization sees it: only the incidents it may read, and why it
     received the alert."""
 
@@ -62,7 +73,7 @@ class AlertView:
     threat_class: str
     first_on: date
     last_on: date
-    incidents: tuple[tuple[str, float], ...]  # (uuid, km from the asset) it may read
+    incidents: tuple[AlertIncident, ...]  # those it may read
     hidden_incidents: int  # joined to the alert, not readable by this organization
     why: tuple[str, ...]
     opened_at: datetime
@@ -71,22 +82,6 @@ class AlertView:
     acknowledged_by: str | None
     case: str | None
     events: tuple[AlertEvent, ...] = ()
-
-    def as_dict(self) -> dict[str, Any]:
-        """JSON-ready, for the API and ``--json``."""
-        return {
-            "uuid": self.uuid, "rule": self.rule, "asset": self.asset, "status": self.status,
-            "level": self.level, "severity": self.severity, "threat_class": self.threat_class,
-            "first_on": self.first_on.isoformat(), "last_on": self.last_on.isoformat(),
-            "incidents": [{"uuid": u, "distance_km": d} for u, d in self.incidents],
-            "hidden_incidents": self.hidden_incidents, "why": list(self.why),
-            "opened_at": self.opened_at.isoformat(),
-            "escalate_at": self.escalate_at.isoformat() if self.escalate_at else None,
-            "acknowledged_at": self.acknowledged_at.isoformat() if self.acknowledged_at else None,
-            "acknowledged_by": self.acknowledged_by, "case": self.case,
-            "events": [{"at": e.at.isoformat(), "kind": e.kind, "actor": e.actor,
-                        "detail": e.detail} for e in self.events],
-        }  # fmt: skip
 
 
 def _view(connection: Connection, row: Any, viewer: Viewer, *, events: bool) -> AlertView | None:
@@ -102,14 +97,16 @@ def _view(connection: Connection, row: Any, viewer: Viewer, *, events: bool) -> 
     if not readable:
         return None
     timeline = (
-        tuple(AlertEvent(e.at, e.kind, e.actor, json.loads(e.detail or "{}"))
+        tuple(AlertEvent(at=e.at, kind=e.kind, actor=e.actor,
+                         detail=json.loads(e.detail or "{}"))
               for e in events_of(connection, row.id))
         if events else ()
     )  # fmt: skip
     return AlertView(
         uuid=row.uuid, rule=row.rule_id, asset=row.asset_id, status=row.status,
         level=row.level, severity=row.severity, threat_class=row.threat_class,
-        first_on=row.first_on, last_on=row.last_on, incidents=tuple(readable),
+        first_on=row.first_on, last_on=row.last_on,
+        incidents=tuple(AlertIncident(uuid=u, distance_km=d) for u, d in readable),
         hidden_incidents=hidden, why=tuple(json.loads(mine[0].reasons)),
         opened_at=row.opened_at, escalate_at=row.escalate_at,
         acknowledged_at=row.acknowledged_at, acknowledged_by=row.acknowledged_by,

@@ -50,13 +50,13 @@ def _row(alert: AlertView) -> dict[str, Any]:
 
 def _show(alert: AlertView, as_json: bool) -> None:
     if as_json:
-        print_json(alert.as_dict())
+        print_json(alert.model_dump(mode="json"))
         return
     print_table([_row(alert)], tuple(_row(alert)), title="Alert")
     for why in alert.why:
         out.print(f"  why you got it: {why}")
-    for uuid, km in alert.incidents:
-        out.print(f"  incident {uuid} at {km:.1f} km")
+    for incident in alert.incidents:
+        out.print(f"  incident {incident.uuid} at {incident.distance_km:.1f} km")
     if alert.hidden_incidents:
         note(f"{alert.hidden_incidents} more incidents you may not read are grouped in it")
     for event in alert.events:
@@ -83,7 +83,7 @@ def list_command(
     run = current()
     found = list_alerts(run.store(), run.viewer(), status=status, since=since, limit=limit)
     if as_json:
-        print_json([a.as_dict() for a in found])
+        print_json([a.model_dump(mode="json") for a in found])
         return
     columns = (
         "uuid",
