@@ -196,6 +196,6 @@ def test_an_incident_others_may_read_brings_them_into_a_grouped_alert(
     run(platform, atlas, [amber])
     assert set(recipients(platform, alert_on(platform, "cagp-line-a"))) == {"kz-mvd"}
     summary = run(platform, atlas, [green])
-    assert (summary.raised, summary.grouped) == (0, summary.grouped) and summary.grouped >= 1
+    assert summary.raised == 0 and summary.grouped >= 1
     widened = set(recipients(platform, alert_on(platform, "cagp-line-a")))
     assert {"kz-mvd", "cn-mps", "uz-mvd", "pipechina", "rats-ec"} <= widened

@@ -3,7 +3,7 @@ escalation ladder, rules organizations write and try, and alerts raised by a rep
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import pytest
 from sqlalchemy import Engine
@@ -97,7 +97,7 @@ def test_acknowledging_stops_escalation_and_is_recorded(platform: Engine, atlas:
 def test_an_unacknowledged_alert_climbs_the_ladder_on_time(platform: Engine, atlas: Atlas) -> None:
     report(platform, atlas, 4)
     alert = next(a for a in list_alerts(platform, Viewer("pipechina")) if a.asset == "cagp-line-a")
-    assert alert.escalate_at == NOW + timedelta(minutes=60)
+    assert alert.escalate_at == (NOW + timedelta(minutes=60)).replace(tzinfo=UTC)
     assert not [e for e in escalate_due(platform, atlas=atlas, now=NOW + timedelta(minutes=59))
                 if e.alert == alert.uuid]  # fmt: skip
     steps = []

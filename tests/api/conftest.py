@@ -16,6 +16,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
+from corridor.alerts.raising import raise_alerts
+from corridor.alerts.rules import bundled_rules
 from corridor.api import create_app
 from corridor.api.deps import FailedAuthLimiter
 from corridor.atlas import Atlas
@@ -38,6 +40,7 @@ from corridor.store.incident_writes import upsert_incidents
 SECRET = b"api-test-secret-" + b"x" * 32
 ADMIN = Principal.operator("platform")
 TODAY = date.today()
+REPORTED = datetime(2022, 5, 2, 8, 0)  # the day after the incidents: within the rules' horizon
 
 ORGANIZATIONS = {
     # id: (kind, country)
@@ -129,6 +132,9 @@ def build_platform(store: Engine, atlas: Atlas) -> tuple[dict[str, str], dict[st
         groups = INCIDENTS[record.source_id][1]
         if groups:
             share_incident(store, ADMIN, str(record.uuid), groups, on=TODAY, atlas=atlas)
+    rules = [r.model_copy(update={"min_severity": 1}) for r in bundled_rules()]
+    with store.begin() as connection:  # the alerts they raised when they happened
+        raise_alerts(connection, records, atlas=atlas, rules=rules, now=REPORTED)
     amber = Meeting(id="kz-amber-meeting", kind="round_table", title="Pipeline security",
                     when="2022-05-02", countries=("KAZ",))  # fmt: skip
     add_meeting(store, Viewer("kz-mvd"), amber, tlp=Tlp.AMBER, atlas=atlas)

@@ -14,6 +14,7 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from starlette.routing import BaseRoute
 
+from corridor.alerts.rules import bundled_rules
 from corridor.cooperation.taxii import SHARED_WITH_ME
 from tests.api.conftest import EXPECTED, ORGANIZATIONS, Platform, make_app
 
@@ -172,7 +173,42 @@ def check_taxii_objects(client: TestClient, platform: Platform, org: str) -> Non
             assert all(f'pipeline sabotage {s}"' in body for s in readable_by(org)), org
 
 
+# Routing sends the pipeline alerts to the agencies of the incident's state and of the states
+# the pipelines run through (the platform's operator operates none of them).
+ALERTED = {"kz-mvd", "uz-mvd", "cn-mps"}
+
+
+def _alerts(client: TestClient, platform: Platform, org: str) -> list[dict[str, object]]:
+    found = _get(client, platform, org, "/alerts", limit=1000)
+    assert isinstance(found, list)
+    return found
+
+
+def check_alerts(client: TestClient, platform: Platform, org: str) -> None:
+    seen = {str(i["uuid"]) for a in _alerts(client, platform, org) for i in a["incidents"]}  # type: ignore[attr-defined]
+    expected = {platform.uuids[s] for s in readable_by(org)} if org in ALERTED else set()
+    assert seen == expected, org
+
+
+def check_alert(client: TestClient, platform: Platform, org: str) -> None:
+    mine = {str(a["uuid"]) for a in _alerts(client, platform, org)}
+    everyone = {str(a["uuid"]) for o in ORGANIZATIONS for a in _alerts(client, platform, o)}
+    assert mine or org not in ALERTED
+    for uuid in everyone:
+        status = client.get(f"/alerts/{uuid}", headers=platform.auth(org)).status_code
+        assert status == (200 if uuid in mine else 404), (org, uuid)
+
+
+def check_rules(client: TestClient, platform: Platform, org: str) -> None:
+    found = _get(client, platform, org, "/alert-rules")
+    assert isinstance(found, list)
+    assert {r["id"] for r in found} == {r.id for r in bundled_rules()}  # none written here
+
+
 CHECKS: dict[str, Check] = {
+    "/alerts": check_alerts,
+    "/alerts/{uuid}": check_alert,
+    "/alert-rules": check_rules,
     "/taxii2/": check_public("/taxii2/"),
     "/taxii2/api/": check_public("/taxii2/api/"),
     "/taxii2/api/collections/": check_taxii_collections,

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, field_validator
 from sqlalchemy import Connection, Engine
 
 from corridor.alerts.rules import AlertRule, bundled_rules, check_rule
@@ -41,7 +41,16 @@ STATUSES = ("open", "acknowledged", "closed")
 
 
 class _Frozen(BaseModel):
+    """Frozen, and its times in UTC with the zone said (the store keeps them naive)."""
+
     model_config = ConfigDict(frozen=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _in_utc(cls, value: Any) -> Any:
+        if isinstance(value, datetime) and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
 
 
 class AlertEvent(_Frozen):
