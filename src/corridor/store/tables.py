@@ -412,3 +412,73 @@ alert_events = Table(
     Column("detail", Text, nullable=False, default=""),  # JSON
     Index(None, "alert_id"),
 )
+
+# Cases (issue 14, section 6; migration 0007): the work that follows alerts, a joint action of
+# several organizations, or an exercise. Read through the sharing rule (owner, label, groups)
+# and by the organizations taking part.
+
+cases = Table(
+    "cases",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("uuid", String(36), nullable=False, unique=True),
+    Column("kind", String(16), nullable=False),  # case | exercise
+    Column("title", Text, nullable=False),
+    Column("status", String(16), nullable=False),  # open | closed
+    Column("owner", String(160), nullable=False),
+    Column("tlp", String(16), nullable=False),
+    Column("summary", Text, nullable=False, default=""),  # the closing summary
+    Column("opened_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    Column("closed_at", DateTime),
+    Index(None, "owner", "status"),
+)
+
+
+def _of_case(name: str, *columns: Column[object] | Index | UniqueConstraint) -> Table:
+    """A table of a case's parts, removed with the case."""
+    return Table(
+        name,
+        metadata,
+        Column("case_id", Integer, ForeignKey("cases.id", ondelete="CASCADE"), nullable=False),
+        *columns,
+    )
+
+
+case_participants = _of_case(
+    "case_participants",
+    Column("organization", String(160), nullable=False),
+    UniqueConstraint("case_id", "organization"),
+    Index(None, "organization"),
+)
+case_shares = _of_case(
+    "case_shares",
+    Column("group_id", String(64), nullable=False),
+    UniqueConstraint("case_id", "group_id"),
+)
+case_observables = _of_case(
+    "case_observables",
+    Column("kind", String(16), nullable=False),  # incident | asset | vessel
+    Column("value", String(160), nullable=False),
+    Column("note", Text, nullable=False, default=""),
+    UniqueConstraint("case_id", "kind", "value"),
+)
+case_tasks = _of_case(
+    "case_tasks",
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("title", Text, nullable=False),
+    Column("owner", String(160), nullable=False),  # the organization that must do it
+    Column("deadline", Date),
+    Column("status", String(8), nullable=False),  # open | done
+    Column("done_at", DateTime),
+    Index(None, "case_id"),
+)
+case_timeline = _of_case(
+    "case_timeline",
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime, nullable=False),
+    Column("actor", String(160)),
+    Column("kind", String(24), nullable=False),
+    Column("detail", Text, nullable=False, default=""),  # JSON
+    Index(None, "case_id"),
+)

@@ -1,5 +1,6 @@
-"""Alerts: rules written by organizations, alerts per rule and asset, the incidents that
-raised them (keyed so none raises twice), their recipients and their timeline.
+"""Alerts and cases: rules written by organizations, alerts per rule and asset, the incidents
+that raised them (keyed so none raises twice), their recipients and timeline; cases with
+their participants, sharing, observables, tasks and timeline.
 
 Revision ID: 0007
 Revises: 0003
@@ -96,7 +97,96 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_alert_events_alert_id"), "alert_events", ["alert_id"])
 
+    _cases()
+
+
+def _case_fk(table: str) -> sa.ForeignKeyConstraint:
+    return sa.ForeignKeyConstraint(
+        ["case_id"], ["cases.id"], name=op.f(f"fk_{table}_case_id_cases"), ondelete="CASCADE"
+    )
+
+
+def _case_id() -> sa.Column:  # type: ignore[type-arg]
+    return sa.Column("case_id", sa.Integer(), nullable=False)
+
+
+def _cases() -> None:
+    op.create_table(
+        "cases",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("uuid", sa.String(length=36), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("title", sa.Text(), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("owner", sa.String(length=160), nullable=False),
+        sa.Column("tlp", sa.String(length=16), nullable=False),
+        sa.Column("summary", sa.Text(), nullable=False),
+        sa.Column("opened_at", sa.DateTime(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(), nullable=False),
+        sa.Column("closed_at", sa.DateTime(), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_cases")),
+        sa.UniqueConstraint("uuid", name=op.f("uq_cases_uuid")),
+    )
+    op.create_index(op.f("ix_cases_owner_status"), "cases", ["owner", "status"])
+    op.create_table(
+        "case_participants",
+        _case_id(),
+        sa.Column("organization", sa.String(length=160), nullable=False),
+        _case_fk("case_participants"),
+        sa.UniqueConstraint(
+            "case_id", "organization", name=op.f("uq_case_participants_case_id_organization")
+        ),
+    )
+    op.create_index(
+        op.f("ix_case_participants_organization"), "case_participants", ["organization"]
+    )
+    op.create_table(
+        "case_shares",
+        _case_id(),
+        sa.Column("group_id", sa.String(length=64), nullable=False),
+        _case_fk("case_shares"),
+        sa.UniqueConstraint("case_id", "group_id", name=op.f("uq_case_shares_case_id_group_id")),
+    )
+    op.create_table(
+        "case_observables",
+        _case_id(),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("value", sa.String(length=160), nullable=False),
+        sa.Column("note", sa.Text(), nullable=False),
+        _case_fk("case_observables"),
+        sa.UniqueConstraint(
+            "case_id", "kind", "value", name=op.f("uq_case_observables_case_id_kind_value")
+        ),
+    )
+    op.create_table(
+        "case_tasks",
+        _case_id(),
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("title", sa.Text(), nullable=False),
+        sa.Column("owner", sa.String(length=160), nullable=False),
+        sa.Column("deadline", sa.Date(), nullable=True),
+        sa.Column("status", sa.String(length=8), nullable=False),
+        sa.Column("done_at", sa.DateTime(), nullable=True),
+        _case_fk("case_tasks"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_case_tasks")),
+    )
+    op.create_index(op.f("ix_case_tasks_case_id"), "case_tasks", ["case_id"])
+    op.create_table(
+        "case_timeline",
+        _case_id(),
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("at", sa.DateTime(), nullable=False),
+        sa.Column("actor", sa.String(length=160), nullable=True),
+        sa.Column("kind", sa.String(length=24), nullable=False),
+        sa.Column("detail", sa.Text(), nullable=False),
+        _case_fk("case_timeline"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_case_timeline")),
+    )
+    op.create_index(op.f("ix_case_timeline_case_id"), "case_timeline", ["case_id"])
+
 
 def downgrade() -> None:
-    for table in ("alert_events", "alert_recipients", "alert_incidents", "alerts", "alert_rules"):
+    for table in ("case_timeline", "case_tasks", "case_observables", "case_shares",
+                  "case_participants", "cases", "alert_events", "alert_recipients",
+                  "alert_incidents", "alerts", "alert_rules"):  # fmt: skip
         op.drop_table(table)
