@@ -44,6 +44,7 @@ LEFT_TO_THEIR_OWN_TEST = (
     "corridor training ",
     "corridor alerts ",  # need an alert: tests/alerts/test_cli.py raises one, then runs them
     "corridor rules ",
+    "corridor cases ",
 )
 
 

@@ -14,12 +14,13 @@ import typer
 from corridor.atlas import Atlas
 from corridor.commands.alerts import app as alerts_app
 from corridor.commands.alerts import rules_app
+from corridor.commands.cases import app as cases_app
 from corridor.store import open_store
 from tests.alerts.test_services import report
 from tests.cli import run
 from tests.cooperation.conftest import build_platform
 
-PLACEHOLDER = "0b6c2f0e-7d1a-4f7e-9a55-3f7f2a1d9c10"  # the examples' alert: replaced
+PLACEHOLDER = "0b6c2f0e"  # the examples' alert: replaced by a real one's first characters
 MY_RULES = """rules:
   - id: pipeline-watch
     name: Anything within 30 km of line A
@@ -58,7 +59,7 @@ def test_every_help_example_runs_in_order(platform_cli: Path) -> None:
     )
     assert len(examples) >= 9
     for example in examples:
-        words = shlex.split(example.replace(PLACEHOLDER, alert["uuid"]))
+        words = shlex.split(example.replace(PLACEHOLDER, alert["uuid"][:8]))
         code, stdout, stderr = run(*words[1:])
         assert code == 0, (example, stdout, stderr)
         assert "Traceback" not in stderr
@@ -70,6 +71,33 @@ def test_every_help_example_runs_in_order(platform_cli: Path) -> None:
     assert kinds == ["raised", "escalated", "escalated", "acknowledged"]
 
 
+CASE_PLACEHOLDER = "5d7e1c2a"
+
+
+def test_every_cases_example_runs_in_order(platform_cli: Path) -> None:
+    code, stdout, _ = run("alerts", "list", "--json")
+    alert = next(a for a in json.loads(stdout) if a["asset"] == "cagp-line-a")["uuid"]
+    order = ["cases open --title \"Shots", "cases open", "cases list", "cases show",
+             "cases task", "cases detach", "cases merge", "cases close"]  # fmt: skip
+    examples = sorted(
+        _examples(cases_app),
+        key=lambda e: next(n for n, p in enumerate(order) if f"corridor {p}" in e),
+    )
+    assert len(examples) >= 8
+    case = ""
+    for example in examples:
+        line = example.replace(PLACEHOLDER, alert[:8]).replace(CASE_PLACEHOLDER, case[:8])
+        code, stdout, stderr = run(*shlex.split(line)[1:])
+        assert code == 0, (example, stdout, stderr)
+        if not case:
+            listed = json.loads(run("cases", "list", "--json")[1])
+            case = next(c["uuid"] for c in listed if c["kind"] == "case")
+    shown = json.loads(run("cases", "show", case, "--json")[1])
+    assert shown["status"] == "closed" and shown["alerts"] == [alert]
+    assert shown["tasks"][0]["title"] == "Patrol the right of way"
+    assert json.loads(run("alerts", "show", alert, "--json")[1])["status"] == "closed"
+
+
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
@@ -79,6 +107,11 @@ def test_every_help_example_runs_in_order(platform_cli: Path) -> None:
         (("rules", "test", "no-such-rule"), 2, "alert rule"),
         (("rules", "add", "missing.yaml"), 1, "missing.yaml"),
         (("rules", "remove", "attack-near-pipeline"), 1, "bundled"),
+        (("cases", "open", "--title", "x", "--kind", "drill"), 2, "case kind"),
+        (("cases", "open", "--title", "x", "--with", "nobody-inc"), 2, "organization"),
+        (("cases", "show", "5d7e1c2a"), 2, "case"),
+        (("cases", "merge", "5d7e1c2a"), 2, "--alert"),
+        (("cases", "close", "5d7e1c2a", "--summary", "done"), 2, "case"),
     ],
 )
 def test_bad_input_is_one_clear_line(

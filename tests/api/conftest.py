@@ -21,6 +21,7 @@ from corridor.alerts.rules import bundled_rules
 from corridor.api import create_app
 from corridor.api.deps import FailedAuthLimiter
 from corridor.atlas import Atlas
+from corridor.cases.services import open_case
 from corridor.cooperation.meeting_services import add_meeting
 from corridor.cooperation.meetings import Meeting
 from corridor.cooperation.models import Principal
@@ -135,6 +136,20 @@ def build_platform(store: Engine, atlas: Atlas) -> tuple[dict[str, str], dict[st
     rules = [r.model_copy(update={"min_severity": 1}) for r in bundled_rules()]
     with store.begin() as connection:  # the alerts they raised when they happened
         raise_alerts(connection, records, atlas=atlas, rules=rules, now=REPORTED)
+    open_case(
+        Principal.operator("kz-mvd"),
+        title="Joint patrol",
+        tlp=Tlp.AMBER,
+        participants=["uz-mvd"],
+        store=store,
+    )  # read by kz-mvd and uz-mvd
+    open_case(
+        Principal.operator("cn-mps"),
+        title="Pipeline drill",
+        kind="exercise",
+        tlp=Tlp.GREEN,
+        store=store,
+    )  # read by every organization
     amber = Meeting(id="kz-amber-meeting", kind="round_table", title="Pipeline security",
                     when="2022-05-02", countries=("KAZ",))  # fmt: skip
     add_meeting(store, Viewer("kz-mvd"), amber, tlp=Tlp.AMBER, atlas=atlas)

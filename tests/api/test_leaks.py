@@ -205,7 +205,26 @@ def check_rules(client: TestClient, platform: Platform, org: str) -> None:
     assert {r["id"] for r in found} == {r.id for r in bundled_rules()}  # none written here
 
 
+CASE_READERS = {"Joint patrol": {"kz-mvd", "uz-mvd"}, "Pipeline drill": set(ORGANIZATIONS)}
+
+
+def check_cases(client: TestClient, platform: Platform, org: str) -> None:
+    listed = _get(client, platform, org, "/cases")
+    assert isinstance(listed, list)
+    assert {c["title"] for c in listed} == {t for t, who in CASE_READERS.items() if org in who}
+
+
+def check_case(client: TestClient, platform: Platform, org: str) -> None:
+    every = {c["title"]: c["uuid"] for c in _get(client, platform, "kz-mvd", "/cases")}  # type: ignore[union-attr]
+    every |= {c["title"]: c["uuid"] for c in _get(client, platform, "cn-mps", "/cases")}  # type: ignore[union-attr]
+    for title, uuid in every.items():
+        status = client.get(f"/cases/{uuid}", headers=platform.auth(org)).status_code
+        assert status == (200 if org in CASE_READERS[title] else 404), (org, title)
+
+
 CHECKS: dict[str, Check] = {
+    "/cases": check_cases,
+    "/cases/{uuid}": check_case,
     "/alerts": check_alerts,
     "/alerts/{uuid}": check_alert,
     "/alert-rules": check_rules,

@@ -157,7 +157,7 @@ def visible_alert_row(connection: Connection, viewer: Viewer, uuid: str) -> Any:
     """The alert row ``viewer`` may see; UnknownValueError whether missing or hidden."""
     from corridor.store.alerts import alert_row
 
-    row = alert_row(connection, uuid)
+    row = alert_row(connection, uuid, viewer.organization) if viewer.organization else None
     if row is None or _view(connection, row, viewer, events=False) is None:
         raise UnknownValueError("alert", uuid)
     return row
@@ -168,7 +168,7 @@ def get_alert(store: Engine, viewer: Viewer, uuid: str) -> AlertView:
     with store.begin() as connection:
         row = visible_alert_row(connection, viewer, uuid)
         view = _view(connection, row, viewer, events=True)
-        audit_in(connection, viewer, AuditAction.READ, "alert", uuid, count=1)
+        audit_in(connection, viewer, AuditAction.READ, "alert", row.uuid, count=1)
     assert view is not None  # visible_alert_row checked it
     return view
 
@@ -192,7 +192,7 @@ def acknowledge_alert(
                 acknowledged_by=actor.viewer.who, escalate_at=None, updated_at=at,
             )  # fmt: skip
             add_event(connection, row.id, "acknowledged", at, actor.viewer.who)
-            audit_in(connection, actor.viewer, AuditAction.UPDATE, "alert", uuid,
+            audit_in(connection, actor.viewer, AuditAction.UPDATE, "alert", row.uuid,
                      detail={"status": "acknowledged"}, now=at)  # fmt: skip
         view = _view(connection, visible_alert_row(connection, actor.viewer, uuid), actor.viewer,
                      events=True)  # fmt: skip

@@ -256,7 +256,7 @@ def _changed(
         row = _workable(connection, actor, uuid, doing)
         change(connection, row, at)
         update_case(connection, row.id, updated_at=at)
-        audit_in(connection, actor.viewer, AuditAction.UPDATE, "case", uuid,
+        audit_in(connection, actor.viewer, AuditAction.UPDATE, "case", row.uuid,
                  detail={"did": doing}, now=at)  # fmt: skip
         return _view(connection, _readable(connection, actor.viewer, uuid))
 
@@ -404,5 +404,5 @@ def get_case(store: Engine, viewer: Viewer, uuid: str) -> CaseView:
     """One case, if ``viewer`` may read it (UnknownValueError otherwise: missing or hidden)."""
     with store.begin() as connection:
         view = _view(connection, _readable(connection, viewer, uuid))
-        audit_in(connection, viewer, AuditAction.READ, "case", uuid, count=1)
+        audit_in(connection, viewer, AuditAction.READ, "case", view.uuid, count=1)
     return view

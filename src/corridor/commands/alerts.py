@@ -30,7 +30,9 @@ rules_app = typer.Typer(
     no_args_is_help=True,
 )
 
-AlertArgument = Annotated[str, typer.Argument(metavar="UUID", help="The alert's UUID.")]
+AlertArgument = Annotated[
+    str, typer.Argument(metavar="UUID", help="The alert's UUID, or its first 8 characters or more.")
+]
 
 
 def _row(alert: AlertView) -> dict[str, Any]:
@@ -103,7 +105,7 @@ def list_command(
 def show_command(uuid: AlertArgument, as_json: JsonOption = False) -> None:
     """One alert: why you received it, its incidents and its timeline.
 
-    Example: corridor alerts show 0b6c2f0e-7d1a-4f7e-9a55-3f7f2a1d9c10
+    Example: corridor alerts show 0b6c2f0e
     """
     from corridor.alerts.services import get_alert
 
@@ -115,7 +117,7 @@ def show_command(uuid: AlertArgument, as_json: JsonOption = False) -> None:
 def ack_command(uuid: AlertArgument, as_json: JsonOption = False) -> None:
     """Acknowledge an alert: you are on it, and it stops escalating.
 
-    Example: corridor alerts ack 0b6c2f0e-7d1a-4f7e-9a55-3f7f2a1d9c10
+    Example: corridor alerts ack 0b6c2f0e
     """
     from corridor.alerts.services import acknowledge_alert
 
@@ -136,7 +138,7 @@ def escalate_command(
     has come.
 
     Example: corridor alerts escalate --due
-    Example: corridor alerts escalate 0b6c2f0e-7d1a-4f7e-9a55-3f7f2a1d9c10
+    Example: corridor alerts escalate 0b6c2f0e
     """
     from corridor.alerts.escalation import escalate_alert, escalate_due
     from corridor.cooperation.records import utc

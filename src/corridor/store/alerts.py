@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, and_, delete, func, insert, select, tuple_, update
 
+from corridor.errors import InputError
 from corridor.events.access import Viewer
 from corridor.events.model import Incident
 from corridor.store.tables import (
@@ -28,6 +29,7 @@ __all__ = [
     "add_recipients",
     "alert_row",
     "alert_rows_for",
+    "by_uuid",
     "delete_rule",
     "due_alerts",
     "events_of",
@@ -197,9 +199,29 @@ def add_event(
     )  # fmt: skip
 
 
-def alert_row(connection: Connection, uuid: str) -> Row[Any] | None:
-    """The alert with ``uuid``, or None."""
-    return connection.execute(select(alerts).where(alerts.c.uuid == uuid)).first()
+def alert_row(connection: Connection, uuid: str, organization: str) -> Row[Any] | None:
+    """The alert with ``uuid`` (or the one whose uuid starts with it) that ``organization``
+    is a recipient of, or None."""
+    r = alert_recipients.c
+    receives = (
+        select(r.alert_id).where(r.alert_id == alerts.c.id, r.organization == organization).exists()
+    )
+    return by_uuid(connection, alerts, uuid, receives)
+
+
+def by_uuid(connection: Connection, table: Any, uuid: str, *where: Any) -> Row[Any] | None:
+    """The row of ``table`` with ``uuid``, or with a uuid starting with it (8 characters
+    at least, as people copy them); None when there is none. A prefix that fits several
+    rows is an :class:`InputError` naming how to tell them apart."""
+    if len(uuid) >= 36 or len(uuid) < 8:
+        return connection.execute(select(table).where(table.c.uuid == uuid, *where)).first()
+    escaped = uuid.lower().replace("\\", "").replace("%", "").replace("_", "")
+    found = list(connection.execute(
+        select(table).where(table.c.uuid.like(f"{escaped}%"), *where).limit(2)
+    ))  # fmt: skip
+    if len(found) > 1:
+        raise InputError(f"{uuid!r} is the start of several UUIDs; give more of it")
+    return found[0] if found else None
 
 
 def alert_rows_for(

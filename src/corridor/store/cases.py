@@ -79,9 +79,11 @@ def update_case(connection: Connection, case_id: int, **values: Any) -> None:
 
 
 def case_row(connection: Connection, uuid: str, viewer: Viewer) -> Row[Any] | None:
-    """The case with ``uuid`` if ``viewer`` may read it (None: missing or hidden)."""
-    statement = select(cases).where(cases.c.uuid == uuid, _visible(viewer))
-    return connection.execute(statement).first()
+    """The case with ``uuid`` (or a uuid starting with it) if ``viewer`` may read it
+    (None: missing or hidden)."""
+    from corridor.store.alerts import by_uuid
+
+    return by_uuid(connection, cases, uuid, _visible(viewer))
 
 
 def case_rows(
