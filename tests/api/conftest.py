@@ -136,20 +136,11 @@ def build_platform(store: Engine, atlas: Atlas) -> tuple[dict[str, str], dict[st
     rules = [r.model_copy(update={"min_severity": 1}) for r in bundled_rules()]
     with store.begin() as connection:  # the alerts they raised when they happened
         raise_alerts(connection, records, atlas=atlas, rules=rules, now=REPORTED)
-    open_case(
-        Principal.operator("kz-mvd"),
-        title="Joint patrol",
-        tlp=Tlp.AMBER,
-        participants=["uz-mvd"],
-        store=store,
-    )  # read by kz-mvd and uz-mvd
-    open_case(
-        Principal.operator("cn-mps"),
-        title="Pipeline drill",
-        kind="exercise",
-        tlp=Tlp.GREEN,
-        store=store,
-    )  # read by every organization
+    # cases: kz-mvd's AMBER joint action with uz-mvd, and cn-mps's GREEN exercise
+    open_case(store, Principal.operator("kz-mvd"), title="Joint patrol", tlp=Tlp.AMBER,
+              participants=["uz-mvd"])  # fmt: skip
+    open_case(store, Principal.operator("cn-mps"), title="Pipeline drill", kind="exercise",
+              tlp=Tlp.GREEN)  # fmt: skip
     amber = Meeting(id="kz-amber-meeting", kind="round_table", title="Pipeline security",
                     when="2022-05-02", countries=("KAZ",))  # fmt: skip
     add_meeting(store, Viewer("kz-mvd"), amber, tlp=Tlp.AMBER, atlas=atlas)
