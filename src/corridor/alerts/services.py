@@ -7,17 +7,16 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, field_validator
 from sqlalchemy import Connection, Engine
 
 from corridor.alerts.rules import AlertRule, bundled_rules, check_rule
 from corridor.atlas.catalog import Atlas
 from corridor.cooperation.audit import audit_in
 from corridor.cooperation.models import AuditAction, Permission, PermissionDeniedError, Principal
-from corridor.cooperation.records import utc
+from corridor.cooperation.records import ReadModel, utc
 from corridor.errors import CorridorError, InputError, UnknownValueError
 from corridor.events.access import Viewer
 
@@ -40,20 +39,7 @@ __all__ = [
 STATUSES = ("open", "acknowledged", "closed")
 
 
-class _Frozen(BaseModel):
-    """Frozen, and its times in UTC with the zone said (the store keeps them naive)."""
-
-    model_config = ConfigDict(frozen=True)
-
-    @field_validator("*", mode="after")
-    @classmethod
-    def _in_utc(cls, value: Any) -> Any:
-        if isinstance(value, datetime) and value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value
-
-
-class AlertEvent(_Frozen):
+class AlertEvent(ReadModel):
     """A step of an alert's timeline."""
 
     at: datetime
@@ -62,14 +48,14 @@ class AlertEvent(_Frozen):
     detail: dict[str, Any]
 
 
-class AlertIncident(_Frozen):
+class AlertIncident(ReadModel):
     """An incident of an alert the reader may read, and how far it was from the asset."""
 
     uuid: str
     distance_km: float
 
 
-class AlertView(_Frozen):
+class AlertView(ReadModel):
     """An alert as one organization sees it: only the incidents it may read, and why it
     received the alert."""
 

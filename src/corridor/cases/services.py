@@ -13,16 +13,15 @@ from __future__ import annotations
 import json
 import uuid as uuids
 from collections.abc import Iterable, Sequence
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, field_validator
 from sqlalchemy import Connection, Engine
 
 from corridor.cooperation.audit import audit_in
 from corridor.cooperation.models import AuditAction, Permission, PermissionDeniedError, Principal
-from corridor.cooperation.records import utc
+from corridor.cooperation.records import ReadModel, utc
 from corridor.errors import CorridorError, InputError, UnknownValueError
 from corridor.events.access import Viewer
 from corridor.events.model import Tlp
@@ -54,18 +53,7 @@ class ObservableKind(StrEnum):
     VESSEL = "vessel"  # an IMO number or a name
 
 
-class _Read(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    @field_validator("*", mode="after")
-    @classmethod
-    def _in_utc(cls, value: Any) -> Any:
-        if isinstance(value, datetime) and value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value
-
-
-class CaseTask(_Read):
+class CaseTask(ReadModel):
     id: int
     title: str
     owner: str
@@ -74,20 +62,20 @@ class CaseTask(_Read):
     done_at: datetime | None
 
 
-class CaseEntry(_Read):
+class CaseEntry(ReadModel):
     at: datetime
     actor: str | None
     kind: str
     detail: dict[str, Any]
 
 
-class Observable(_Read):
+class Observable(ReadModel):
     kind: str
     value: str
     note: str
 
 
-class CaseView(_Read):
+class CaseView(ReadModel):
     """A case as a reader gets it."""
 
     uuid: str
