@@ -95,7 +95,8 @@ def trust_level(value: TrustLevel | str) -> TrustLevel:
 
 @dataclass(frozen=True, slots=True)
 class SourceTrust:
-    """One organization's judgement of one source, who made it, and when."""
+    """One organization's judgement of one source: the ``level``, who set it (as the
+    audit log names them) and when (``origin.updated_at``)."""
 
     organization: str
     source: str

@@ -36,13 +36,8 @@ __all__ = ["clear_trust", "list_trust", "set_trust", "trust_weights"]
 
 
 def _trust(row: Mapping[str, Any]) -> SourceTrust:
-    return SourceTrust(
-        organization=row["organization"],
-        source=row["source"],
-        level=TrustLevel(row["level"]),
-        set_by=row["set_by"],
-        origin=origin_of(row),
-    )
+    level = TrustLevel(row["level"])
+    return SourceTrust(row["organization"], row["source"], level, row["set_by"], origin_of(row))
 
 
 def _may_change(actor: Principal, organization: str) -> None:

@@ -43,15 +43,9 @@ class SourceTrustOut(BaseModel):
 
     @classmethod
     def of(cls, trust: SourceTrust) -> SourceTrustOut:
-        return cls(
-            organization=trust.organization,
-            source=trust.source,
-            level=trust.level.value,
-            meaning=trust.level.label,
-            weight=trust.weight,
-            set_by=trust.set_by,
-            updated_at=trust.origin.updated_at,
-        )
+        return cls(organization=trust.organization, source=trust.source,
+                   level=trust.level.value, meaning=trust.level.label, weight=trust.weight,
+                   set_by=trust.set_by, updated_at=trust.origin.updated_at)  # fmt: skip
 
 
 class TrustLevelIn(BaseModel):

@@ -1,35 +1,37 @@
-"""Trust in sources: per organization, its Admiralty reliability level (A-F) for each source
-its incidents come from, which weighs that organization's risk figures.
-
-A new table only: a store at 0003 keeps everything as it is (no setting: weight 1).
-
-Revision ID: 0004
-Revises: 0003
-Create Date: 2026-12-06
+"""Trust in sources (revision 0004, after 0003): per organization, its Admiralty reliability
+level (A-F) for each source its incidents come from, which weighs that organization's risk
+figures. A new table only: a store at 0003 keeps everything as it is (no setting: weight 1).
 """
+
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0004"
 down_revision = "0003"
-branch_labels = None
-depends_on = None
+
+_TABLE = "source_trust"
+# Every column is required. The key is (organization, source); the rest, as on every
+# object instances exchange: a UUID, the origin, a version, the times.
+_COLUMNS: dict[str, sa.types.TypeEngine[Any]] = {
+    "uuid": sa.String(length=36),
+    "organization": sa.String(length=160),
+    "source": sa.String(length=160),
+    "level": sa.String(length=1),
+    "set_by": sa.Text(),
+    "origin_instance": sa.String(length=64),
+    "origin_organization": sa.String(length=160),
+    "version": sa.Integer(),
+    "created_at": sa.DateTime(),
+    "updated_at": sa.DateTime(),
+}
 
 
 def upgrade() -> None:
     op.create_table(
-        "source_trust",
-        sa.Column("uuid", sa.String(length=36), nullable=False),
-        sa.Column("organization", sa.String(length=160), nullable=False),
-        sa.Column("source", sa.String(length=160), nullable=False),
-        sa.Column("level", sa.String(length=1), nullable=False),
-        sa.Column("set_by", sa.Text(), nullable=False),
-        sa.Column("origin_instance", sa.String(length=64), nullable=False),
-        sa.Column("origin_organization", sa.String(length=160), nullable=False),
-        sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("created_at", sa.DateTime(), nullable=False),
-        sa.Column("updated_at", sa.DateTime(), nullable=False),
+        _TABLE,
+        *(sa.Column(name, kind, nullable=False) for name, kind in _COLUMNS.items()),
         sa.ForeignKeyConstraint(
             ["organization"],
             ["organizations.id"],
@@ -41,4 +43,4 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_table("source_trust")
+    op.drop_table(_TABLE)
