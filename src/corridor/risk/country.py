@@ -27,6 +27,7 @@ import numpy.typing as npt
 from corridor.risk.exposure import IncidentArrays, severity
 from corridor.risk.indicators import IndicatorTable
 from corridor.risk.profile import RiskProfile
+from corridor.risk.trust import source_codes
 
 __all__ = [
     "CountryRisk",
@@ -184,13 +185,13 @@ def _sources(
     found: list[dict[str, tuple[int, float]]] = [{} for _ in range(countries)]
     if len(reporters) == 0:
         return found
-    names, source_at = np.unique(reporters.astype(np.str_), return_inverse=True)
+    names, source_at = source_codes(reporters)
     pair = country_at * len(names) + source_at
     keys, at, counts = np.unique(pair, return_inverse=True, return_counts=True)
     totals = np.bincount(at, trust, len(keys))
     for key, count, total in zip(keys.tolist(), counts.tolist(), totals.tolist(), strict=True):
         country, source = divmod(key, len(names))
-        found[country][str(names[source])] = (count, total / count)
+        found[country][names[source]] = (count, total / count)
     return found
 
 
