@@ -32,6 +32,7 @@ class Case:
     code: int = 1
     store: bool = True  # run against a store holding the generic reports; else no store at all
     prepare: str | None = None  # the name of a function below that writes input files into {tmp}
+    setup: tuple[tuple[str, ...], ...] = ()  # commands run on the store first (their changes ok)
 
 
 # --------------------------------------------------------------------------- inputs made on demand
@@ -324,6 +325,16 @@ INCIDENTS = [
         "choose from",
         2,
     ),
+    Case(
+        "import --from for a file that is no STIX bundle",
+        ("incidents", "import", str(REPORTS), "--from", "cert-ua"),
+        "--from names the partner a stix bundle came from; this is a json file",
+    ),
+    Case(
+        "import --from that is no name",
+        ("incidents", "import", "{fixtures}/stix/foreign-bundle.json", "--from", "cert ua"),
+        "partner (--from) 'cert ua': use letters",
+    ),
     Case("list --bbox of three numbers", ("incidents", "list", "--bbox", "1,2,3"), "WEST,SOUTH", 2),
     Case("list --bbox south above north", ("incidents", "list", "--bbox", "1,50,3,40"), "north", 2),
 ]
@@ -612,6 +623,10 @@ COORDINATION = [
 ]  # fmt: skip
 
 ORG_ADD = ("admin", "org", "add", "kz-mvd", "--name", "MVD")
+TWO_AGENCIES = tuple(
+    ("admin", "org", "add", org, "--name", "MVD", "--kind", "law_enforcement")
+    for org in ("kz-mvd", "uz-mvd")
+)
 COOPERATION = [
     Case(
         "org kind unknown",
@@ -696,6 +711,40 @@ COOPERATION = [
         2,
     ),
     Case("audit without a store", ("admin", "audit"), "no database at", store=False),
+    Case(
+        "trust level unknown",
+        ("admin", "trust", "set", "uz-mvd", "Z", "--org", "kz-mvd"),
+        "trust level 'Z' is unknown; choose from A, B, C, D, E, F",
+        2,
+    ),
+    Case(
+        "trust level misspelt",
+        ("admin", "trust", "set", "uz-mvd", "usualy-reliable", "--org", "kz-mvd"),
+        "did you mean 'usually-reliable'",
+        2,
+    ),
+    Case(
+        "trust in an unknown source",
+        ("admin", "trust", "set", "uz-mvdd", "B", "--org", "kz-mvd"),
+        "source 'uz-mvdd' is unknown; did you mean 'uz-mvd'",
+        2,
+        setup=TWO_AGENCIES,
+    ),
+    Case(
+        "trust of an unknown organization",
+        ("admin", "trust", "list", "--org", "kz-mvdd"),
+        "organization 'kz-mvdd' is unknown; did you mean 'kz-mvd'",
+        2,
+        setup=TWO_AGENCIES,
+    ),
+    Case(
+        "trust clear of a source never rated",
+        ("admin", "trust", "clear", "uz-mvd", "--org", "kz-mvd"),
+        "trust setting of kz-mvd for source 'uz-mvd' is unknown",
+        2,
+        setup=TWO_AGENCIES,
+    ),
+    Case("trust without a store", ("admin", "trust", "list"), "no database at", store=False),
 ]
 
 
@@ -792,6 +841,9 @@ def test_bad_input_gets_one_clear_line_and_changes_nothing(
     monkeypatch.setenv("CORRIDOR_DATABASE_URL", f"sqlite:///{db}")
     if case.prepare:
         PREPARE[case.prepare](work)
+    for command in case.setup:
+        code, _, stderr = run(*command)
+        assert code == 0, f"setup {command}: {stderr}"
     before = _fingerprint(tmp_path)
     args = [a.format(tmp=work, fixtures=FIXTURES, db=db) for a in case.args]
     code, stdout, stderr = run(*args)

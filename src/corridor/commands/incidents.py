@@ -123,6 +123,16 @@ def import_(
             "json or geojson (default: detected from the file's header).",
         ),
     ] = None,
+    partner: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            metavar="PARTNER",
+            help="The partner a STIX bundle came from: its incidents are recorded as "
+            "reported by stix:PARTNER, the source `corridor admin trust` rates (default: "
+            "the identity the bundle names itself, namespaced the same way).",
+        ),
+    ] = None,
     strict: Annotated[
         bool, typer.Option(help="Stop at the first bad record instead of skipping it.")
     ] = False,
@@ -145,6 +155,7 @@ def import_(
     Example: corridor incidents import ged231.csv
     Example: corridor incidents import asam.json --format asam
     Example: corridor incidents import reports.csv --strict
+    Example: corridor incidents import partner-bundle.json --from cert-ua
     """
     from corridor.events.input_files import opened_input
     from corridor.events.services import import_file
@@ -159,6 +170,7 @@ def import_(
                     store,
                     source,
                     organization=run.organization,
+                    partner=partner,
                     instance=run.instance,
                     strict=strict,
                     rejects=rejects,
