@@ -371,7 +371,7 @@ SERVER = [
     Case("report --share-with an unknown group", (*_REPORT, "--class", "piracy", "--tlp",
          "amber", "--share-with", "nobody-here"), "sharing group 'nobody-here' is unknown", 2),
     Case("report FILE and fields", ("incidents", "report", str(REPORTS), "--title", "x"),
-         "FILE holds the incident: --title", 2),
+         "give FILE or the incident's options, not both (--title)", 2),
     Case("report a file of several", ("incidents", "report", str(REPORTS)),
          "reports.json: holds more than one incident; report takes one"),
     Case("report a bad record", ("incidents", "report", "{tmp}/white.json"),

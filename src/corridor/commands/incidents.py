@@ -475,6 +475,30 @@ def _incident_in(path: str) -> Incident:
     return found[0]
 
 
+def _reported(file: str | None, fields: dict[str, Any], tlp: str | None) -> Incident:
+    """The incident in FILE (with --tlp as its label if given) or in the options."""
+    import dataclasses
+
+    from corridor.events.model import Tlp
+
+    if file is not None:
+        given = sorted(
+            {_OPTION_OF.get(k, f"--{k}") for k, v in fields.items() if v not in (None, [])}
+        )
+        if given:
+            raise typer.BadParameter(
+                f"give FILE or the incident's options, not both ({', '.join(given)})",
+                param_hint=given[0],
+            )
+        incident = _incident_in(file)
+        return incident if tlp is None else dataclasses.replace(incident, tlp=Tlp(tlp))
+    if tlp is None:
+        raise typer.BadParameter(
+            "say who may read it: clear, green, amber, amber+strict or red", param_hint="--tlp"
+        )
+    return _incident_from_options({**fields, "source": fields["source"] or "report", "tlp": tlp})
+
+
 TlpReportOption = Annotated[
     str | None,
     typer.Option(
@@ -502,7 +526,7 @@ def report(
     file: Annotated[
         str | None,
         typer.Argument(
-            metavar="[FILE]",
+            metavar="FILE",
             help="A CSV, JSON or GeoJSON file of the incident format holding one incident "
             "(docs/incident-format.md); - for stdin. Without it, the options say what happened.",
         ),
@@ -515,7 +539,9 @@ def report(
             "again updates your report.",
         ),
     ] = None,
-    source: Annotated[str, typer.Option(help="Whose numbering --id follows.")] = "report",
+    source: Annotated[
+        str | None, typer.Option(help="Whose numbering --id follows (default: report).")
+    ] = None,
     title: Annotated[str | None, typer.Option(help="What happened, in a line.")] = None,
     day: Annotated[
         str | None,
@@ -555,35 +581,15 @@ def report(
     Example: corridor incidents report report.json --tlp amber+strict --json
     Example: corridor incidents report report.json --tlp amber --share-with pipeline-pair --server http://127.0.0.1:8000
     """  # noqa: E501
-    import dataclasses
-
     from corridor.events.importers.generic import record_from_incident
-    from corridor.events.model import Tlp
 
     fields = {
-        "source_id": source_id, "source": source if source_id else None, "title": title,
+        "source_id": source_id, "source": source, "title": title,
         "start_date": day, "threat_class": threat_class, "country": country, "at": at,
         "location_name": place, "description": description, "fatalities_best": fatalities,
-        "actors": actor or [], "tlp": tlp,
+        "actors": actor or [],
     }  # fmt: skip
-    if file is not None:
-        given = [_OPTION_OF.get(k, f"--{k}") for k, v in fields.items()
-                 if v not in (None, []) and k != "tlp"]  # fmt: skip
-        if given:
-            raise typer.BadParameter(
-                f"FILE holds the incident: {', '.join(sorted(set(given)))} are for reporting "
-                "without one",
-                param_hint=given[0],
-            )
-        incident = _incident_in(file)
-        if tlp is not None:
-            incident = dataclasses.replace(incident, tlp=Tlp(tlp))
-    else:
-        if tlp is None:
-            raise typer.BadParameter("say who may read it: clear, green, amber, amber+strict "
-                                     "or red", param_hint="--tlp")  # fmt: skip
-        incident = _incident_from_options(fields)
-    record = record_from_incident(incident)
+    record = record_from_incident(_reported(file, fields, tlp))
     groups = list(dict.fromkeys(share_with or ()))
     run = current()
     remote = run.server(server)
