@@ -33,7 +33,7 @@ class Case:
     code: int = 1
     store: bool = True  # run against a store holding the generic reports; else no store at all
     prepare: str | None = None  # the name of a function below that writes input files into {tmp}
-    token: bool = False  # with an API token in $CORRIDOR_TOKEN (one no server knows)
+    token: str | None = None  # $CORRIDOR_TOKEN
 
 
 # --------------------------------------------------------------------------- inputs made on demand
@@ -339,6 +339,7 @@ INCIDENTS = [
 # Against a server: nobody listens on 127.0.0.1:1, so no case here needs one to run
 # (tests/test_cli_server.py has what a real server refuses).
 NOWHERE = "http://127.0.0.1:1"
+TOKEN = "cst_0123456789ab_no-server-knows-this"
 _REPORT = ("incidents", "report", "--id", "R-1", "--title", "t", "--date", "2024-05-02")
 SERVER = [
     Case("--server beside --db", ("--db", "{db}", "incidents", "list", "--server", NOWHERE),
@@ -351,12 +352,15 @@ SERVER = [
          "cst_x"), "put the API token in $CORRIDOR_TOKEN, never on the command line", 2),
     Case("--server without $CORRIDOR_TOKEN", ("incidents", "list", "--server", NOWHERE),
          "set CORRIDOR_TOKEN to your API token for http://127.0.0.1:1"),
+    Case("$CORRIDOR_TOKEN with a space", ("incidents", "list", "--server", NOWHERE),
+         "the token in $CORRIDOR_TOKEN is not a token (it is empty or holds spaces)",
+         token="cst_0123 4567"),
     Case("--server nobody listens on", ("incidents", "list", "--server", NOWHERE),
-         "cannot reach the server at http://127.0.0.1:1 (connection refused)", token=True),
+         "cannot reach the server at http://127.0.0.1:1 (connection refused)", token=TOKEN),
     Case("report to a server nobody listens on", (*_REPORT, "--class", "piracy", "--tlp",
-         "amber", "--server", NOWHERE), "cannot reach the server at", token=True),
+         "amber", "--server", NOWHERE), "cannot reach the server at", token=TOKEN),
     Case("export to a server onto an existing file", ("incidents", "export", "-f", "csv",
-         "--server", NOWHERE, "-o", "{tmp}/taken.csv"), "--force", token=True,
+         "--server", NOWHERE, "-o", "{tmp}/taken.csv"), "--force", token=TOKEN,
          prepare="existing_output"),
     Case("report with neither FILE nor fields", ("incidents", "report", "--tlp", "amber"),
          "give FILE, or --id, --title, --date, --class", 2),
@@ -847,8 +851,8 @@ def test_bad_input_gets_one_clear_line_and_changes_nothing(
     if case.store:
         shutil.copy(reports_store, db)
     monkeypatch.setenv("CORRIDOR_DATABASE_URL", f"sqlite:///{db}")
-    if case.token:
-        monkeypatch.setenv("CORRIDOR_TOKEN", "cst_0123456789ab_no-server-knows-this")
+    if case.token is not None:
+        monkeypatch.setenv("CORRIDOR_TOKEN", case.token)
     if case.prepare:
         PREPARE[case.prepare](work)
     before = _fingerprint(tmp_path)

@@ -151,6 +151,13 @@ def test_anything_else_is_refused_as_an_address(text: str) -> None:
         server_url(text)
 
 
+@pytest.mark.parametrize("token", ["", "  ", "cst_abc def", "cst_abc\ncst_def"])
+def test_a_token_that_cannot_be_one_is_refused_unsent_and_unshown(token: str) -> None:
+    with pytest.raises(InputError, match=r"^the API token is not a token") as caught:
+        CorridorServer("http://127.0.0.1:1", token)
+    assert "cst_" not in str(caught.value)
+
+
 def test_a_server_that_never_answers_times_out_in_one_line() -> None:
     with socket.socket() as silent:  # accepts connections, never says a word
         silent.bind(("127.0.0.1", 0))

@@ -107,20 +107,21 @@ class Invocation:
         if url is None:
             return None
         if self._server is None:
-            from corridor.cooperation.client import CorridorServer
+            from corridor.cooperation.client import CorridorServer, server_url
             from corridor.errors import InputError
 
-            if not self.token:
-                raise InputError(
-                    f"set CORRIDOR_TOKEN to your API token for {url} (`corridor admin token "
-                    "issue USER` on the server's store makes one)"
-                )
             try:
-                self._server = CorridorServer(
-                    url, self.token, token_source="the token in $CORRIDOR_TOKEN"
-                )
+                address = server_url(url)
             except InputError as exc:  # only $CORRIDOR_SERVER gets here: --server is checked
                 raise InputError(f"CORRIDOR_SERVER: {exc}") from exc
+            if not self.token:
+                raise InputError(
+                    f"set CORRIDOR_TOKEN to your API token for {address} (`corridor admin "
+                    "token issue USER` on the server's store makes one)"
+                )
+            self._server = CorridorServer(
+                address, self.token, token_source="the token in $CORRIDOR_TOKEN"
+            )
         return self._server
 
     def atlas(self) -> Atlas:

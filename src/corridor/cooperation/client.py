@@ -146,6 +146,10 @@ class CorridorServer:
         self.url = server_url(url)
         self.timeout_s = timeout_s
         self.token_source = token_source
+        token = token.strip()
+        if not token or not all(c.isprintable() and not c.isspace() for c in token):
+            # refused here, never sent: a bad header would be echoed back in an error
+            raise InputError(f"{token_source} is not a token (it is empty or holds spaces)")
         self._http = httpx.Client(
             base_url=self.url + "/",
             headers={
