@@ -102,6 +102,20 @@ def test_a_report_is_listed_as_the_store_itself_lists_it(
         assert over_http[2] == direct[2]  # the same notes on stderr: rows, next page
 
 
+def test_a_report_prints_what_a_report_to_a_store_prints(
+    platform: Platform, as_user: Callable[[str], None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    as_user("aigerim")
+    monkeypatch.setenv("CORRIDOR_ORGANIZATION", "kz-mvd")
+    for view in ([], ["--json"]):
+        args = ("--id", f"alike{len(view)}", "--title", "Alike", "--date", "2024-06",
+                "--class", "terrorism", "--fatalities", "2", "--tlp", "red", *view)  # fmt: skip
+        over_http = run("incidents", "report", *args, "--server", platform.url)
+        direct = run("--db", "mine.sqlite", "incidents", "report", *args)
+        assert over_http[0] == direct[0] == 0, over_http[2] + direct[2]
+        assert over_http[1:] == direct[1:] and "alike" in over_http[1]
+
+
 def test_a_report_from_a_file_as_json_says_what_was_stored(
     platform: Platform, as_user: Callable[[str], None]
 ) -> None:
