@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from corridor.cooperation.audit import audit_in
-from corridor.cooperation.groups import share_incident
+from corridor.cooperation.groups import share_incident_in
 from corridor.cooperation.models import (
     AuditAction,
     Permission,
@@ -42,7 +42,7 @@ def report_incident(
     instance: str = "local",
 ) -> Incident:
     """Store ``record`` (the fields of the generic report format) as an incident reported
-    by ``actor``'s organization, then share it with the groups ``share_with``.
+    by ``actor``'s organization, shared with the groups ``share_with``: both or neither.
 
     :class:`PermissionDeniedError` without the report permission or when the same
     (source, source_id) belongs to another organization; ``FieldError`` for a bad field.
@@ -75,7 +75,8 @@ def report_incident(
             detail={"tlp": incident.tlp.value},
             now=now,
         )
-    groups = list(share_with)
-    if groups:
-        share_incident(store, actor, uuid, groups, on=on or date.today(), atlas=atlas, now=now)
+        groups = list(share_with)
+        if groups:  # in the same transaction: a group refused, nothing is stored
+            share_incident_in(connection, actor, uuid, groups, on=on or date.today(),
+                              atlas=atlas, now=now)  # fmt: skip
     return incident

@@ -372,6 +372,18 @@ class ExportFormat(StrEnum):
     geojson = "geojson"
     stix = "stix"  # a STIX 2.1 bundle
 
+    @property
+    def media_type(self) -> str:
+        """Its media type, as the HTTP API labels an export."""
+        return _EXPORT_MEDIA_TYPES[self.value]
+
+
+_EXPORT_MEDIA_TYPES = {
+    "csv": "text/csv",
+    "geojson": "application/geo+json",
+    "stix": "application/stix+json;version=2.1",
+}
+
 
 def export_incidents(
     store: Engine,
