@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import json
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +33,8 @@ class Case:
     code: int = 1
     store: bool = True  # run against a store holding the generic reports; else no store at all
     prepare: str | None = None  # the name of a function below that writes input files into {tmp}
+    setup: tuple[tuple[str, ...], ...] = ()  # commands run on the store first (their changes ok)
+    token: str | None = None  # $CORRIDOR_TOKEN
 
 
 # --------------------------------------------------------------------------- inputs made on demand
@@ -103,6 +106,11 @@ def _bad_assets(tmp: Path) -> None:
     )
 
 
+def _tlp_white_report(tmp: Path) -> None:
+    record = json.loads((FIXTURES / "generic" / "report.json").read_text())["incidents"][0]
+    (tmp / "white.json").write_text(json.dumps([{**record, "tlp": "white"}]))
+
+
 PREPARE = {
     f.__name__.lstrip("_"): f
     for f in (
@@ -119,6 +127,7 @@ PREPARE = {
         _bad_indicators,
         _bad_profile,
         _bad_assets,
+        _tlp_white_report,
     )
 }
 
@@ -324,9 +333,70 @@ INCIDENTS = [
         "choose from",
         2,
     ),
+    Case(
+        "import --from for a file that is no STIX bundle",
+        ("incidents", "import", str(REPORTS), "--from", "cert-ua"),
+        "--from names the partner a stix bundle came from; this is a json file",
+    ),
+    Case(
+        "import --from that is no name",
+        ("incidents", "import", "{fixtures}/stix/foreign-bundle.json", "--from", "cert ua"),
+        "partner (--from) 'cert ua': use letters",
+    ),
     Case("list --bbox of three numbers", ("incidents", "list", "--bbox", "1,2,3"), "WEST,SOUTH", 2),
     Case("list --bbox south above north", ("incidents", "list", "--bbox", "1,50,3,40"), "north", 2),
 ]
+
+# Against a server: nobody listens on 127.0.0.1:1, so no case here needs one to run
+# (tests/test_cli_server.py has what a real server refuses).
+NOWHERE = "http://127.0.0.1:1"
+TOKEN = "cst_0123456789ab_no-server-knows-this"
+_REPORT = ("incidents", "report", "--id", "R-1", "--title", "t", "--date", "2024-05-02")
+SERVER = [
+    Case("--server beside --db", ("--db", "{db}", "incidents", "list", "--server", NOWHERE),
+         "--db names a store and --server a server", 2),
+    Case("--server not a URL", ("incidents", "list", "--server", "localhost:8000"),
+         "'localhost:8000' is not a server address such as http://", 2),
+    Case("--server with a query", ("incidents", "export", "-f", "csv", "--server",
+         "http://h/?token=x"), "give the server's address alone", 2),
+    Case("--token on the command line", ("incidents", "list", "--server", NOWHERE, "--token",
+         "cst_x"), "put the API token in $CORRIDOR_TOKEN, never on the command line", 2),
+    Case("--server without $CORRIDOR_TOKEN", ("incidents", "list", "--server", NOWHERE),
+         "set CORRIDOR_TOKEN to your API token for http://127.0.0.1:1"),
+    Case("$CORRIDOR_TOKEN with a space", ("incidents", "list", "--server", NOWHERE),
+         "the token in $CORRIDOR_TOKEN is not a token (it is empty or holds spaces)",
+         token="cst_0123 4567"),
+    Case("--server nobody listens on", ("incidents", "list", "--server", NOWHERE),
+         "cannot reach the server at http://127.0.0.1:1 (connection refused)", token=TOKEN),
+    Case("report to a server nobody listens on", (*_REPORT, "--class", "piracy", "--tlp",
+         "amber", "--server", NOWHERE), "cannot reach the server at", token=TOKEN),
+    Case("export to a server onto an existing file", ("incidents", "export", "-f", "csv",
+         "--server", NOWHERE, "-o", "{tmp}/taken.csv"), "--force", token=TOKEN,
+         prepare="existing_output"),
+    Case("report with neither FILE nor fields", ("incidents", "report", "--tlp", "amber"),
+         "give FILE, or --id, --title, --date, --class", 2),
+    Case("report without --tlp", (*_REPORT, "--class", "piracy"), "say who may read it", 2),
+    Case("report --tlp unknown", (*_REPORT, "--class", "piracy", "--tlp", "white"),
+         "'white' is not one of clear", 2),
+    Case("report --class unknown", (*_REPORT, "--class", "piracyy", "--tlp", "red"),
+         "'piracyy' is not a threat id of the atlas", 2),
+    Case("report --date not a date", ("incidents", "report", "--date", "May"), "not a date", 2),
+    Case("report --at not a position", (*_REPORT, "--class", "piracy", "--tlp", "red",
+         "--at", "200,10"), "longitude is outside -180..180", 2),
+    Case("report --share-with an unknown group", (*_REPORT, "--class", "piracy", "--tlp",
+         "amber", "--share-with", "nobody-here"), "sharing group 'nobody-here' is unknown", 2),
+    Case("report FILE and fields", ("incidents", "report", str(REPORTS), "--title", "x"),
+         "give FILE or the incident's options, not both (--title)", 2),
+    Case("report a file of several", ("incidents", "report", str(REPORTS)),
+         "reports.json: holds more than one incident; report takes one"),
+    Case("report a bad record", ("incidents", "report", "{tmp}/white.json"),
+         "white.json:1: field 'tlp': is tlp 1.0; tlp 2.0 calls it 'clear'",
+         prepare="tlp_white_report"),
+    Case("report public data", ("incidents", "report", str(FIXTURES / "asam" /
+         "asam_api.json")), "is public data, for `corridor incidents import`"),
+    Case("report a missing file", ("incidents", "report", "{tmp}/nothing.json"),
+         "nothing.json: no such file"),
+]  # fmt: skip
 
 RISK = [
     Case("risk without a store", ("risk", "assets"), "no database at", store=False),
@@ -612,6 +682,10 @@ COORDINATION = [
 ]  # fmt: skip
 
 ORG_ADD = ("admin", "org", "add", "kz-mvd", "--name", "MVD")
+TWO_AGENCIES = tuple(
+    ("admin", "org", "add", org, "--name", "MVD", "--kind", "law_enforcement")
+    for org in ("kz-mvd", "uz-mvd")
+)
 COOPERATION = [
     Case(
         "org kind unknown",
@@ -696,6 +770,40 @@ COOPERATION = [
         2,
     ),
     Case("audit without a store", ("admin", "audit"), "no database at", store=False),
+    Case(
+        "trust level unknown",
+        ("admin", "trust", "set", "uz-mvd", "Z", "--org", "kz-mvd"),
+        "trust level 'Z' is unknown; choose from A, B, C, D, E, F",
+        2,
+    ),
+    Case(
+        "trust level misspelt",
+        ("admin", "trust", "set", "uz-mvd", "usualy-reliable", "--org", "kz-mvd"),
+        "did you mean 'usually-reliable'",
+        2,
+    ),
+    Case(
+        "trust in an unknown source",
+        ("admin", "trust", "set", "uz-mvdd", "B", "--org", "kz-mvd"),
+        "source 'uz-mvdd' is unknown; did you mean 'uz-mvd'",
+        2,
+        setup=TWO_AGENCIES,
+    ),
+    Case(
+        "trust of an unknown organization",
+        ("admin", "trust", "list", "--org", "kz-mvdd"),
+        "organization 'kz-mvdd' is unknown; did you mean 'kz-mvd'",
+        2,
+        setup=TWO_AGENCIES,
+    ),
+    Case(
+        "trust clear of a source never rated",
+        ("admin", "trust", "clear", "uz-mvd", "--org", "kz-mvd"),
+        "trust setting of kz-mvd for source 'uz-mvd' is unknown",
+        2,
+        setup=TWO_AGENCIES,
+    ),
+    Case("trust without a store", ("admin", "trust", "list"), "no database at", store=False),
 ]
 
 
@@ -753,7 +861,9 @@ MEETINGS = [
          "mechanism 'SCOO' is unknown", 2),
 ]  # fmt: skip
 
-CASES = [*GENERAL, *ATLAS, *INCIDENTS, *RISK, *ROUTES, *COORDINATION, *COOPERATION, *MEETINGS]
+CASES = [
+    *GENERAL, *ATLAS, *INCIDENTS, *SERVER, *RISK, *ROUTES, *COORDINATION, *COOPERATION, *MEETINGS,
+]  # fmt: skip
 
 
 # --------------------------------------------------------------------------- the check
@@ -790,8 +900,13 @@ def test_bad_input_gets_one_clear_line_and_changes_nothing(
     if case.store:
         shutil.copy(reports_store, db)
     monkeypatch.setenv("CORRIDOR_DATABASE_URL", f"sqlite:///{db}")
+    if case.token is not None:
+        monkeypatch.setenv("CORRIDOR_TOKEN", case.token)
     if case.prepare:
         PREPARE[case.prepare](work)
+    for command in case.setup:
+        code, _, stderr = run(*command)
+        assert code == 0, f"setup {command}: {stderr}"
     before = _fingerprint(tmp_path)
     args = [a.format(tmp=work, fixtures=FIXTURES, db=db) for a in case.args]
     code, stdout, stderr = run(*args)

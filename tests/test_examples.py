@@ -3,7 +3,8 @@
 Examples name files a user would have (``ged231.csv``, ``asam.json``, ``my-ports.csv``);
 each runs in a fresh folder holding small real files under those names, against a
 copy of a store that holds the bundled data. An ``Example:`` line may chain commands
-with ``&&``. ``corridor demo`` is left to its own test (it is the long one).
+with ``&&``. ``corridor demo`` is left to its own test (it is the long one). Examples that
+name ``--server`` run against a real server on such a store, with the parties they assume.
 """
 
 from __future__ import annotations
@@ -17,8 +18,11 @@ import pytest
 import typer
 from typer.core import TyperGroup
 
+from corridor.atlas import Atlas
 from corridor.cli import app
+from corridor.store import open_store
 from tests.cli import run
+from tests.server import add_parties, corridor_server
 
 ROOT = Path(__file__).parents[1]
 README = ROOT / "README.md"
@@ -29,6 +33,7 @@ INPUTS = {
     "ged231.csv": FIXTURES / "ucdp" / "ged_full_layout.csv",
     "asam.json": FIXTURES / "asam" / "asam_api.json",
     "reports.csv": FIXTURES / "generic" / "reports.csv",
+    "report.json": FIXTURES / "generic" / "report.json",
     "partner-bundle.json": FIXTURES / "stix" / "foreign-bundle.json",
     "my-assets.geojson": Path(__file__).parent / "risk" / "fixtures" / "company_assets.geojson",
 }
@@ -127,8 +132,11 @@ def test_every_command_shows_an_example() -> None:
     assert set(COMMANDS) - shown == set()
 
 
+SERVER = "http://127.0.0.1:8000"  # where the examples and the README say a server is
+
+
 def _own_test(example: str) -> bool:
-    return example.startswith(LEFT_TO_THEIR_OWN_TEST)
+    return example.startswith(LEFT_TO_THEIR_OWN_TEST) or f"--server {SERVER}" in example
 
 
 @pytest.mark.parametrize("example", [e for e in EXAMPLES if not _own_test(e)])
@@ -138,8 +146,32 @@ def test_a_help_example_runs(example: str, user_folder: Path) -> None:
 
 def test_the_readme_commands_run_in_order(user_folder: Path) -> None:
     lines = [
-        line for line in _readme_lines() if not line.startswith(("corridor demo", "corridor serve"))
+        line
+        for line in _readme_lines()
+        if not line.startswith(("corridor demo", "corridor serve")) and not _own_test(line)
     ]
     assert len(lines) >= 30, lines
     for line in lines:
         _run_line(line)
+
+
+def test_the_server_examples_run_against_a_server(
+    user_folder: Path, atlas: Atlas, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The help's and the README's ``--server`` lines, on a real server holding the bundled
+    data: the help's as a reporter of kz-mvd (in the group pipeline-pair), the README's as
+    farid of tj-mvd, made as the README makes him just before."""
+    examples = [e for e in EXAMPLES if f"--server {SERVER}" in e]
+    readme = [line for line in _readme_lines() if f"--server {SERVER}" in line]
+    assert len(examples) >= 3 and len(readme) >= 3
+    store_url = f"sqlite:///{user_folder.parent / 'corridor.sqlite'}"  # the user's, copied
+    store = open_store(store_url)
+    tokens = add_parties(store, atlas, {"kz-mvd": "KAZ", "uz-mvd": "UZB", "tj-mvd": "TJK"},
+                         {"aigerim": ("kz-mvd", "reporter"), "farid": ("tj-mvd", "reporter")},
+                         {"pipeline-pair": ("kz-mvd", "uz-mvd")})  # fmt: skip
+    store.dispose()
+    with corridor_server(store_url, atlas) as url:
+        for user, lines in (("aigerim", examples), ("farid", readme)):
+            monkeypatch.setenv("CORRIDOR_TOKEN", tokens[user])
+            for line in lines:
+                _run_line(line.replace(SERVER, url))

@@ -1,7 +1,8 @@
 """The command starts in a blink: importing ``corridor.cli`` loads no heavy library.
 
 numpy, pandas, scipy, numba, networkx, shapely, pyproj and SQLAlchemy load inside the
-commands that compute; ``corridor --help`` and argument errors never pay for them.
+commands that compute, httpx inside those that talk to a server; ``corridor --help`` and
+argument errors never pay for them.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ HEAVY = (
     "pyarrow",
     "searoute",
     "stix2",
+    "httpx",  # the client of a server: only `--server` needs it
 )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from corridor.locations import as_database_url, default_database_path
@@ -37,6 +37,14 @@ class Settings(BaseSettings):
 
     instance: str = "local"
     """This installation's name, stamped as the origin of every object it creates."""
+
+    server: str | None = None
+    """A Secure Corridor server (``corridor serve``) that ``corridor incidents report``,
+    ``list`` and ``export`` talk to instead of a store, like ``--server``."""
+
+    token: SecretStr | None = None
+    """The API token those commands present to the server. Only ever read from here,
+    never an option: a command line shows in ``ps`` and stays in the shell history."""
 
     def store_url(self, override: str | None = None) -> tuple[str, bool]:
         """The store's URL from ``override`` (``--db``), the environment or the default;

@@ -33,6 +33,7 @@ from corridor.cooperation.services import (
     issue_token,
     share_incident,
 )
+from corridor.cooperation.trust_services import set_trust
 from corridor.events.access import Viewer
 from corridor.events.model import Incident, Tlp
 from corridor.store import open_store
@@ -72,6 +73,9 @@ INCIDENTS: dict[str, tuple[Tlp, tuple[str, ...]]] = {
     "k-strict-quiet": (Tlp.AMBER_STRICT, ("quiet",)),
     "k-green-pair": (Tlp.GREEN, ("pair",)),
 }
+# organization: {source: level}, as each organization's admin rated them (B and C weigh
+# 0.75 and 0.5: figures change, nobody's incident counts do).
+TRUST: dict[str, dict[str, str]] = {"kz-mvd": {"uz-mvd": "C"}, "uz-mvd": {"kz-mvd": "B"}}
 EVERYONE = frozenset(ORGANIZATIONS)
 # Who reads what, written out by hand (not computed by the rule under test).
 EXPECTED: dict[str, frozenset[str]] = {
@@ -113,7 +117,8 @@ class Platform:
 
 
 def build_platform(store: Engine, atlas: Atlas) -> tuple[dict[str, str], dict[str, str]]:
-    """Organizations, groups, users, tokens, incidents and one AMBER meeting; (tokens, uuids)."""
+    """Organizations, groups, users, tokens, incidents, trust settings and one AMBER meeting;
+    (tokens, uuids)."""
     for org, (kind, country) in ORGANIZATIONS.items():
         create_organization(store, ADMIN, org, name=org.upper(), kind=kind, country=country,
                             atlas=atlas)  # fmt: skip
@@ -141,6 +146,9 @@ def build_platform(store: Engine, atlas: Atlas) -> tuple[dict[str, str], dict[st
               participants=["uz-mvd"])  # fmt: skip
     open_case(store, Principal.operator("cn-mps"), title="Pipeline drill", kind="exercise",
               tlp=Tlp.GREEN)  # fmt: skip
+    for org, levels in TRUST.items():
+        for source, level in levels.items():
+            set_trust(store, ADMIN, org, source, level, atlas=atlas)
     amber = Meeting(id="kz-amber-meeting", kind="round_table", title="Pipeline security",
                     when="2022-05-02", countries=("KAZ",))  # fmt: skip
     add_meeting(store, Viewer("kz-mvd"), amber, tlp=Tlp.AMBER, atlas=atlas)

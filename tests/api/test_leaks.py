@@ -16,7 +16,7 @@ from starlette.routing import BaseRoute
 
 from corridor.alerts.rules import bundled_rules
 from corridor.cooperation.taxii import SHARED_WITH_ME
-from tests.api.conftest import EXPECTED, ORGANIZATIONS, Platform, make_app
+from tests.api.conftest import EXPECTED, ORGANIZATIONS, TRUST, Platform, make_app
 
 Check = Callable[[TestClient, Platform, str], None]
 
@@ -114,6 +114,17 @@ def check_training(client: TestClient, platform: Platform, org: str) -> None:
 
 def check_course(client: TestClient, platform: Platform, org: str) -> None:
     assert client.get("/training/nope", headers=platform.auth(org)).status_code == 404
+
+
+def check_trust(client: TestClient, platform: Platform, org: str) -> None:
+    """An organization reads its own trust settings and nobody else's (403, no body)."""
+    own = _get(client, platform, org, f"/organizations/{org}/trust")
+    assert isinstance(own, list)
+    assert {t["source"]: t["level"] for t in own} == TRUST.get(org, {})
+    for other in set(ORGANIZATIONS) - {org}:
+        response = client.get(f"/organizations/{other}/trust", headers=platform.auth(org))
+        assert response.status_code == 403, (org, other)
+        assert '"source"' not in response.text and '"weight"' not in response.text
 
 
 def check_public(path: str, **params: object) -> Check:
@@ -237,6 +248,7 @@ CHECKS: dict[str, Check] = {
     "/incidents/export": check_export,
     "/incidents/{uuid}": check_one,
     "/organizations": check_directory,
+    "/organizations/{organization}/trust": check_trust,
     "/groups": check_groups,
     "/meetings": check_meetings,
     "/meetings/{id}": check_meeting,

@@ -8,17 +8,12 @@ not in 'nobody' (empty) nor 'cn-ir' (China's and Iran's police only)."""
 from __future__ import annotations
 
 import dataclasses
-import socket
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import pytest
 import requests
 import stix2
-import uvicorn
 from fastapi import FastAPI
 from sqlalchemy import Engine
 from taxii2client.v21 import Server, as_pages
@@ -45,6 +40,7 @@ from corridor.errors import InputError
 from corridor.events.access import Viewer
 from corridor.events.model import Incident, Tlp
 from tests.cooperation.conftest import ADMIN, build_platform, incident, store_incidents
+from tests.server import serving
 
 SECRET = b"taxii-test-secret-0123456789abcdef"
 OWNER = "cn-mps"
@@ -118,28 +114,6 @@ def _app(store: Engine, atlas: Atlas) -> FastAPI:
     return create_app(store.url.render_as_string(hide_password=False), token_secret=SECRET)
 
 
-@contextmanager
-def _serving(app: FastAPI) -> Iterator[str]:
-    """uvicorn on a free port of 127.0.0.1 in a thread, stopped on the way out."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=15)
-        sock.close()
-        assert not thread.is_alive(), "uvicorn did not stop"
-
-
 def _incident_names(objects: list[dict[str, object]]) -> set[str]:
     return {str(obj["name"]).removeprefix("pipeline sabotage ") for obj in objects
             if obj["type"] == "incident"}  # fmt: skip
@@ -156,7 +130,7 @@ def _all_objects(collection: object, per_request: int) -> tuple[list[dict[str, o
 def test_taxii2_client_reads_only_what_the_caller_may_see(
     taxii_store: Engine, token: str, atlas: Atlas
 ) -> None:
-    with _serving(_app(taxii_store, atlas)) as base:
+    with serving(_app(taxii_store, atlas)) as base:
         anonymous = requests.get(f"{base}/taxii2/", timeout=10)
         assert anonymous.status_code == 401
         bad = requests.get(f"{base}/taxii2/", auth=_Bearer("cst_not-a-token"), timeout=10)
@@ -215,7 +189,7 @@ def _cn_mps_collections(store: Engine) -> dict[str, str]:
 def test_pages_carry_taxii_headers_and_added_after_returns_what_changed(
     taxii_store: Engine, token: str, atlas: Atlas
 ) -> None:
-    with _serving(_app(taxii_store, atlas)) as base:
+    with serving(_app(taxii_store, atlas)) as base:
         url = f"{base}/taxii2/api/collections/{SHARED_WITH_ME}/objects/"
         auth = _Bearer(token)
         first = requests.get(url, params={"limit": 4}, auth=auth, timeout=10)

@@ -14,7 +14,9 @@ import typer
 from corridor.commands.admin import app as admin_app
 from tests.cli import run
 
-REPORTS = Path(__file__).parents[1] / "events" / "fixtures" / "generic" / "reports.csv"
+FIXTURES = Path(__file__).parents[1] / "events" / "fixtures"
+REPORTS = FIXTURES / "generic" / "reports.csv"
+PARTNER_BUNDLE = FIXTURES / "stix" / "foreign-bundle.json"  # one GREEN incident: all read it
 SAMPLE_TOKEN_ID = "3f9a0c1b2d4e"  # the revoke example's id: replaced by the issued one
 
 
@@ -36,14 +38,16 @@ def _examples() -> list[str]:
 
 def test_every_help_example_runs(cli_store: Path) -> None:
     examples = _examples()
-    assert len(examples) >= 11
+    assert len(examples) >= 15
     assert run("admin", "org", "add", "uz-mvd", "--name", "MVD", "--kind", "law_enforcement",
                "--country", "Uzbekistan")[0] == 0  # fmt: skip
     assert run("admin", "group", "add", "pipeline-pair", "--name", "pair", "--owner",
                "uz-mvd")[0] == 0  # fmt: skip
+    assert run("incidents", "import", str(PARTNER_BUNDLE), "--from", "cert-ua")[0] == 0
     issued = ""
     order = ["org add", "org list", "user add", "user list", "token issue", "token revoke",
-             "token list", "group add ", "group add-member", "group list", "audit"]  # fmt: skip
+             "token list", "group add ", "group add-member", "group list", "trust set",
+             "trust list", "trust clear", "audit"]  # fmt: skip
     ranked = sorted(
         examples, key=lambda e: next(n for n, p in enumerate(order) if f"admin {p}" in e)
     )
@@ -79,3 +83,37 @@ def test_a_token_list_never_shows_a_token(cli_store: Path) -> None:
     token = out.strip()
     listed = run("admin", "token", "list", "--json")[1]
     assert token not in listed and json.loads(listed)[0]["state"] == "active"
+
+
+def test_trust_set_through_the_cli_shows_in_the_explanation(cli_store: Path) -> None:
+    """org-a imports a partner's bundle (a GREEN attack by Gwadar) as cert-ua, rates
+    cert-ua, and its explanation of the port's exposure says the weight applied."""
+    from datetime import date
+
+    from corridor.events.importers.stix import write_stix
+    from corridor.events.model import Incident, Tlp
+
+    attack = Incident(source="report", source_id="g-1", title="Attack by Gwadar port",
+                      start_date=date(2024, 5, 1), threat_class="terrorism", longitude=62.35,
+                      latitude=25.13, country="PAK", tlp=Tlp.GREEN)  # fmt: skip
+    bundle = cli_store / "partner.json"
+    with bundle.open("w", encoding="utf-8") as handle:
+        write_stix([attack], handle, producer="CERT-UA")
+    run("admin", "org", "add", "org-a", "--name", "A", "--kind", "ministry", "--country", "PAK")
+    assert run("incidents", "import", str(bundle), "--from", "cert-ua")[0] == 0
+    code, out, err = run("admin", "trust", "set", "stix:cert-ua", "D", "--json")
+    assert code == 0, err
+    assert json.loads(out) | {"updated": ""} == {
+        "organization": "org-a", "source": "stix:cert-ua", "level": "D",
+        "meaning": "not usually reliable", "weight": 0.25, "set_by": "org-a", "updated": "",
+    }  # fmt: skip
+    code, out, err = run("risk", "explain", "port-gwadar", "--as-of", "2024", "--json")
+    assert code == 0, err
+    found = json.loads(out)
+    assert found["trust"] == {"stix:cert-ua": 0.25} and found["trust_of_other_sources"] == 1.0
+    (part,) = found["top_incidents"]
+    assert (part["title"], part["source"], part["trust"]) == (attack.title, "stix:cert-ua", 0.25)
+    code, out, err = run("risk", "explain", "port-gwadar", "--as-of", "2024")
+    assert code == 0 and "stix:cert-ua" in out and "0.25" in out
+    _, listed, _ = run("admin", "trust", "list", "--json")
+    assert [row["source"] for row in json.loads(listed)] == ["stix:cert-ua"]

@@ -1,5 +1,5 @@
-"""Migration 0002 on SQLite and PostgreSQL: a store at 0001 holding incidents upgrades
-and keeps them, readable as before."""
+"""Migrations 0002 and 0004 on SQLite and PostgreSQL: a store at an older revision holding
+incidents upgrades and keeps them, readable as before."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import pytest
 from alembic import command
 from sqlalchemy import Engine, inspect, text
 
+from corridor.atlas import Atlas
 from corridor.events.access import Viewer
 from corridor.events.model import Tlp
 from corridor.events.query import IncidentQuery
@@ -48,4 +49,33 @@ def test_upgrading_a_store_at_0001_keeps_its_incidents(empty: Engine) -> None:
     assert "organizations" not in inspect(empty).get_table_names()
     with empty.connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM incidents")).scalar() == 2
+    empty.dispose()
+
+
+def test_upgrading_a_store_at_0003_adds_trust_and_keeps_the_rest(
+    empty: Engine, atlas: Atlas
+) -> None:
+    """0004 adds the source_trust table only, exactly as the tables module declares it, and
+    going back drops it and nothing else."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from corridor.cooperation.services import create_organization
+    from corridor.cooperation.trust_services import list_trust, set_trust
+    from corridor.store.tables import metadata
+    from tests.cooperation.conftest import ADMIN
+
+    command.upgrade(alembic_config(empty), "0003")
+    store_incidents(empty, incident("old-1", Tlp.GREEN, "kz-mvd"))
+    create_organization(empty, ADMIN, "kz-mvd", name="MVD", kind="ministry", atlas=atlas)
+    assert "source_trust" not in inspect(empty).get_table_names()
+    command.upgrade(alembic_config(empty), "0004")
+    set_trust(empty, ADMIN, "kz-mvd", "kz-mvd", "A")
+    assert [t.level.value for t in list_trust(empty, ADMIN, "kz-mvd")] == ["A"]
+    with empty.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), metadata)
+    assert [d for d in differences if "source_trust" in str(d)] == []
+    command.downgrade(alembic_config(empty), "0003")
+    assert "source_trust" not in inspect(empty).get_table_names()
+    assert len(list_incidents(empty, Viewer("kz-mvd"), IncidentQuery()).incidents) == 1
     empty.dispose()

@@ -75,7 +75,16 @@ def create_app(
 ) -> FastAPI:
     """The API on the store at ``database_url`` (made if absent). ``token_secret`` is the
     key tokens are hashed under; by default the same one the command line uses."""
-    from corridor.api.routes import alerts, atlas, cases, directory, incidents, meetings, risk
+    from corridor.api.routes import (
+        alerts,
+        atlas,
+        cases,
+        directory,
+        incidents,
+        meetings,
+        risk,
+        trust,
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -103,7 +112,7 @@ def create_app(
     )
     install_problem_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
-    for module in (incidents, directory, meetings, atlas, risk, alerts, cases):
+    for module in (incidents, directory, trust, meetings, atlas, risk, alerts, cases):
         app.include_router(module.router)
     _include_taxii(app)
     return app

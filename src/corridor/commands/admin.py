@@ -1,4 +1,5 @@
-"""``corridor admin``: organizations, users, API tokens, sharing groups and the audit log.
+"""``corridor admin``: organizations, users, API tokens, sharing groups, trust in sources
+and the audit log.
 
 A thin skin over :mod:`corridor.cooperation.services`. Whoever runs the command line
 holds the store, so acts as platform admin for $CORRIDOR_ORGANIZATION; the same
@@ -14,13 +15,14 @@ import typer
 from corridor.commands.context import current
 from corridor.commands.options import OneCountryOption, SinceOption, UntilOption
 from corridor.commands.output import JsonOption, note, print_json, print_table
+from corridor.commands.trust import app as trust_app
 
 if TYPE_CHECKING:
     from corridor.cooperation.models import Organization, SharingGroup, Token, User
 
 app = typer.Typer(
-    help="Administer the platform: organizations, users, API tokens, sharing groups and the "
-    "audit log of who read, changed or exported what.",
+    help="Administer the platform: organizations, users, API tokens, sharing groups, trust "
+    "in sources and the audit log of who read, changed or exported what.",
     no_args_is_help=True,
 )
 org_app = typer.Typer(
@@ -34,6 +36,7 @@ app.add_typer(org_app, name="org")
 app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
 app.add_typer(group_app, name="group")
+app.add_typer(trust_app, name="trust")
 
 _KINDS = "law_enforcement, ministry, international, operator or secretariat"
 _ROLES = "viewer, reporter, analyst, responder, org_admin or platform_admin"

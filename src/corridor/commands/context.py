@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # the heavy modules load only when a command needs them
     from sqlalchemy import Engine
 
     from corridor.atlas.catalog import Atlas
+    from corridor.cooperation.client import CorridorServer
     from corridor.cooperation.models import Principal
     from corridor.events.access import Viewer
 
@@ -34,8 +35,12 @@ class Invocation:
     organization: str
     instance: str
     atlas_dir: Path | None
+    database_given: bool = False  # --db was on the command line
+    server_url: str | None = None  # $CORRIDOR_SERVER
+    token: str | None = field(default=None, repr=False)  # $CORRIDOR_TOKEN
     _engine: Engine | None = field(default=None, repr=False)
     _atlas: Atlas | None = field(default=None, repr=False)
+    _server: CorridorServer | None = field(default=None, repr=False)
 
     def store(self, *, create: bool = False) -> Engine:
         """The store, opened on first use; ``create`` for commands that write.
@@ -94,6 +99,31 @@ class Invocation:
             folder.mkdir(parents=True, exist_ok=True)
         return server_secret(settings().token_secret, folder / "token-secret", create=create)
 
+    def server(self, option: str | None) -> CorridorServer | None:
+        """The server to talk to instead of the store: ``--server`` (``option``), else
+        $CORRIDOR_SERVER unless ``--db`` was given; None means the store. Connected once
+        per run, with the token in $CORRIDOR_TOKEN."""
+        url = option or (None if self.database_given else self.server_url)
+        if url is None:
+            return None
+        if self._server is None:
+            from corridor.cooperation.client import CorridorServer, server_url
+            from corridor.errors import InputError
+
+            try:
+                address = server_url(url)
+            except InputError as exc:  # only $CORRIDOR_SERVER gets here: --server is checked
+                raise InputError(f"CORRIDOR_SERVER: {exc}") from exc
+            if not self.token:
+                raise InputError(
+                    f"set CORRIDOR_TOKEN to your API token for {address} (`corridor admin "
+                    "token issue USER` on the server's store makes one)"
+                )
+            self._server = CorridorServer(
+                address, self.token, token_source="the token in $CORRIDOR_TOKEN"
+            )
+        return self._server
+
     def atlas(self) -> Atlas:
         """The bundled atlas with the user's overlay directory, loaded once per run."""
         if self._atlas is None:
@@ -112,6 +142,9 @@ class Invocation:
         if self._engine is not None:
             self._engine.dispose()
             self._engine = None
+        if self._server is not None:
+            self._server.close()
+            self._server = None
 
 
 _CURRENT: ContextVar[Invocation | None] = ContextVar("corridor_invocation", default=None)
@@ -150,4 +183,7 @@ def new_invocation(database: str | None, atlas_dir: Path | None) -> Invocation:
         organization=current.organization,
         instance=current.instance,
         atlas_dir=atlas_dir or current.atlas_dir,
+        database_given=database is not None,
+        server_url=current.server,
+        token=current.token.get_secret_value() if current.token is not None else None,
     )

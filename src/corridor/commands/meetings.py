@@ -14,7 +14,13 @@ import typer
 from rich.text import Text
 
 from corridor.commands.context import current
-from corridor.commands.options import CountryOption, SinceOption, UntilOption, end_day_option
+from corridor.commands.options import (
+    CountryOption,
+    SinceOption,
+    UntilOption,
+    end_day_option,
+    one_of,
+)
 from corridor.commands.output import JsonOption, note, out, print_json, print_table
 
 if TYPE_CHECKING:
@@ -40,23 +46,6 @@ training_app = typer.Typer(
 )
 
 
-def _one_of(module: str, name: str) -> Any:
-    """A callback accepting a value of the enum ``module.name`` (loaded only when used)."""
-
-    def check(value: str | None) -> str | None:
-        if value is None:
-            return None
-        import importlib
-
-        choices = [e.value for e in getattr(importlib.import_module(module), name)]
-        normal = value.strip().lower().replace("-", "_") if name != "Tlp" else value.lower()
-        if normal not in choices:
-            raise typer.BadParameter(f"{value!r} is not one of {', '.join(choices)}")
-        return normal
-
-    return check
-
-
 _MEETINGS = "corridor.cooperation.meetings"
 MechanismOption = Annotated[
     str | None,
@@ -70,7 +59,7 @@ TlpOption = Annotated[
     str,
     typer.Option(
         "--tlp",
-        callback=_one_of("corridor.events.model", "Tlp"),
+        callback=one_of("corridor.events.model", "Tlp"),
         metavar="LABEL",
         help="TLP 2.0 label: clear, green, amber, amber+strict or red.",
     ),
@@ -97,7 +86,7 @@ DeadlineOption = Annotated[
 StatusOption = Annotated[
     str | None,
     typer.Option(
-        "--status", callback=_one_of(_MEETINGS, "ActionStatus"), help="open, done or overdue."
+        "--status", callback=one_of(_MEETINGS, "ActionStatus"), help="open, done or overdue."
     ),
 ]
 
@@ -232,7 +221,7 @@ def add_command(
         str,
         typer.Option(
             "--kind",
-            callback=_one_of(_MEETINGS, "MeetingKind"),
+            callback=one_of(_MEETINGS, "MeetingKind"),
             help="annual_meeting, sub_forum, round_table, liaison_meeting or conference.",
         ),
     ] = "liaison_meeting",
@@ -245,7 +234,7 @@ def add_command(
         str | None,
         typer.Option(
             "--level",
-            callback=_one_of(_MEETINGS, "Level"),
+            callback=one_of(_MEETINGS, "Level"),
             help="ministerial, vice_ministerial, director_general or expert.",
         ),
     ] = None,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -18,17 +18,22 @@ from corridor.errors import InputError
 __all__ = [
     "AsOfOption",
     "AtlasDirOption",
+    "ClassFilterOption",
     "ClassOption",
     "CountryOption",
     "ForceOption",
+    "NoTokenOption",
     "OneCountryOption",
     "OutputOption",
     "ProfileOption",
+    "ServerOption",
     "SinceOption",
     "UntilOption",
     "classes_option",
     "countries_option",
     "day_option",
+    "one_of",
+    "server_option",
 ]
 
 
@@ -126,15 +131,78 @@ def classes_option(values: list[str] | None) -> list[str] | None:
     return values
 
 
+_CLASS_HELP = (
+    "Threat class id, with the classes under it (`corridor atlas threats`); repeat for several."
+)
 ClassOption = Annotated[
     list[str] | None,
+    typer.Option("--class", metavar="CLASS", callback=classes_option, help=_CLASS_HELP),
+]
+# Checked where the incidents are, by the store or by the server (whose atlas may differ).
+ClassFilterOption = Annotated[
+    list[str] | None, typer.Option("--class", metavar="CLASS", help=_CLASS_HELP)
+]
+
+
+def one_of(module: str, name: str) -> Any:
+    """A callback accepting a value of the enum ``module.name`` (loaded only when used)."""
+
+    def check(value: str | None) -> str | None:
+        if value is None:
+            return None
+        import importlib
+
+        choices = [e.value for e in getattr(importlib.import_module(module), name)]
+        normal = value.strip().lower().replace("-", "_") if name != "Tlp" else value.lower()
+        if normal not in choices:
+            raise typer.BadParameter(f"{value!r} is not one of {', '.join(choices)}")
+        return normal
+
+    return check
+
+
+def server_option(value: str | None) -> str | None:
+    """The ``--server`` URL, checked; refused beside ``--db``, which names a store."""
+    if value is None:
+        return None
+    from corridor.commands.context import current
+
+    if current().database_given:
+        raise typer.BadParameter("--db names a store and --server a server: give one of them")
+    from corridor.cooperation.client import server_url
+
+    try:
+        return server_url(value)
+    except InputError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+
+
+ServerOption = Annotated[
+    str | None,
     typer.Option(
-        "--class",
-        metavar="CLASS",
-        callback=classes_option,
-        help="Threat class id, with the classes under it (`corridor atlas threats`); "
-        "repeat for several.",
+        "--server",
+        metavar="URL",
+        callback=server_option,
+        help="Work on this Secure Corridor server (`corridor serve`) instead of a store, as "
+        "the user whose API token is in $CORRIDOR_TOKEN (default: $CORRIDOR_SERVER, unless "
+        "--db is given; not with --db). The token is never an option: other users see a "
+        "command line in `ps`, and the shell history keeps it.",
     ),
+]
+
+
+def _refuse_token(value: str | None) -> None:
+    if value is not None:
+        raise typer.BadParameter(
+            "put the API token in $CORRIDOR_TOKEN, never on the command line: other users "
+            "see it in `ps`, and the shell history keeps it"
+        )
+
+
+# Not shown in --help: only here to say where a token goes when someone tries --token.
+NoTokenOption = Annotated[
+    str | None,
+    typer.Option("--token", hidden=True, callback=_refuse_token, expose_value=False),
 ]
 ProfileOption = Annotated[
     Path | None,

@@ -43,6 +43,7 @@ __all__ = [
     "list_groups",
     "memberships",
     "share_incident",
+    "share_incident_in",
     "viewer_for",
 ]
 
@@ -316,6 +317,22 @@ def share_incident(
     Its owner shares it (a platform admin may share anything), with groups the owner
     belongs to or administers on ``on``. Sharing widens AMBER, AMBER+STRICT and RED
     to the groups' members; CLEAR and GREEN reach them already."""
+    with store.begin() as connection:
+        return share_incident_in(connection, actor, incident, groups, on=on, atlas=atlas, now=now)
+
+
+def share_incident_in(
+    connection: Connection,
+    actor: Principal,
+    incident: str,
+    groups: Iterable[str],
+    *,
+    on: date,
+    atlas: Atlas | Callable[[], Atlas] | None = None,
+    now: datetime | None = None,
+) -> int:
+    """:func:`share_incident` in the caller's transaction (a report and its shares
+    commit together, or neither does)."""
     from corridor.store.parties import incident_owner
     from corridor.store.parties import share_incident as add_shares
 
@@ -324,28 +341,27 @@ def share_incident(
     if not wanted:
         raise InputError(f"incident {incident}: name at least one sharing group")
     at = utc(now)
-    with store.begin() as connection:
-        owner = incident_owner(connection, incident)
-        admin = actor.can(Permission.MANAGE_PLATFORM)
-        if owner is None or not (admin or owner == actor.organization):
-            raise UnknownValueError("incident you own", incident)  # hidden ones look missing
-        directory = _Directory.read(connection)
-        for group in wanted:
-            found = directory.group(group)
-            member = owner in directory.members(found, atlas, on)
-            if not (admin or member or actor.may_manage(found.owner)):
-                raise PermissionDeniedError(
-                    f"{actor.viewer.who} may not share with {group!r}: not a member on {on}"
-                )
-        added = add_shares(connection, incident, wanted, by=actor.viewer.who, at=at)
-        audit_in(
-            connection,
-            actor.viewer,
-            AuditAction.SHARE,
-            "incident",
-            incident,
-            count=added,
-            detail={"groups": wanted},
-            now=at,
-        )
-        return added
+    owner = incident_owner(connection, incident)
+    admin = actor.can(Permission.MANAGE_PLATFORM)
+    if owner is None or not (admin or owner == actor.organization):
+        raise UnknownValueError("incident you own", incident)  # hidden ones look missing
+    directory = _Directory.read(connection)
+    for group in wanted:
+        found = directory.group(group)
+        member = owner in directory.members(found, atlas, on)
+        if not (admin or member or actor.may_manage(found.owner)):
+            raise PermissionDeniedError(
+                f"{actor.viewer.who} may not share with {group!r}: not a member on {on}"
+            )
+    added = add_shares(connection, incident, wanted, by=actor.viewer.who, at=at)
+    audit_in(
+        connection,
+        actor.viewer,
+        AuditAction.SHARE,
+        "incident",
+        incident,
+        count=added,
+        detail={"groups": wanted},
+        now=at,
+    )
+    return added

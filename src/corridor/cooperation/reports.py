@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from corridor.alerts.raising import Notify, raise_alerts
 from corridor.alerts.services import current_rules
 from corridor.cooperation.audit import audit_in
-from corridor.cooperation.groups import atlas_of, share_incident
+from corridor.cooperation.groups import atlas_of, share_incident_in
 from corridor.cooperation.models import (
     AuditAction,
     Permission,
@@ -46,8 +46,8 @@ def report_incident(
     notify: Notify | None = None,
 ) -> Incident:
     """Store ``record`` (the fields of the generic report format) as an incident reported
-    by ``actor``'s organization, raise the alerts it calls for (queued to ``notify``
-    in the same transaction), then share it with the groups ``share_with``.
+    by ``actor``'s organization, shared with the groups ``share_with``, and raise the
+    alerts it calls for (queued to ``notify``): all in one transaction, or nothing.
 
     :class:`PermissionDeniedError` without the report permission or when the same
     (source, source_id) belongs to another organization; ``FieldError`` for a bad field.
@@ -80,15 +80,10 @@ def report_incident(
             detail={"tlp": incident.tlp.value},
             now=now,
         )
-        raise_alerts(
-            connection,
-            [incident],
-            atlas=atlas_of(atlas),
-            rules=current_rules(connection),
-            now=utc(now),
-            notify=notify,
-        )
-    groups = list(share_with)
-    if groups:
-        share_incident(store, actor, uuid, groups, on=on or date.today(), atlas=atlas, now=now)
+        groups = list(share_with)
+        if groups:  # in the same transaction: a group refused, nothing is stored
+            share_incident_in(connection, actor, uuid, groups, on=on or date.today(),
+                              atlas=atlas, now=now)  # fmt: skip
+        raise_alerts(connection, [incident], atlas=atlas_of(atlas),
+                     rules=current_rules(connection), now=utc(now), notify=notify)  # fmt: skip
     return incident

@@ -7,7 +7,7 @@ never imports ``risk``). ``corridor.risk.exposure.IncidentArrays`` is this class
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -20,9 +20,22 @@ __all__ = ["Ancestors", "IncidentArrays"]
 Ancestors = Callable[[str], list[str]]
 
 
+def _no_objects() -> NDArray[np.object_]:
+    return np.empty(0, dtype=object)
+
+
+def _no_floats() -> NDArray[np.float64]:
+    return np.empty(0, np.float64)
+
+
 @dataclass(frozen=True, eq=False)
 class IncidentArrays:
-    """Incidents as columns: what exposure and country risk read, a million at a time."""
+    """Incidents as columns: what exposure and country risk read, a million at a time.
+
+    ``reporter`` is each incident's source (who it comes from) and ``trust`` the weight
+    the reading organization gives that source (:mod:`corridor.cooperation.trust`):
+    every score multiplies the incident by it. Left out, they are "" and 1 for all.
+    """
 
     ids: NDArray[np.object_]  # UUID text, for explanations
     lon: NDArray[np.float64]  # NaN where the incident has no position
@@ -32,6 +45,8 @@ class IncidentArrays:
     fatalities: NDArray[np.float64]  # NaN where unknown
     country: NDArray[np.object_]  # ISO alpha-3 or None
     title: NDArray[np.object_]
+    reporter: NDArray[np.object_] = field(default_factory=_no_objects)
+    trust: NDArray[np.float64] = field(default_factory=_no_floats)  # 0..1, 1 by default
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -48,10 +63,11 @@ class IncidentArrays:
                 np.nan if i.fatalities_best is None else i.fatalities_best,
                 i.country,
                 i.title,
+                i.reporter,
             )
             for i in incidents
         ]
-        columns = list(zip(*rows, strict=True)) if rows else [()] * 8
+        columns = list(zip(*rows, strict=True)) if rows else [()] * 9
         return cls(
             ids=np.array(columns[0], dtype=object),
             lon=np.array(columns[1], dtype=np.float64),
@@ -61,6 +77,7 @@ class IncidentArrays:
             fatalities=np.array(columns[5], dtype=np.float64),
             country=np.array(columns[6], dtype=object),
             title=np.array(columns[7], dtype=object),
+            reporter=np.array(columns[8], dtype=object),
         )
 
     @classmethod
@@ -90,6 +107,11 @@ class IncidentArrays:
         )
 
     def __post_init__(self) -> None:
+        size = len(self.ids)
+        if size and not len(self.reporter):
+            object.__setattr__(self, "reporter", np.full(size, "", dtype=object))
+        if size and not len(self.trust):
+            object.__setattr__(self, "trust", np.ones(size, np.float64))
         sizes = {len(getattr(self, name)) for name in self.__dataclass_fields__}
         if len(sizes) > 1:
             raise ValueError("IncidentArrays columns must have equal lengths")
@@ -122,4 +144,10 @@ class IncidentArrays:
             self.fatalities[rows],
             self.country[rows],
             self.title[rows],
+            self.reporter[rows],
+            self.trust[rows],
         )
+
+    def weighted(self, trust: NDArray[np.float64]) -> IncidentArrays:
+        """The same incidents, each weighing ``trust`` (one weight per incident, 0..1)."""
+        return replace(self, trust=np.asarray(trust, np.float64))

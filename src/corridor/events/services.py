@@ -8,15 +8,17 @@ Each takes the store (a SQLAlchemy ``Engine``) and, where it reads, the acting
     page = list_incidents(engine, Viewer("kz-mvd"), IncidentQuery(limit=20))
 
 The rules of the product live here: the importing organization signs its own
-reports, large UCDP files take the columnar engine, rejects go to one file per
-run beside the store, unknown classes and sources are errors, reads are shared
-by TLP.
+reports, a partner's STIX bundle is recorded as that partner's (``stix:PARTNER``) and
+can never speak for an organization on this platform, large UCDP files take the
+columnar engine, rejects go to one file per run beside the store, unknown classes and
+sources are errors, reads are shared by TLP.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from collections.abc import Callable, Iterator
 from contextlib import closing
 from dataclasses import dataclass
@@ -48,6 +50,7 @@ __all__ = [
     "IncidentStats",
     "checked_query",
     "export_incidents",
+    "from_partner",
     "get_incident",
     "import_bundled_datasets",
     "import_file",
@@ -62,6 +65,8 @@ __all__ = [
 OWN_REPORT_FORMATS = frozenset({"csv", "json", "geojson"})
 # Formats with a columnar reader (records identical to the row reader's, ten times faster).
 COLUMNAR_FORMATS = frozenset({"ucdp"})
+# What a partner's name may be (``--from``): it becomes the source ``stix:PARTNER``.
+_PARTNER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")
 
 
 # --------------------------------------------------------------------------- import
@@ -85,6 +90,41 @@ def reported_by(records: Iterator[ParsedRecord], organization: str) -> Iterator[
             yield record
 
 
+def from_partner(
+    records: Iterator[ParsedRecord], organization: str, partner: str | None = None
+) -> Iterator[ParsedRecord]:
+    """STIX records with a reporter no bundle can forge: ``stix:PARTNER`` for every one
+    when the importer names the ``partner`` the bundle came from. Without one, a foreign
+    incident keeps ``stix:`` and its ``created_by_ref`` identity's name (the reader's),
+    and one of our own format keeps its reporter only if that is ``organization`` (its
+    own export, re-imported) or already namespaced (``stix:``, ``public:``: no
+    organization id has a colon); any other gets ``stix:`` in front. So no bundle makes
+    an incident look reported by another organization on this platform."""
+    fixed = f"stix:{partner}" if partner else None
+    for record in records:
+        if isinstance(record, Incident):
+            reporter = fixed or _namespaced(record.reporter, organization)
+            if reporter != record.reporter:
+                yield dataclasses.replace(record, reporter=reporter)
+                continue
+        yield record
+
+
+def _namespaced(reporter: str, organization: str) -> str:
+    if not reporter or reporter == organization or ":" in reporter:
+        return reporter
+    return f"stix:{reporter}"
+
+
+def _checked_partner(partner: str | None) -> str | None:
+    if partner is not None and not _PARTNER.fullmatch(partner):
+        raise InputError(
+            f"partner (--from) {partner!r}: use letters, digits, '.', '_', '@' and '-' "
+            "(starting with a letter or digit), at most 64 characters"
+        )
+    return partner
+
+
 def rejects_folder(store: Engine) -> Path:
     """Where reject files go by default: ``rejects/`` beside an SQLite store, else in the
     folder of the default store (a server database has no folder of its own)."""
@@ -102,6 +142,7 @@ def import_file(
     *,
     organization: str,
     fmt: str | None = None,
+    partner: str | None = None,
     instance: str = "local",
     strict: bool = False,
     rejects: Path | None = None,
@@ -117,23 +158,39 @@ def import_file(
 
     Re-importing changes nothing; an interrupted run of the same file resumes. Rejected
     records go to ``run-<id>-<file>.rejects.csv`` in ``rejects`` (a folder that must
-    exist), by default :func:`rejects_folder`. Raises :class:`InputError` for a file
-    that cannot be read and ``StrictImportError`` in ``strict`` mode.
+    exist), by default :func:`rejects_folder`. ``partner`` names who a STIX bundle came
+    from: its incidents are then reported by ``stix:PARTNER`` (:func:`from_partner`),
+    the source an organization rates with ``set_trust``. Raises :class:`InputError` for
+    a file that cannot be read, a ``partner`` that is no name or not for a STIX bundle,
+    and ``StrictImportError`` in ``strict`` mode.
     """
     if rejects is not None and not rejects.is_dir():
         raise InputError(f"--rejects {rejects}: no such folder; create it first")
+    partner = _checked_partner(partner)
     if not isinstance(source, InputFile):
         with opened_input(source, fmt) as opened:
             report = _import(
-                store, opened, organization, instance, strict, rejects, batch_size, progress
-            )
+                store, opened, organization, partner, instance, strict, rejects, batch_size,
+                progress,
+            )  # fmt: skip
     else:
         report = _import(
-            store, source, organization, instance, strict, rejects, batch_size, progress
+            store, source, organization, partner, instance, strict, rejects, batch_size, progress
         )
     if not alerts:
         return report
     return dataclasses.replace(report, alerts=_raise_import_alerts(store, report, atlas, notify))
+
+
+def _signed(
+    records: Iterator[ParsedRecord], fmt: str, organization: str, partner: str | None
+) -> Iterator[ParsedRecord]:
+    """The records with the reporters the product's rules give them."""
+    if fmt in OWN_REPORT_FORMATS:
+        return reported_by(records, organization)
+    if fmt == "stix":
+        return from_partner(records, organization, partner)
+    return records
 
 
 def _raise_import_alerts(
@@ -162,6 +219,7 @@ def _import(
     store: Engine,
     source: InputFile,
     organization: str,
+    partner: str | None,
     instance: str,
     strict: bool,
     rejects: Path | None,
@@ -173,6 +231,11 @@ def _import(
     from corridor.store.import_job import ImportJob
     from corridor.store.indexes import bulk_load_worth_it
 
+    if partner is not None and source.fmt != "stix":
+        raise InputError(
+            f"{source.path}: --from names the partner a STIX bundle came from; "
+            f"this is a {source.fmt} file"
+        )
     columnar_bytes = [0]
 
     def advance(records: int) -> None:
@@ -206,7 +269,7 @@ def _import(
             with closing(chunks):
                 return import_chunks(store, chunks, job, bulk=bulk_load_worth_it(store, expected))
         reader = read_records(FORMATS[source.fmt], source.stream, source.path)
-        records = reported_by(reader, organization) if source.fmt in OWN_REPORT_FORMATS else reader
+        records = _signed(reader, source.fmt, organization, partner)
         with closing(reader):  # end the reader while its file is open
             from corridor.store.import_job import import_records
 
@@ -340,6 +403,18 @@ class ExportFormat(StrEnum):
     csv = "csv"  # the generic format: re-importable
     geojson = "geojson"
     stix = "stix"  # a STIX 2.1 bundle
+
+    @property
+    def media_type(self) -> str:
+        """Its media type, as the HTTP API labels an export."""
+        return _EXPORT_MEDIA_TYPES[self.value]
+
+
+_EXPORT_MEDIA_TYPES = {
+    "csv": "text/csv",
+    "geojson": "application/geo+json",
+    "stix": "application/stix+json;version=2.1",
+}
 
 
 def export_incidents(

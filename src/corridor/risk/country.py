@@ -4,9 +4,9 @@ Three components on a 0-10 scale, every one shown beside the score (for one thre
 class only, narrow the incidents with ``IncidentArrays.of_class`` first):
 
 * hazard & exposure, from the incident record: per threat class, the yearly rate of
-  incidents weighted by severity, normalized across countries as INFORM does
-  (``10 * log(1 + rate) / log(1 + top rate)``), then the classes joined as a
-  probabilistic OR weighted by the profile's class weights;
+  incidents weighted by severity and by the reader's trust in their sources, normalized
+  across countries as INFORM does (``10 * log(1 + rate) / log(1 + top rate)``), then
+  the classes joined as a probabilistic OR weighted by the profile's class weights;
 * vulnerability and lack of coping capacity, from indicators (World Bank governance
   estimates by default), higher governance meaning lower risk;
 
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -27,6 +27,7 @@ import numpy.typing as npt
 from corridor.risk.exposure import IncidentArrays, severity
 from corridor.risk.indicators import IndicatorTable
 from corridor.risk.profile import RiskProfile
+from corridor.risk.trust import source_codes
 
 __all__ = [
     "CountryRisk",
@@ -45,9 +46,11 @@ class CountryRisk:
 
     Components run 0-10 (higher is worse); ``coping`` is the *lack* of coping capacity.
     ``risk``, ``vulnerability`` and ``coping`` are None when the indicators say nothing
-    about the country. ``hazard_by_class`` and ``rate_by_class`` (severity-weighted
-    incidents per year) list the classes the country had incidents of; ``indicators``
-    maps each indicator code used to the (year, value) taken.
+    about the country. ``hazard_by_class`` and ``rate_by_class`` (severity- and
+    trust-weighted incidents per year) list the classes the country had incidents of;
+    ``indicators`` maps each indicator code used to the (year, value) taken; ``sources``
+    maps each source of its incidents in the window to (incidents, the trust weight
+    applied to them).
     """
 
     country: str
@@ -62,6 +65,7 @@ class CountryRisk:
     indicators: dict[str, tuple[int, float]]
     window: tuple[date, date]
     profile: str
+    sources: dict[str, tuple[int, float]] = field(default_factory=dict)
 
 
 def country_risk(
@@ -80,7 +84,9 @@ def country_risk(
     in INFORM: the score ranks exposure to what happened, not fragility alone.
     """
     window = (_years_before(as_of, profile.country.window_years), as_of)
-    codes, names, rates, counts = _rates(incidents, window, profile, indicators.countries())
+    codes, names, rates, counts, sources = _rates(
+        incidents, window, profile, indicators.countries()
+    )
     weights = {n: min(1.0, max(0.0, profile.exposure.weight_of(n, ancestors))) for n in names}
     by_class = class_hazards(rates)
     hazard = combined_hazard(by_class, np.array([weights[n] for n in names], np.float64))
@@ -105,6 +111,7 @@ def country_risk(
                 indicators=used,
                 window=window,
                 profile=profile.label,
+                sources=sources[i],
             )
         )
     return sorted(results, key=_rank)
@@ -143,22 +150,49 @@ def _rates(
     window: tuple[date, date],
     profile: RiskProfile,
     also: frozenset[str],
-) -> tuple[list[str], list[str], FloatArray, npt.NDArray[np.intp]]:
+) -> tuple[
+    list[str], list[str], FloatArray, npt.NDArray[np.intp], list[dict[str, tuple[int, float]]]
+]:
     """Countries (with incidents in the window, or in ``also``), classes, yearly
-    severity-weighted rates by (country, class), and incident counts by country."""
+    severity- and trust-weighted rates by (country, class), incident counts by country,
+    and per country its sources (incidents, mean trust weight). Incidents of weight 0
+    are left out."""
     start, end = np.datetime64(window[0], "D"), np.datetime64(window[1], "D")
     dates = incidents.start_date
     inside = (dates > start) & (dates <= end) & _has_country(incidents.country)
+    inside &= incidents.trust > 0
     countries = incidents.country[inside].astype(np.str_)
     codes = sorted(set(np.unique(countries).tolist()) | also)
     country_at = np.searchsorted(np.array(codes, np.str_), countries)
     names, class_at = np.unique(incidents.threat_class[inside].astype(np.str_), return_inverse=True)
-    weights = severity(incidents.fatalities[inside], profile.exposure.non_lethal_floor)
+    trust = incidents.trust[inside]
+    weights = severity(incidents.fatalities[inside], profile.exposure.non_lethal_floor) * trust
     shape = (len(codes), len(names))
     sums = np.bincount(country_at * shape[1] + class_at, weights, shape[0] * shape[1])
     rates = sums.reshape(shape) / profile.country.window_years
     counts = np.bincount(country_at, minlength=len(codes))
-    return codes, [str(n) for n in names.tolist()], rates, counts
+    sources = _sources(len(codes), country_at, incidents.reporter[inside], trust)
+    return codes, [str(n) for n in names.tolist()], rates, counts, sources
+
+
+def _sources(
+    countries: int,
+    country_at: npt.NDArray[np.intp],
+    reporters: npt.NDArray[np.object_],
+    trust: FloatArray,
+) -> list[dict[str, tuple[int, float]]]:
+    """Per country, each source of its incidents: (how many, their mean trust weight)."""
+    found: list[dict[str, tuple[int, float]]] = [{} for _ in range(countries)]
+    if len(reporters) == 0:
+        return found
+    names, source_at = source_codes(reporters)
+    pair = country_at * len(names) + source_at
+    keys, at, counts = np.unique(pair, return_inverse=True, return_counts=True)
+    totals = np.bincount(at, trust, len(keys))
+    for key, count, total in zip(keys.tolist(), counts.tolist(), totals.tolist(), strict=True):
+        country, source = divmod(key, len(names))
+        found[country][names[source]] = (count, total / count)
+    return found
 
 
 def _governance(

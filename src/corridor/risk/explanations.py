@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -29,8 +29,9 @@ __all__ = ["AssetExplanation", "CountryExplanation", "explain"]
 
 @dataclass(frozen=True)
 class AssetExplanation:
-    """What makes an asset's score: the parameters, the data's range, the top incidents;
-    for an economic corridor also its segments."""
+    """What makes an asset's score: the parameters, the data's range, the top incidents
+    (each with its source and the trust weight applied); for an economic corridor also
+    its segments. ``trust`` is the reader's weight per source it rated (others weigh 1)."""
 
     asset: RiskAsset
     exposure: float
@@ -39,6 +40,7 @@ class AssetExplanation:
     contributions: tuple[Contribution, ...]
     data_range: tuple[date, date] | None
     corridor: CorridorRisk | None = None
+    trust: Mapping[str, float] = field(default_factory=dict)
 
     @property
     def criticality_factor(self) -> float:
@@ -47,10 +49,12 @@ class AssetExplanation:
 
 @dataclass(frozen=True)
 class CountryExplanation:
-    """A country's composite with every component, indicator and class behind it."""
+    """A country's composite with every component, indicator, class and source behind it
+    (``score.sources``: incidents and trust weight per source); ``trust`` as for assets."""
 
     score: CountryRisk
     name: str
+    trust: Mapping[str, float] = field(default_factory=dict)
 
 
 def explain(
@@ -107,6 +111,7 @@ def _explain_asset(
         contributions=tuple(exposure.contributions(asset.id, top=top)),
         data_range=exposure.data_range,
         corridor=corridor,
+        trust=inputs.trust,
     )
 
 
@@ -114,4 +119,4 @@ def _explain_country(inputs: RiskInputs, table: IndicatorTable, code: str) -> Co
     found = {c.country: c for c in country_scores(inputs, table)}.get(code)
     if found is None:
         raise InputError(f"{code}: no incidents in the window and no indicators: no score")
-    return CountryExplanation(found, inputs.atlas.countries[code].name)
+    return CountryExplanation(found, inputs.atlas.countries[code].name, inputs.trust)

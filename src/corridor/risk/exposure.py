@@ -2,11 +2,14 @@
 
     exposure(asset) = criticality(asset) x sum over incidents within the radius of
         class weight x severity x (1 - distance / radius) x 0.5 ** (age / half-life)
+        x trust
 
 severity = max(non-lethal floor, log2(1 + fatalities)); age in days before the "as
 of" date (incidents after it do not count); distance in geodesic km to the nearest
-point of the asset (``index``). Every number comes from the profile, so a score,
-its explanation and the profile that made it travel together.
+point of the asset (``index``); trust is the reader's weight for the incident's source
+(1 unless its organization rated the source: ``IncidentArrays.trust``). Every other
+number comes from the profile, so a score, its explanation and the profile that made it
+travel together.
 """
 
 from __future__ import annotations
@@ -54,8 +57,8 @@ def incident_weights(
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
     """(weight, radius km, age days) per incident; weight 0 for those that cannot count.
 
-    weight = class weight x severity x time decay; an incident after ``as_of`` or with
-    no position weighs nothing.
+    weight = class weight x severity x time decay x trust in its source; an incident
+    after ``as_of``, with no position or from an untrusted source weighs nothing.
     """
     weight, radius = _per_class(
         incidents.threat_class,
@@ -64,7 +67,7 @@ def incident_weights(
     )
     age = (np.datetime64(as_of, "D") - incidents.start_date).astype(np.float64)
     weight = weight * severity(incidents.fatalities, profile.non_lethal_floor)
-    weight = weight * np.exp2(-np.maximum(age, 0.0) / profile.half_life_days)
+    weight = weight * np.exp2(-np.maximum(age, 0.0) / profile.half_life_days) * incidents.trust
     counts = (age >= 0) & np.isfinite(incidents.lon) & np.isfinite(incidents.lat)
     return np.where(counts, weight, 0.0), radius, age
 
@@ -82,6 +85,8 @@ class Contribution:
     fatalities: float | None
     points: float
     share: float
+    source: str = ""  # who the incident comes from (its reporter)
+    trust: float = 1.0  # the weight the reader gives that source, already in ``points``
 
 
 @dataclass(frozen=True, eq=False)
@@ -138,6 +143,8 @@ class Exposure:
                     fatalities=None if np.isnan(deaths) else deaths,
                     points=float(self.points[row]),
                     share=float(self.points[row]) / total if total > 0 else 0.0,
+                    source=str(self.incidents.reporter[i]),
+                    trust=float(self.incidents.trust[i]),
                 )
             )
         return found

@@ -68,11 +68,12 @@ FloatArray = NDArray[np.float64]
 
 @dataclass(frozen=True)
 class YearlyCounts:
-    """Incidents per country and year; year ``years[j]`` ends on ``ends[j]``."""
+    """Incidents per country and year; year ``years[j]`` ends on ``ends[j]``. Each
+    incident counts its trust weight (1 unless the reader rated its source lower)."""
 
     countries: tuple[str, ...]  # every country with an incident, sorted
     ends: tuple[date, ...]
-    counts: NDArray[np.int64]  # (countries, years)
+    counts: NDArray[np.float64]  # (countries, years); whole numbers when nothing is rated
 
     @property
     def years(self) -> tuple[int, ...]:
@@ -86,18 +87,20 @@ class YearlyCounts:
 
 def yearly_counts(incidents: IncidentArrays, last_end: date, years: int) -> YearlyCounts:
     """Count each country's incidents in ``years`` consecutive years, the last ending on
-    ``last_end`` (a year steps back to the same day; 29 February to the 28th)."""
+    ``last_end`` (a year steps back to the same day; 29 February to the 28th), each
+    incident counting its trust weight."""
     ends = tuple(_years_before(last_end, years - 1 - k) for k in range(years))
     starts = (_years_before(last_end, years), *ends[:-1])
     has_country = np.fromiter(map(bool, incidents.country), np.bool_, len(incidents))
     codes = incidents.country[has_country].astype(str)
     dates = incidents.start_date[has_country]
+    trust = incidents.trust[has_country]
     edges = np.array([*starts[:1], *ends], "datetime64[D]")
     year_at = np.searchsorted(edges, dates, side="left") - 1  # (start, end]
     inside = (year_at >= 0) & (year_at < years)
     countries, country_at = np.unique(codes[inside], return_inverse=True)
-    counts = np.zeros((len(countries), years), np.int64)
-    np.add.at(counts, (country_at, year_at[inside]), 1)
+    counts = np.zeros((len(countries), years), np.float64)
+    np.add.at(counts, (country_at, year_at[inside]), trust[inside])
     return YearlyCounts(tuple(countries.tolist()), ends, counts)
 
 

@@ -31,12 +31,13 @@ def incident_arrays(connection: Connection, query: IncidentQuery, viewer: Viewer
             c.fatalities_best,
             c.country,
             c.title,
+            c.reporter,
         ),
         query,
         viewer,
     ).order_by(c.start_date, c.id)
     rows = connection.execute(statement).all()
-    columns = list(zip(*rows, strict=True)) if rows else [()] * 8
+    columns = list(zip(*rows, strict=True)) if rows else [()] * 9
     return IncidentArrays(
         ids=np.array(columns[0], dtype=object),
         lon=np.array([np.nan if v is None else v for v in columns[1]], np.float64),
@@ -46,4 +47,5 @@ def incident_arrays(connection: Connection, query: IncidentQuery, viewer: Viewer
         fatalities=np.array([np.nan if v is None else v for v in columns[5]], np.float64),
         country=np.array(columns[6], dtype=object),
         title=np.array(columns[7], dtype=object),
+        reporter=np.array(columns[8], dtype=object),
     )

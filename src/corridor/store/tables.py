@@ -39,6 +39,7 @@ __all__ = [
     "organization_assets",
     "organizations",
     "sharing_groups",
+    "source_trust",
     "training_courses",
     "training_participants",
     "training_tallies",
@@ -336,6 +337,21 @@ training_tallies = Table(
     Column("created_at", DateTime, nullable=False),
     Column("updated_at", DateTime, nullable=False),
     UniqueConstraint("key"),
+)
+
+
+# --------------------------------------------------------------------------- trust in sources
+# (issue 13, section 5; migration 0004) How far an organization trusts each source its
+# incidents come from (an incident's ``reporter``: an organization here, ``stix:PARTNER``,
+# ``public:DATASET``), on the Admiralty source-reliability scale A-F; risk scoring weighs
+# that organization's figures by it. One row per (organization, source); none: weight 1.
+
+source_trust = _shared_object(
+    "source_trust",
+    Column("organization", String(160), ForeignKey("organizations.id"), primary_key=True),
+    Column("source", String(160), primary_key=True),
+    Column("level", String(1), nullable=False),  # A..F
+    Column("set_by", Text, nullable=False),  # who set it, as the audit log names them
 )
 
 

@@ -23,6 +23,7 @@ from corridor.api.schemas import (
     encode_cursor,
 )
 from corridor.events.query import IncidentQuery
+from corridor.events.services import ExportFormat
 
 __all__ = ["router"]
 
@@ -111,23 +112,24 @@ def list_(
     )
 
 
-class ExportFormat(StrEnum):
-    csv = "csv"
-    geojson = "geojson"
-    stix = "stix"
-
-
-_MEDIA_TYPES = {
-    ExportFormat.csv: "text/csv",
-    ExportFormat.geojson: "application/geo+json",
-    ExportFormat.stix: "application/stix+json;version=2.1",
-}
+# How many incidents an export holds (the body alone does not say for every format).
+COUNT_HEADER = "Incident-Count"
 
 
 @router.get(
     "/export",
     response_class=Response,
-    responses={200: {"content": {t: {} for t in _MEDIA_TYPES.values()}}},
+    responses={
+        200: {
+            "content": {f.media_type: {} for f in ExportFormat},
+            "headers": {
+                COUNT_HEADER: {
+                    "description": "How many incidents the export holds.",
+                    "schema": {"type": "integer", "minimum": 0},
+                }
+            },
+        }
+    },
 )
 def export(
     caller: PrincipalDep,
@@ -135,14 +137,20 @@ def export(
     filters: Filters,
     atlas: AtlasDep,
     format: ExportFormat = ExportFormat.csv,
+    sort: Sort = Sort.oldest,
 ) -> Response:
     """Every incident the caller may read that matches, as CSV (re-importable), GeoJSON
-    or a STIX 2.1 bundle."""
+    or a STIX 2.1 bundle; the ``Incident-Count`` header says how many."""
+    import dataclasses
+
     from corridor.events.services import export_incidents
 
+    query = dataclasses.replace(filters, newest_first=sort is Sort.newest)
     buffer = io.StringIO()
-    export_incidents(store, caller.viewer, filters, format.value, buffer, atlas=atlas)
-    return Response(buffer.getvalue(), media_type=_MEDIA_TYPES[format])
+    count = export_incidents(store, caller.viewer, query, format.value, buffer, atlas=atlas)
+    return Response(
+        buffer.getvalue(), media_type=format.media_type, headers={COUNT_HEADER: str(count)}
+    )
 
 
 @router.get("/{uuid}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -43,8 +44,9 @@ def explain(
 ) -> None:
     """What makes a score: the parameters, the data's time range and what weighed most.
 
-    For an asset, the incidents with their distance, age, class and share of the score;
-    for a corridor, also its segments; for a country, each component and threat class.
+    For an asset, the incidents with their distance, age, class, source, the trust weight
+    your organization gives that source, and share of the score; for a corridor, also its
+    segments; for a country, each component, threat class and source.
     Example: corridor risk explain sea-lane-bab-el-mandeb-red-sea-suez --as-of 2011
     """
     from corridor.risk.services import AssetExplanation
@@ -88,6 +90,7 @@ def _asset_parts(found: AssetExplanation) -> tuple[dict[str, Any], Tables]:
         "half_life_days": settings.half_life_days,
         "non_lethal_floor": settings.non_lethal_floor,
         "data_range": " .. ".join(map(str, found.data_range or ())) or None,
+        **_trust_parts(found.trust),
     }
     parts = found.contributions
     rows = [
@@ -100,6 +103,8 @@ def _asset_parts(found: AssetExplanation) -> tuple[dict[str, Any], Tables]:
             "deaths": None if p.fatalities is None else int(p.fatalities),
             "points": round(p.points, 3),
             "share": f"{p.share:.1%}",
+            "source": p.source,
+            "trust": p.trust,
             "title": p.title,
         }
         for p in parts
@@ -135,6 +140,7 @@ def _country_parts(found: CountryExplanation) -> tuple[dict[str, Any], Tables]:
         "profile": score.profile,
         "indicators_used": score.indicators,
         "method": "risk = (hazard x vulnerability x lack of coping) ** (1/3), each 0-10",
+        **_trust_parts(found.trust),
     }
     rows = [
         {
@@ -145,4 +151,15 @@ def _country_parts(found: CountryExplanation) -> tuple[dict[str, Any], Tables]:
         }
         for name, hazard in sorted(score.hazard_by_class.items(), key=lambda kv: -kv[1])
     ]
-    return summary, {"hazard_by_class": (rows, rows)}
+    sources = [
+        {"source": name or "(none)", "incidents": count, "trust": round(weight, 3)}
+        for name, (count, weight) in sorted(score.sources.items(), key=lambda kv: -kv[1][0])
+    ]
+    return summary, {"hazard_by_class": (rows, rows), "sources": (sources, sources)}
+
+
+def _trust_parts(trust: Mapping[str, float]) -> dict[str, Any]:
+    """The trust weights applied: each source your organization rated, and the rest's."""
+    from corridor.cooperation.trust import DEFAULT_WEIGHT
+
+    return {"trust": dict(sorted(trust.items())), "trust_of_other_sources": DEFAULT_WEIGHT}
