@@ -40,9 +40,12 @@ def _ok(*args: str) -> str:
 
 def test_every_help_example_runs_in_order(cli_store: Path) -> None:
     examples = _examples()
-    assert len(examples) >= 9
-    order = ("load-forum", "meetings add", "actions add", "actions update")
+    assert len(examples) >= 13
+    order = ("load-forum", "meetings add", "actions add", "actions update", " share ", "unshare")
     ranked = sorted(examples, key=lambda e: next((i for i, o in enumerate(order) if o in e), 9))
+    # the examples share with the group 'sco' of this run's organization
+    _ok("admin", "org", "add", "org-a", "--name", "A", "--kind", "ministry", "--country", "KAZ")
+    _ok("admin", "group", "add", "sco", "--name", "SCO states", "--mechanism", "SCO")
     for example in ranked:
         _ok(*shlex.split(example)[1:])
 
