@@ -859,6 +859,16 @@ MEETINGS = [
          "country 'Narnia' is unknown", 2),
     Case("training list --mechanism unknown", ("training", "list", "--mechanism", "SCOO"),
          "mechanism 'SCOO' is unknown", 2),
+    Case("meetings share unknown", ("meetings", "share", "lyg-2019", "sco"),
+         "meeting 'lyg-2019' is unknown", 2),
+    Case("meetings share without a group", ("meetings", "share", "lyg-2019"),
+         "missing argument 'group", 2),
+    Case("meetings unshare without a store", ("meetings", "unshare", "m-1", "sco"),
+         "no database at", store=False),
+    Case("training share unknown", ("training", "share", "nope", "sco"),
+         "training course 'nope' is unknown", 2),
+    Case("training unshare unknown", ("training", "unshare", "nope", "sco"),
+         "training course 'nope' is unknown", 2),
 ]  # fmt: skip
 
 CASES = [

@@ -1,8 +1,12 @@
-"""A small platform behind the API: agencies, an operator, groups of every kind, a user
-and token per organization, and incidents of every TLP label shared in every way.
+"""A small platform behind the API: agencies of five states and an operator, groups of every
+kind (explicit, confidential, empty, two mechanisms), a user and token per organization and
+role, and incidents, meetings (with action items) and training courses of every TLP label
+shared in every way.
 
 Everything is made through the library (as `corridor admin` would); the tests then talk
-to the app over HTTP only.
+to the app over HTTP only. The app reckons group membership on ``Platform.read_day``, so
+a test can read as of 2011 (Uzbekistan still in the CSTO, Iran not yet in the SCO) or
+today (Uzbekistan gone since 2012, Iran in since 2023).
 """
 
 from __future__ import annotations
@@ -22,9 +26,10 @@ from corridor.api import create_app
 from corridor.api.deps import FailedAuthLimiter
 from corridor.atlas import Atlas
 from corridor.cases.services import open_case
-from corridor.cooperation.meeting_services import add_meeting
+from corridor.cooperation.meeting_services import add_action_item, add_meeting
 from corridor.cooperation.meetings import Meeting
-from corridor.cooperation.models import Principal
+from corridor.cooperation.models import Principal, Role
+from corridor.cooperation.record_sharing import RecordKind, share_record
 from corridor.cooperation.services import (
     add_group_members,
     create_group,
@@ -33,6 +38,8 @@ from corridor.cooperation.services import (
     issue_token,
     share_incident,
 )
+from corridor.cooperation.training import TrainingCourse
+from corridor.cooperation.training_services import add_course
 from corridor.cooperation.trust_services import set_trust
 from corridor.events.access import Viewer
 from corridor.events.model import Incident, Tlp
@@ -43,6 +50,9 @@ SECRET = b"api-test-secret-" + b"x" * 32
 ADMIN = Principal.operator("platform")
 TODAY = date.today()
 REPORTED = datetime(2022, 5, 2, 8, 0)  # the day after the incidents: within the rules' horizon
+# The days the app is made to read on: before Uzbekistan left the CSTO (2012) and Iran
+# joined the SCO (2023), and today, after both.
+DAYS = {"2011": date(2011, 6, 1), "today": TODAY}
 
 ORGANIZATIONS = {
     # id: (kind, country)
@@ -51,6 +61,7 @@ ORGANIZATIONS = {
     "tr-police": ("law_enforcement", "TUR"),
     "cn-mps": ("law_enforcement", "CHN"),
     "pipechina": ("operator", "CHN"),
+    "ir-police": ("law_enforcement", "IRN"),
 }
 GROUPS = {
     # id: (mechanism, confidential, owner, members added by hand)
@@ -58,10 +69,28 @@ GROUPS = {
     "quiet": (None, True, "kz-mvd", ("kz-mvd", "tr-police")),
     "nobody": (None, False, "kz-mvd", ()),
     "sco": ("SCO", False, "cn-mps", ()),
+    # owned by an organization of no member state: its admins list it, nobody there reads by it
+    "csto": ("CSTO", False, "tr-police", ()),
 }
-# One user per organization: <org>-user; kz-mvd's reports, the others read.
-ROLES = {"kz-mvd": "reporter", "uz-mvd": "viewer", "tr-police": "viewer", "cn-mps": "analyst"}
-ROLES["pipechina"] = "viewer"
+ROLES = [role.value for role in Role]
+# The role of the user ``auth(org)`` acts as: kz-mvd's reports, the others read.
+DEFAULT_ROLE = {org: "viewer" for org in ORGANIZATIONS} | {
+    "kz-mvd": "reporter",
+    "cn-mps": "analyst",
+}
+
+# Who is in each group on each read day, written out by hand from the atlas's years.
+EVERYONE = frozenset(ORGANIZATIONS)
+KZ = frozenset({"kz-mvd"})
+PAIR = KZ | {"uz-mvd"}
+QUIET = KZ | {"tr-police"}
+SCO = {"2011": frozenset({"kz-mvd", "uz-mvd", "cn-mps", "pipechina"})}
+SCO["today"] = SCO["2011"] | {"ir-police"}  # Iran, since 2023
+CSTO = {"2011": PAIR, "today": KZ}  # Uzbekistan, until 2012
+MEMBERS = {
+    day: {"pair": PAIR, "quiet": QUIET, "nobody": frozenset(), "sco": SCO[day], "csto": CSTO[day]}
+    for day in DAYS
+}
 
 # source_id: (tlp, shared with). All reported by kz-mvd.
 INCIDENTS: dict[str, tuple[Tlp, tuple[str, ...]]] = {
@@ -72,21 +101,46 @@ INCIDENTS: dict[str, tuple[Tlp, tuple[str, ...]]] = {
     "k-red-nobody": (Tlp.RED, ("nobody",)),
     "k-strict-quiet": (Tlp.AMBER_STRICT, ("quiet",)),
     "k-green-pair": (Tlp.GREEN, ("pair",)),
+    "k-sco": (Tlp.AMBER, ("sco",)),
+    "k-csto": (Tlp.RED, ("csto",)),
 }
 # organization: {source: level}, as each organization's admin rated them (B and C weigh
 # 0.75 and 0.5: figures change, nobody's incident counts do).
 TRUST: dict[str, dict[str, str]] = {"kz-mvd": {"uz-mvd": "C"}, "uz-mvd": {"kz-mvd": "B"}}
-EVERYONE = frozenset(ORGANIZATIONS)
-# Who reads what, written out by hand (not computed by the rule under test).
-EXPECTED: dict[str, frozenset[str]] = {
-    "k-clear": EVERYONE,
-    "k-green": EVERYONE,
-    "k-amber": frozenset({"kz-mvd"}),
-    "k-pair": frozenset({"kz-mvd", "uz-mvd"}),
-    "k-red-nobody": frozenset({"kz-mvd"}),
-    "k-strict-quiet": frozenset({"kz-mvd", "tr-police"}),
-    "k-green-pair": EVERYONE,
+# Meetings, all recorded by kz-mvd, each with one action item: id: (tlp, shared with, part of).
+MEETINGS: dict[str, tuple[Tlp, tuple[str, ...], str | None]] = {
+    "m-green": (Tlp.GREEN, (), None),
+    "m-amber": (Tlp.AMBER, (), None),
+    "m-sco": (Tlp.AMBER, ("sco",), None),
+    "m-csto-quiet": (Tlp.RED, ("csto", "quiet"), None),
+    "m-nobody": (Tlp.AMBER_STRICT, ("nobody",), None),
+    "m-green-part": (Tlp.RED, ("csto",), "m-green"),  # held within m-green, shared on its own
 }
+# Training courses, all kz-mvd's: id: (tlp, shared with).
+COURSES: dict[str, tuple[Tlp, tuple[str, ...]]] = {
+    "c-clear": (Tlp.CLEAR, ()),
+    "c-amber": (Tlp.AMBER, ()),
+    "c-pair": (Tlp.RED, ("pair",)),
+    "c-sco": (Tlp.AMBER, ("sco",)),
+}
+
+
+def _readers(day: str) -> dict[str, frozenset[str]]:
+    """Who reads each object on ``day``, written out by hand (not computed by the rule
+    under test): the label's audience, the owner, and the members of its groups."""
+    sco, csto = SCO[day], CSTO[day]
+    return {
+        "k-clear": EVERYONE, "k-green": EVERYONE, "k-amber": KZ, "k-pair": PAIR,
+        "k-red-nobody": KZ, "k-strict-quiet": QUIET, "k-green-pair": EVERYONE, "k-sco": sco,
+        "k-csto": csto,
+        "m-green": EVERYONE, "m-amber": KZ, "m-sco": sco, "m-csto-quiet": csto | QUIET,
+        "m-nobody": KZ, "m-green-part": csto,
+        "c-clear": EVERYONE, "c-amber": KZ, "c-pair": PAIR, "c-sco": sco,
+    }  # fmt: skip
+
+
+READERS = {day: _readers(day) for day in DAYS}
+EXPECTED = {k: v for k, v in READERS["today"].items() if k in INCIDENTS}  # the app's own day
 
 
 def incident(source_id: str, tlp: Tlp, owner: str = "kz-mvd", **changes: object) -> Incident:
@@ -106,19 +160,51 @@ def incident(source_id: str, tlp: Tlp, owner: str = "kz-mvd", **changes: object)
 
 
 @dataclasses.dataclass
+class ReadDay:
+    """The app's clock for group membership: a day the tests set."""
+
+    day: date = TODAY
+
+    def __call__(self) -> date:
+        return self.day
+
+
+@dataclasses.dataclass
 class Platform:
     url: str
     store: Engine
-    tokens: dict[str, str]  # organization -> its user's token
+    tokens: dict[tuple[str, str], str]  # (organization, role) -> its user's token
     uuids: dict[str, str]  # source_id -> uuid
+    read_day: ReadDay = dataclasses.field(default_factory=ReadDay)
 
-    def auth(self, organization: str) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.tokens[organization]}"}
+    def auth(self, organization: str, role: str | None = None) -> dict[str, str]:
+        token = self.tokens[organization, role or DEFAULT_ROLE[organization]]
+        return {"Authorization": f"Bearer {token}"}
 
 
-def build_platform(store: Engine, atlas: Atlas) -> tuple[dict[str, str], dict[str, str]]:
-    """Organizations, groups, users, tokens, incidents, trust settings and one AMBER meeting;
-    (tokens, uuids)."""
+def _records(store: Engine, atlas: Atlas) -> None:
+    kz = Viewer("kz-mvd")
+    for key, (tlp, _, part_of) in MEETINGS.items():
+        meeting = Meeting(id=key, kind="round_table", title=f"Pipeline security {key}",
+                          when="2022-05-02", countries=("KAZ",), part_of=part_of)  # fmt: skip
+        add_meeting(store, kz, meeting, tlp=tlp, atlas=atlas)
+        add_action_item(store, kz, key, f"follow up {key}", owner="uz-mvd")
+    for key, (tlp, _) in COURSES.items():
+        course = TrainingCourse(id=key, title=f"Pipeline protection {key}", host="KTO",
+                                starts="2022-06-01", ends="2022-06-03")  # fmt: skip
+        add_course(store, kz, course, tlp=tlp, atlas=atlas)
+    shared = [(RecordKind.MEETING, k, groups) for k, (_, groups, _) in MEETINGS.items()]
+    shared += [(RecordKind.COURSE, k, groups) for k, (_, groups) in COURSES.items()]
+    for kind, key, groups in shared:
+        if groups:
+            share_record(store, ADMIN, kind, key, groups, on=TODAY, atlas=atlas)
+
+
+def build_platform(
+    store: Engine, atlas: Atlas
+) -> tuple[dict[tuple[str, str], str], dict[str, str]]:
+    """Organizations, groups, users and tokens of every role, incidents, trust settings,
+    meetings and courses; (tokens, uuids)."""
     for org, (kind, country) in ORGANIZATIONS.items():
         create_organization(store, ADMIN, org, name=org.upper(), kind=kind, country=country,
                             atlas=atlas)  # fmt: skip
@@ -128,9 +214,10 @@ def build_platform(store: Engine, atlas: Atlas) -> tuple[dict[str, str], dict[st
         if members:
             add_group_members(store, ADMIN, group, members)
     tokens = {}
-    for org, role in ROLES.items():
-        create_user(store, ADMIN, f"{org}-user", organization=org, roles=[role])
-        tokens[org] = issue_token(store, ADMIN, f"{org}-user", secret=SECRET).secret
+    for org in ORGANIZATIONS:
+        for role in ROLES:
+            create_user(store, ADMIN, f"{org}-{role}", organization=org, roles=[role])
+            tokens[org, role] = issue_token(store, ADMIN, f"{org}-{role}", secret=SECRET).secret
     records = [incident(source_id, tlp) for source_id, (tlp, _) in INCIDENTS.items()]
     with store.begin() as connection:
         upsert_incidents(connection, records)
@@ -149,9 +236,7 @@ def build_platform(store: Engine, atlas: Atlas) -> tuple[dict[str, str], dict[st
     for org, levels in TRUST.items():
         for source, level in levels.items():
             set_trust(store, ADMIN, org, source, level, atlas=atlas)
-    amber = Meeting(id="kz-amber-meeting", kind="round_table", title="Pipeline security",
-                    when="2022-05-02", countries=("KAZ",))  # fmt: skip
-    add_meeting(store, Viewer("kz-mvd"), amber, tlp=Tlp.AMBER, atlas=atlas)
+    _records(store, atlas)
     return tokens, {r.source_id: str(r.uuid) for r in records}
 
 
@@ -171,7 +256,8 @@ def make_app(url: str, **options: object) -> FastAPI:
 
 @pytest.fixture(scope="module")
 def client(platform: Platform, atlas: Atlas) -> Iterator[TestClient]:
-    app = make_app(platform.url, limiter=FailedAuthLimiter(max_failures=10_000))
+    limiter = FailedAuthLimiter(max_failures=10_000)
+    app = make_app(platform.url, limiter=limiter, today=platform.read_day)
     with TestClient(app) as test_client:
         app.state.corridor._atlas = atlas  # the session's atlas: no second load
         yield test_client

@@ -15,6 +15,8 @@ import pytest
 import requests
 import stix2
 from fastapi import FastAPI
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import Engine
 from taxii2client.v21 import Server, as_pages
 
@@ -30,8 +32,10 @@ from corridor.cooperation.services import (
     share_incident,
 )
 from corridor.cooperation.taxii import (
+    MATCH_FIELDS,
     SHARED_WITH_ME,
     TAXII_MEDIA_TYPE,
+    ObjectMatch,
     UnknownCollectionError,
     collections_for,
     objects_page,
@@ -244,9 +248,12 @@ def test_every_page_size_gives_the_same_objects(
     assert _pages(taxii_store, caller, SHARED_WITH_ME, limit) == _pages(
         taxii_store, caller, SHARED_WITH_ME, 1000
     )
-    only = _pages(taxii_store, caller, SHARED_WITH_ME, limit, types=["threat-actor", "location"])
+    kinds = ObjectMatch(types=frozenset({"threat-actor", "location"}))
+    only = _pages(taxii_store, caller, SHARED_WITH_ME, limit, match=kinds)
     assert {o["type"] for o in only} == {"threat-actor", "location"}
     assert sum(o["type"] == "threat-actor" for o in only) == 2
+    some = ObjectMatch(ids=frozenset(str(o["id"]) for o in only[::2]))
+    assert _pages(taxii_store, caller, SHARED_WITH_ME, limit, match=some) == only[::2]
 
 
 def test_sharing_an_old_incident_reaches_the_group_collection_as_new(
@@ -294,3 +301,81 @@ def test_bad_limits_cursors_and_collections_are_refused(
     others = _cn_mps_collections(taxii_store)["Sharing group: cn-ir"]
     with pytest.raises(UnknownCollectionError):
         objects_page(taxii_store, caller, others)
+
+
+# --------------------------------------------------------------------------- match[...] filters
+
+
+def _objects(collection: object, **filters: object) -> list[dict[str, object]]:
+    """Every object of ``collection`` the OASIS client pages through with ``filters``."""
+    pages = as_pages(collection.get_objects, per_request=4, **filters)  # type: ignore[attr-defined]
+    return [obj for page in pages for obj in page.get("objects", [])]
+
+
+def test_taxii2_client_filters_by_type_id_version_and_spec_version(
+    taxii_store: Engine, token: str, atlas: Atlas
+) -> None:
+    with serving(_app(taxii_store, atlas)) as base:
+        root = Server(f"{base}/taxii2/", auth=_Bearer(token)).default
+        assert root is not None
+        mine = next(c for c in root.collections if c.title == "Shared with me")
+        everything = _objects(mine)
+        seen = {r.source_id for r in _records() if r.source_id.startswith("seen/")}
+
+        incidents = _objects(mine, type="incident")
+        assert {o["type"] for o in incidents} == {"incident"}
+        assert _incident_names(incidents) == seen
+        two = _objects(mine, type=["marking-definition", "threat-actor"])
+        assert {o["type"] for o in two} == {"marking-definition", "threat-actor"}
+
+        wanted = [str(everything[n]["id"]) for n in (0, 7, 12)]
+        hidden = next(r for r in _records() if r.source_id == "hidden/cn-ir")
+        by_id = _objects(mine, id=[*wanted, f"incident--{hidden.uuid}"])  # never a hidden one
+        assert [str(o["id"]) for o in by_id] == wanted
+        only_incidents = _objects(mine, id=wanted, type="incident")  # fields are ANDed
+        assert {str(o["id"]) for o in only_incidents} == {
+            str(o["id"]) for o in everything if str(o["id"]) in wanted and o["type"] == "incident"
+        }
+
+        for words in ("last", "first", "all", ["first", "last"]):  # one version of each here
+            assert _objects(mine, version=words) == everything, words
+        reported = datetime(2022, 5, 1, tzinfo=UTC)  # every test incident's modified time
+        that_day = _objects(mine, version=reported)
+        assert {o["type"] for o in that_day} == {"incident", "location", "relationship"}
+        assert _incident_names(that_day) == seen  # and not the actors, dated otherwise
+        assert _objects(mine, version=datetime(2021, 1, 1, tzinfo=UTC)) == []
+
+        assert _objects(mine, spec_version="2.1") == everything
+        assert _objects(mine, spec_version="2.0") == []
+        assert _objects(mine, spec_version=["2.0", "2.1"], type="incident") == incidents
+
+
+@pytest.mark.parametrize(
+    ("query", "says"),
+    [
+        ({"match[foo]": "x"}, "match[foo]: this server filters on match[id]"),
+        ({"match[type": "incident"}, "match[type: this server filters on"),
+        ({"match[version]": "yesterday"}, "match[version] 'yesterday'"),
+    ],
+)
+def test_unknown_match_fields_and_bad_versions_are_400(
+    taxii_store: Engine, token: str, atlas: Atlas, query: dict[str, str], says: str
+) -> None:
+    with serving(_app(taxii_store, atlas)) as base:
+        url = f"{base}/taxii2/api/collections/{SHARED_WITH_ME}/objects/"
+        answer = requests.get(url, params=query, auth=_Bearer(token), timeout=10)
+        assert answer.status_code == 400
+        assert answer.headers["content-type"] == TAXII_MEDIA_TYPE
+        assert says in answer.json()["description"]
+
+
+@given(name=st.text(max_size=20), values=st.lists(st.text(max_size=10), max_size=3))
+def test_a_match_field_parses_or_is_refused_by_name(name: str, values: list[str]) -> None:
+    pairs = [(f"match[{name}]", value) for value in values] + [("limit", "3")]
+    if name in MATCH_FIELDS and name != "version":
+        found = ObjectMatch.from_query(pairs)
+        field = {"id": found.ids, "type": found.types, "spec_version": found.spec_versions}
+        assert field[name] == {v.strip() for value in values for v in value.split(",") if v.strip()}
+    elif name not in MATCH_FIELDS and values:
+        with pytest.raises(InputError, match="this server filters on"):
+            ObjectMatch.from_query(pairs)

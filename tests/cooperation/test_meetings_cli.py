@@ -40,9 +40,12 @@ def _ok(*args: str) -> str:
 
 def test_every_help_example_runs_in_order(cli_store: Path) -> None:
     examples = _examples()
-    assert len(examples) >= 9
-    order = ("load-forum", "meetings add", "actions add", "actions update")
+    assert len(examples) >= 13
+    order = ("load-forum", "meetings add", "actions add", "actions update", " share ", "unshare")
     ranked = sorted(examples, key=lambda e: next((i for i, o in enumerate(order) if o in e), 9))
+    # the examples share with the group 'sco' of this run's organization
+    _ok("admin", "org", "add", "org-a", "--name", "A", "--kind", "ministry", "--country", "KAZ")
+    _ok("admin", "group", "add", "sco", "--name", "SCO states", "--mechanism", "SCO")
     for example in ranked:
         _ok(*shlex.split(example)[1:])
 
@@ -84,3 +87,33 @@ def test_an_amber_meeting_stays_with_its_organization(
     assert json.loads(_ok("meetings", "actions", "list", "--json")) == []
     code, _, stderr = run("meetings", "show", "kz-cn-2024")
     assert code == 2 and "meeting 'kz-cn-2024' is unknown" in stderr
+
+
+def test_a_shared_meeting_and_course_reach_the_groups_members(
+    cli_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for org in ("org-a", "org-b", "org-c"):
+        _ok("admin", "org", "add", org, "--name", org.upper(), "--kind", "ministry")
+    _ok("admin", "group", "add", "ab", "--name", "A and B")
+    _ok("admin", "group", "add-member", "ab", "org-a", "org-b")
+    _ok("meetings", "add", "ab-2024", "--title", "Liaison", "--date", "2024-03", "--tlp", "red")
+    _ok("meetings", "actions", "add", "ab-2024", "Exchange contacts", "--owner", "org-b")
+    _ok("meetings", "load-forum", "--tlp", "amber")
+    shared = json.loads(_ok("meetings", "share", "ab-2024", "ab", "--json"))
+    assert shared == {"kind": "meeting", "id": "ab-2024", "shared_with": ["ab"], "changed": 1}
+    assert "shared with ab" in _ok("meetings", "show", "ab-2024")
+    assert "shared with ab" in run("training", "share", "lyg-training-2017-05", "ab")[2]
+    monkeypatch.setenv("CORRIDOR_ORGANIZATION", "org-b")
+    listed = json.loads(_ok("meetings", "list", "--json"))
+    assert [(m["meeting"]["id"], m["shared_with"]) for m in listed] == [("ab-2024", ["ab"])]
+    assert [i["text"] for i in json.loads(_ok("meetings", "actions", "list", "--json"))] == [
+        "Exchange contacts"
+    ]
+    courses = json.loads(_ok("training", "list", "--json"))["courses"]
+    assert [c["course"]["id"] for c in courses] == ["lyg-training-2017-05"]
+    monkeypatch.setenv("CORRIDOR_ORGANIZATION", "org-c")
+    assert json.loads(_ok("meetings", "list", "--json")) == []
+    monkeypatch.setenv("CORRIDOR_ORGANIZATION", "org-a")
+    assert "shared with no group" in run("meetings", "unshare", "ab-2024", "ab")[2]
+    monkeypatch.setenv("CORRIDOR_ORGANIZATION", "org-b")
+    assert json.loads(_ok("meetings", "list", "--json")) == []

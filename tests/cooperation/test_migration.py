@@ -78,4 +78,34 @@ def test_upgrading_a_store_at_0003_adds_trust_and_keeps_the_rest(
     command.downgrade(alembic_config(empty), "0003")
     assert "source_trust" not in inspect(empty).get_table_names()
     assert len(list_incidents(empty, Viewer("kz-mvd"), IncidentQuery()).incidents) == 1
+
+
+def test_upgrading_a_store_at_0003_keeps_its_meetings_unshared(empty: Engine) -> None:
+    """Migration 0005 (record shares): meetings stored before it read as before."""
+    from corridor.cooperation.meeting_services import add_meeting, list_meetings
+    from corridor.cooperation.meetings import Meeting
+
+    command.upgrade(alembic_config(empty), "0003")
+    body = Meeting(id="m-1", kind="round_table", title="T", when="2024-03-01").model_dump_json()
+    with empty.begin() as connection:  # what 0003's code wrote: no record_shares yet
+        connection.execute(
+            text(
+                "INSERT INTO meetings (uuid, key, kind, starts, ends, body, owner, tlp, "
+                "origin_instance, version, created_at, updated_at) VALUES ('u-1', 'm-1', "
+                "'round_table', '2024-03-01', '2024-03-01', :body, 'kz-mvd', 'amber', 'local', "
+                "1, '2024-03-01', '2024-03-01')"
+            ),
+            {"body": body},
+        )
+    command.upgrade(alembic_config(empty), "0005")
+    assert "record_shares" in inspect(empty).get_table_names()
+    (found,) = list_meetings(empty, Viewer("kz-mvd"))
+    assert (found.meeting.id, found.shared_with) == ("m-1", ())
+    assert list_meetings(empty, Viewer("cn-mps")) == []
+    later = Meeting(id="m-2", kind="round_table", title="T", when="2024-04-01")
+    add_meeting(empty, Viewer("kz-mvd"), later)
+    command.downgrade(alembic_config(empty), "0003")
+    assert "record_shares" not in inspect(empty).get_table_names()
+    with empty.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM meetings")).scalar() == 2
     empty.dispose()

@@ -6,8 +6,9 @@ principal or viewer, and renders the result; errors become problem documents.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from datetime import date
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -72,9 +73,11 @@ def create_app(
     atlas_dir: Path | None = None,
     limiter: FailedAuthLimiter | None = None,
     max_body_bytes: int = MAX_BODY_BYTES,
+    today: Callable[[], date] = date.today,
 ) -> FastAPI:
     """The API on the store at ``database_url`` (made if absent). ``token_secret`` is the
-    key tokens are hashed under; by default the same one the command line uses."""
+    key tokens are hashed under; by default the same one the command line uses. ``today``
+    gives the day sharing-group membership is reckoned on (the calendar's, by default)."""
     from corridor.api.routes import (
         alerts,
         atlas,
@@ -98,6 +101,7 @@ def create_app(
             token_secret=secret,
             atlas_loader=lambda: load_atlas(atlas_dir),
             limiter=limiter or FailedAuthLimiter(),
+            today=today,
         )
         try:
             yield

@@ -2,7 +2,9 @@
 
 The store is opened once when the app starts (:class:`ServerState`); the principal is
 read from ``Authorization: Bearer <token>`` on every request, and repeated failures
-from one client address are refused for a while (:class:`FailedAuthLimiter`).
+from one client address are refused for a while (:class:`FailedAuthLimiter`). Who is
+in a sharing group is reckoned on the server's day (``ServerState.today``), never on
+a day the caller names: a state that left a mechanism must not read as it once did.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -75,12 +78,14 @@ class FailedAuthLimiter:
 
 @dataclass
 class ServerState:
-    """What the app holds for its lifetime: the store, the token key, the atlas."""
+    """What the app holds for its lifetime: the store, the token key, the atlas, and the
+    clock that says which day group membership is reckoned on."""
 
     store: Engine
     token_secret: bytes
     atlas_loader: Callable[[], Atlas]
     limiter: FailedAuthLimiter = field(default_factory=FailedAuthLimiter)
+    today: Callable[[], date] = date.today
     _atlas: Atlas | None = None
 
     def atlas(self) -> Atlas:
@@ -122,7 +127,11 @@ def principal(
         )
     try:
         return authenticate(
-            state.store, credentials.credentials, secret=state.token_secret, atlas=state.atlas
+            state.store,
+            credentials.credentials,
+            secret=state.token_secret,
+            on=state.today(),
+            atlas=state.atlas,
         )
     except AuthenticationError:
         state.limiter.failed(client)

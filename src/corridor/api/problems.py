@@ -98,11 +98,12 @@ def status_of(error: CorridorError) -> int:
 
 
 @contextmanager
-def not_found() -> Iterator[None]:
-    """Turn "unknown id" from a get-by-id call into 404: missing and hidden alike."""
+def not_found(unknown: type[UnknownValueError] = UnknownValueError) -> Iterator[None]:
+    """Turn "unknown id" (``unknown``) from a get-by-id call into 404: missing and hidden
+    alike."""
     try:
         yield
-    except UnknownValueError as exc:
+    except unknown as exc:
         raise ProblemError(404, str(exc)) from exc
 
 

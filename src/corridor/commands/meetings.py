@@ -194,7 +194,7 @@ def _print_detail(detail: MeetingDetail) -> None:
         ("organizations", _count(m.organization_count, len(m.organizations))),
         ("named organizations", ", ".join(m.organizations)),
         ("components", "; ".join(m.components)),
-        ("sharing", f"TLP:{found.tlp.value.upper()}, owner {found.owner}, version {found.version}"),
+        ("sharing", _sharing(found.tlp.value, found.owner, found.shared_with, found.version)),
     ]
     print_table([{"field": k, "value": v} for k, v in rows if v], ("field", "value"))
     for outcome in m.outcomes:
@@ -301,6 +301,64 @@ def load_forum_command(
     print_table(rows, ("records", "inserted", "updated", "unchanged", "kept"), title="Loaded")
     for text in loaded.notes:
         note(f"note: {text}", style="yellow")
+
+
+def _sharing(tlp: str, owner: str, groups: tuple[str, ...], version: int) -> str:
+    shared = f", shared with {', '.join(groups)}" if groups else ""
+    return f"TLP:{tlp.upper()}, owner {owner}{shared}, version {version}"
+
+
+GroupsArgument = Annotated[
+    list[str],
+    typer.Argument(metavar="GROUP", help="Sharing groups (`corridor admin group list`)."),
+]
+
+
+RecordIdArgument = Annotated[str, typer.Argument(metavar="ID", help="The record's id.")]
+
+
+def _sharing_commands(group: typer.Typer, kind: str, label: str, example: str) -> None:
+    """``share`` and ``unshare`` commands on ``group`` for records of ``kind`` (``meeting``,
+    ``course``; ``label`` as people say it): the library's share_record and unshare_record,
+    then how the record is shared now."""
+
+    def change(key: str, groups: list[str], as_json: bool, *, remove: bool) -> None:
+        from datetime import date
+
+        from corridor.cooperation.record_sharing import RecordKind, share_record, unshare_record
+
+        run = current()
+        store, actor, which = run.store(), run.principal(), RecordKind(kind)
+        if remove:
+            shares = unshare_record(store, actor, which, key, groups)
+        else:
+            shares = share_record(store, actor, which, key, groups, on=date.today(),
+                                  atlas=run.atlas)  # fmt: skip
+        if as_json:
+            print_json(shares.model_dump(mode="json"))
+            return
+        now = ", ".join(shares.shared_with) or "no group"
+        verb = "stopped sharing" if remove else "shared"
+        note(f"{label} {key}: {verb} with {shares.changed} new group(s); shared with {now}")
+
+    def share(key: RecordIdArgument, groups: GroupsArgument, as_json: JsonOption = False) -> None:
+        change(key, groups, as_json, remove=False)
+
+    def unshare(key: RecordIdArgument, groups: GroupsArgument, as_json: JsonOption = False) -> None:
+        change(key, groups, as_json, remove=True)
+
+    group.command(
+        "share",
+        help=f"Share a {label} your organization recorded with sharing groups: labelled "
+        "AMBER, AMBER+STRICT or RED, it then reaches their members too"
+        f"{', with its action items' if kind == 'meeting' else ''}.\n\n"
+        f"Example: corridor {example} sco",
+    )(share)
+    group.command(
+        "unshare",
+        help=f"Stop sharing a {label} with sharing groups.\n\n"
+        f"Example: corridor {example.replace(' share', ' unshare')} sco",
+    )(unshare)
 
 
 def _tlp(value: str) -> Any:
@@ -487,7 +545,7 @@ def training_show_command(
         ("id", c.id), ("mechanism", c.mechanism), ("host", c.host), ("place", c.place),
         ("starts", c.starts), ("ends", c.ends), ("topic", c.topic),
         ("participants", c.participant_count),
-        ("sharing", f"TLP:{found.tlp.value.upper()}, owner {found.owner}"),
+        ("sharing", _sharing(found.tlp.value, found.owner, found.shared_with, found.version)),
     ]  # fmt: skip
     print_table([{"field": k, "value": v} for k, v in rows if v], ("field", "value"))
     by_country = [
@@ -497,3 +555,9 @@ def training_show_command(
     print_table(by_country, ("country", "code", "participants"), title="Participants by country")
     if c.note:
         out.print(Text(f"Note: {c.note}", style="yellow"))
+
+
+_sharing_commands(app, "meeting", "meeting", "meetings share dg-liaison-2024")
+_sharing_commands(
+    training_app, "course", "training course", "training share lyg-training-2018-pipelines"
+)

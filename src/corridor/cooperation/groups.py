@@ -7,7 +7,7 @@ confidential group's members receive what is shared but cannot list one another.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -40,10 +40,13 @@ __all__ = [
     "atlas_of",
     "create_group",
     "group_members",
+    "known_groups",
     "list_groups",
+    "may_share",
     "memberships",
+    "sharable_groups",
     "share_incident",
-    "share_incident_in",
+    "shares_in",
     "viewer_for",
 ]
 
@@ -302,6 +305,68 @@ def group_members(
     return members
 
 
+def may_share(actor: Principal, owner: str) -> bool:
+    """Whether ``actor`` may share (or stop sharing) an object ``owner`` owns: its owner's
+    users with the share permission, or a platform admin."""
+    if actor.can(Permission.MANAGE_PLATFORM):
+        return True
+    return actor.can(Permission.SHARE) and owner == actor.organization
+
+
+def sharable_groups(
+    connection: Connection,
+    actor: Principal,
+    owner: str,
+    groups: Iterable[str],
+    *,
+    on: date,
+    atlas: Atlas | Callable[[], Atlas] | None = None,
+) -> list[str]:
+    """``groups`` (each once, in order) if ``owner``'s object may be shared with every one of
+    them on ``on``: the group exists, and ``owner`` is a member that day, or ``actor``
+    administers the group or the platform. Raises before anything is written."""
+    wanted = list(dict.fromkeys(groups))
+    admin = actor.can(Permission.MANAGE_PLATFORM)
+    directory = _Directory.read(connection)
+    for group in wanted:
+        found = directory.group(group)
+        member = owner in directory.members(found, atlas, on)
+        if not (admin or member or actor.may_manage(found.owner)):
+            raise PermissionDeniedError(
+                f"{actor.viewer.who} may not share with {group!r}: not a member on {on}"
+            )
+    return wanted
+
+
+def known_groups(connection: Connection, groups: Iterable[str]) -> list[str]:
+    """``groups`` (each once, in order) if every one exists; else :class:`UnknownValueError`."""
+    directory = _Directory.read(connection)
+    return [directory.group(group).id for group in dict.fromkeys(groups)]
+
+
+def shares_in(
+    connection: Connection,
+    actor: Principal,
+    object_type: str,
+    object_id: str,
+    uuid: str,
+    groups: Sequence[str],
+    *,
+    at: datetime,
+) -> int:
+    """Share the incident (``object_type`` "incident") or record with ``uuid`` with the
+    checked ``groups`` in the caller's transaction, audited as ``object_type``/``object_id``;
+    how many groups were new."""
+    from corridor.store.parties import share_incident as add_incident_shares
+    from corridor.store.parties import share_record
+
+    add = add_incident_shares if object_type == "incident" else share_record
+    added = add(connection, uuid, groups, by=actor.viewer.who, at=at)
+    audit_in(connection, actor.viewer, AuditAction.SHARE, object_type, object_id, count=added,
+             detail={"groups": list(groups)}, now=at)  # fmt: skip
+    return added
+
+
 def share_incident(
     store: Engine,
     actor: Principal,
@@ -317,51 +382,15 @@ def share_incident(
     Its owner shares it (a platform admin may share anything), with groups the owner
     belongs to or administers on ``on``. Sharing widens AMBER, AMBER+STRICT and RED
     to the groups' members; CLEAR and GREEN reach them already."""
-    with store.begin() as connection:
-        return share_incident_in(connection, actor, incident, groups, on=on, atlas=atlas, now=now)
-
-
-def share_incident_in(
-    connection: Connection,
-    actor: Principal,
-    incident: str,
-    groups: Iterable[str],
-    *,
-    on: date,
-    atlas: Atlas | Callable[[], Atlas] | None = None,
-    now: datetime | None = None,
-) -> int:
-    """:func:`share_incident` in the caller's transaction (a report and its shares
-    commit together, or neither does)."""
     from corridor.store.parties import incident_owner
-    from corridor.store.parties import share_incident as add_shares
 
     actor.require(Permission.SHARE, "share incidents")
-    wanted = list(dict.fromkeys(groups))
+    wanted = list(groups)
     if not wanted:
         raise InputError(f"incident {incident}: name at least one sharing group")
-    at = utc(now)
-    owner = incident_owner(connection, incident)
-    admin = actor.can(Permission.MANAGE_PLATFORM)
-    if owner is None or not (admin or owner == actor.organization):
-        raise UnknownValueError("incident you own", incident)  # hidden ones look missing
-    directory = _Directory.read(connection)
-    for group in wanted:
-        found = directory.group(group)
-        member = owner in directory.members(found, atlas, on)
-        if not (admin or member or actor.may_manage(found.owner)):
-            raise PermissionDeniedError(
-                f"{actor.viewer.who} may not share with {group!r}: not a member on {on}"
-            )
-    added = add_shares(connection, incident, wanted, by=actor.viewer.who, at=at)
-    audit_in(
-        connection,
-        actor.viewer,
-        AuditAction.SHARE,
-        "incident",
-        incident,
-        count=added,
-        detail={"groups": wanted},
-        now=at,
-    )
-    return added
+    with store.begin() as connection:
+        owner = incident_owner(connection, incident)
+        if owner is None or not may_share(actor, owner):
+            raise UnknownValueError("incident you own", incident)  # hidden ones look missing
+        checked = sharable_groups(connection, actor, owner, wanted, on=on, atlas=atlas)
+        return shares_in(connection, actor, "incident", incident, incident, checked, at=utc(now))

@@ -8,17 +8,19 @@ Each takes the store (a SQLAlchemy ``Engine``) and the acting
     for found in list_meetings(engine, Viewer("kz-mvd"), country="KAZ", since=date(2017, 1, 1)):
         print(found.meeting.title, found.meeting.country_count)
 
-Every meeting, action item and training record carries a TLP label and an owner
-organization, and every read goes through :func:`readable`, the one sharing
-decision for them. An action item is shared as its meeting is.
+Every meeting, action item and training record carries a TLP label, an owner
+organization and the sharing groups it is shared with, and every read goes through
+:func:`readable`, the one sharing decision (:func:`~corridor.events.access.may_read`)
+as it applies to them. An action item is shared as its meeting is. Sharing a record
+with groups: :mod:`corridor.cooperation.record_sharing`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from pydantic import BaseModel, ConfigDict
 
@@ -55,15 +57,32 @@ __all__ = [
     "mechanism_family",
     "meeting",
     "readable",
+    "readable_record",
     "resolved_countries",
+    "shares_seen",
     "update_action_item",
 ]
 
 
-def readable(viewer: Viewer, owner: str, tlp: Tlp) -> bool:
-    """Whether ``viewer`` may read a consultation or training record: the one decision every
-    read here goes through (sharing groups plug in at this line)."""
-    return may_read(viewer, tlp, owner)
+def readable(viewer: Viewer, owner: str, tlp: Tlp, shared_with: Collection[str]) -> bool:
+    """Whether ``viewer`` may read a consultation or training record owned by ``owner``,
+    labelled ``tlp`` and shared with the groups ``shared_with``: the one decision every
+    read here goes through."""
+    return may_read(viewer, tlp, owner, shared_with)
+
+
+def readable_record(viewer: Viewer, stored: Stored[Any]) -> bool:
+    """:func:`readable` for a record as the store gives it."""
+    return readable(viewer, stored.owner, stored.tlp, stored.shared_with)
+
+
+def shares_seen(viewer: Viewer, owner: str, shared_with: Sequence[str]) -> tuple[str, ...]:
+    """The groups a record is shared with, as far as ``viewer`` may know: all of them for
+    its owner, for others only those they belong to (a group's existence is not news to
+    its members; to anyone else it may be)."""
+    if viewer.organization is not None and viewer.organization == owner:
+        return tuple(shared_with)
+    return tuple(group for group in shared_with if group in viewer.groups)
 
 
 class Result(BaseModel):
@@ -73,13 +92,15 @@ class Result(BaseModel):
 
 
 class MeetingRecord(Result):
-    """A meeting as a reader gets it: the record, its sharing, and where its counts disagree."""
+    """A meeting as a reader gets it: the record, its sharing (``shared_with`` as far as the
+    reader may know, see :func:`shares_seen`), and where its counts disagree."""
 
     meeting: Meeting
     owner: str
     tlp: Tlp
     uuid: str
     version: int
+    shared_with: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
 
 
@@ -144,7 +165,7 @@ def acting(viewer: Viewer) -> str:
     return viewer.organization
 
 
-def _record(stored: Stored[Meeting]) -> MeetingRecord:
+def _record(viewer: Viewer, stored: Stored[Meeting]) -> MeetingRecord:
     meeting = stored.record
     return MeetingRecord(
         meeting=meeting,
@@ -152,6 +173,7 @@ def _record(stored: Stored[Meeting]) -> MeetingRecord:
         tlp=stored.tlp,
         uuid=stored.uuid,
         version=stored.version,
+        shared_with=shares_seen(viewer, stored.owner, stored.shared_with),
         notes=meeting.count_notes(),
     )
 
@@ -163,7 +185,7 @@ def _check_meeting(connection: Connection, viewer: Viewer, meeting: Meeting, atl
     mechanism_family(atlas, meeting.mechanism)
     if meeting.part_of is not None:
         parents = meetings_where(connection, Meeting, keys=[meeting.part_of])
-        if not [p for p in parents if readable(viewer, p.owner, p.tlp)]:
+        if not [p for p in parents if readable_record(viewer, p)]:
             raise UnknownValueError("meeting", meeting.part_of, hint="the meeting it is part of")
     taken = meetings_where(connection, Meeting, keys=[meeting.id])
     if taken and taken[0].owner != viewer.organization:
@@ -190,7 +212,7 @@ def add_meeting(
     with store.begin() as connection:
         _check_meeting(connection, viewer, meeting, atlas_or_bundled(atlas))
         save_meeting(connection, meeting, owner=owner, tlp=tlp, instance=instance)
-        return _record(meetings_where(connection, Meeting, keys=[meeting.id])[0])
+        return _record(viewer, meetings_where(connection, Meeting, keys=[meeting.id])[0])
 
 
 def list_meetings(
@@ -217,7 +239,7 @@ def list_meetings(
             since=since,
             until=until,
         )
-    return [_record(s) for s in found if readable(viewer, s.owner, s.tlp)]
+    return [_record(viewer, s) for s in found if readable_record(viewer, s)]
 
 
 def _readable_meeting(connection: Connection, viewer: Viewer, key: str) -> Stored[Meeting]:
@@ -226,10 +248,10 @@ def _readable_meeting(connection: Connection, viewer: Viewer, key: str) -> Store
     from corridor.store.meetings import meetings_where
 
     for stored in meetings_where(connection, Meeting, keys=[key]):
-        if readable(viewer, stored.owner, stored.tlp):
+        if readable_record(viewer, stored):
             return stored
     choices = [
-        s.record.id for s in meetings_where(connection, Meeting) if readable(viewer, s.owner, s.tlp)
+        s.record.id for s in meetings_where(connection, Meeting) if readable_record(viewer, s)
     ]
     raise UnknownValueError("meeting", key, choices, hint="see `corridor meetings list`")
 
@@ -245,8 +267,8 @@ def meeting(store: Engine, viewer: Viewer, id: str, *, as_of: date | None = None
         actions = action_rows(connection, meeting=id)
     day = as_of or date.today()
     return MeetingDetail(
-        record=_record(stored),
-        parts=tuple(_record(p) for p in parts if readable(viewer, p.owner, p.tlp)),
+        record=_record(viewer, stored),
+        parts=tuple(_record(viewer, p) for p in parts if readable_record(viewer, p)),
         actions=tuple(_action(a.item).as_of(day) for a in actions),
     )
 
@@ -337,7 +359,7 @@ def _action(row: ActionRow) -> ActionItem:
 
 
 def _may_read_action(viewer: Viewer, action: StoredAction) -> bool:
-    return readable(viewer, action.meeting_owner, action.meeting_tlp)
+    return readable(viewer, action.meeting_owner, action.meeting_tlp, action.meeting_shared_with)
 
 
 def action_items(

@@ -2,7 +2,8 @@
 
 The reporter is always the acting principal's organization, whatever the record says,
 so nobody can put words in another organization's mouth; and a report never replaces
-an incident another organization reported (same source and source id).
+an incident another organization reported (same source and source id). A report and
+its sharing are one transaction: a group it may not be shared with stores nothing.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING
 from corridor.alerts.raising import Notify, raise_alerts
 from corridor.alerts.services import current_rules
 from corridor.cooperation.audit import audit_in
-from corridor.cooperation.groups import atlas_of, share_incident_in
+from corridor.cooperation.groups import atlas_of, sharable_groups, shares_in
 from corridor.cooperation.models import (
     AuditAction,
     Permission,
@@ -46,11 +47,14 @@ def report_incident(
     notify: Notify | None = None,
 ) -> Incident:
     """Store ``record`` (the fields of the generic report format) as an incident reported
-    by ``actor``'s organization, shared with the groups ``share_with``, and raise the
-    alerts it calls for (queued to ``notify``): all in one transaction, or nothing.
+    by ``actor``'s organization, shared with the groups ``share_with`` (checked on ``on``,
+    default today), and raise the alerts it calls for (queued to ``notify``), all in one
+    transaction: nothing is stored unless all of it is.
 
-    :class:`PermissionDeniedError` without the report permission or when the same
-    (source, source_id) belongs to another organization; ``FieldError`` for a bad field.
+    :class:`PermissionDeniedError` without the report permission (or the share permission,
+    with ``share_with``), when the same (source, source_id) belongs to another
+    organization or a group is not the reporter's; :class:`UnknownValueError` for an
+    unknown group; ``FieldError`` for a bad field.
     """
     from corridor.events.importers.generic import incident_from_record
     from corridor.store.incident_writes import upsert_incidents
@@ -60,8 +64,12 @@ def report_incident(
     organization = actor.organization
     if organization is None:  # pragma: no cover - roles always come with an organization
         raise PermissionDeniedError("an anonymous reader may not report incidents")
+    groups = list(share_with)
+    if groups:
+        actor.require(Permission.SHARE, "share incidents")
     incident = dataclasses.replace(incident_from_record(record), reporter=organization)
     uuid = str(incident.uuid)
+    at = utc(now)
     with store.begin() as connection:
         owner = incident_owner(connection, uuid)
         if owner is not None and owner != organization:
@@ -69,6 +77,8 @@ def report_incident(
                 f"source {incident.source!r} id {incident.source_id!r} is another "
                 "organization's report; choose another source_id"
             )
+        day = on or at.date()
+        checked = sharable_groups(connection, actor, organization, groups, on=day, atlas=atlas)
         upsert_incidents(connection, [incident], origin=instance)
         audit_in(
             connection,
@@ -78,12 +88,10 @@ def report_incident(
             uuid,
             count=1,
             detail={"tlp": incident.tlp.value},
-            now=now,
+            now=at,
         )
-        groups = list(share_with)
-        if groups:  # in the same transaction: a group refused, nothing is stored
-            share_incident_in(connection, actor, uuid, groups, on=on or date.today(),
-                              atlas=atlas, now=now)  # fmt: skip
+        if checked:
+            shares_in(connection, actor, "incident", uuid, uuid, checked, at=at)
         raise_alerts(connection, [incident], atlas=atlas_of(atlas),
-                     rules=current_rules(connection), now=utc(now), notify=notify)  # fmt: skip
+                     rules=current_rules(connection), now=at, notify=notify)  # fmt: skip
     return incident

@@ -12,6 +12,17 @@ incident's own, by the time the store added it (``updated_at``, or when it was
 shared with the collection's group if later). Pages are cut at an exact object
 count with an opaque cursor naming the first object not yet served, so a client
 that asks for ``limit`` objects gets exactly that many while ``more`` is true.
+
+The objects can be filtered as TAXII 2.1 section 3.6 says (:class:`ObjectMatch`):
+``added_after``, and ``match[id]``, ``match[type]``, ``match[version]`` and
+``match[spec_version]``, each a comma-separated list of values any of which may
+match, all fields given having to match. The store keeps one version of each object
+(the current one: an incident's objects are rewritten when it changes), so
+``match[version]`` ``last``, ``first`` and ``all`` give that version, and a
+timestamp gives the objects whose ``modified`` (else ``created``) is that moment.
+Every object is STIX 2.1, so ``match[spec_version]=2.1`` keeps all and any other
+value none. Any other ``match[...]`` field is refused (400): a filter this server
+would silently skip could hand a client more than it asked for.
 """
 
 from __future__ import annotations
@@ -20,8 +31,8 @@ import base64
 import binascii
 import json
 import uuid
-from collections.abc import Collection, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -37,10 +48,12 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_PAGE_OBJECTS",
+    "MATCH_FIELDS",
     "MAX_PAGE_OBJECTS",
     "SHARED_WITH_ME",
     "STIX_MEDIA_TYPE",
     "TAXII_MEDIA_TYPE",
+    "ObjectMatch",
     "ObjectsPage",
     "TaxiiCollection",
     "UnknownCollectionError",
@@ -183,27 +196,96 @@ class ObjectsPage:
         return found
 
 
+MATCH_FIELDS = ("id", "spec_version", "type", "version")
+_VERSION_WORDS = frozenset({"first", "last", "all"})
+_SPEC_VERSION = "2.1"  # what every object here is
+
+
+def _stix_time(text: str, what: str) -> datetime:
+    """A STIX/TAXII timestamp as naive UTC; :class:`InputError` naming ``what`` if not one."""
+    try:
+        return utc(datetime.fromisoformat(text))
+    except ValueError:
+        raise InputError(
+            f"{what} {text!r}: give a timestamp like 2024-05-01T00:00:00.000Z"
+        ) from None
+
+
+@dataclass(frozen=True)
+class ObjectMatch:
+    """The ``match[...]`` filters of a TAXII 2.1 objects request (section 3.6). An empty
+    field matches everything; within a field any value may match; all fields must."""
+
+    ids: frozenset[str] = frozenset()
+    types: frozenset[str] = frozenset()
+    spec_versions: frozenset[str] = frozenset()
+    version_words: frozenset[str] = frozenset({"last"})  # TAXII's default
+    version_times: frozenset[datetime] = field(default_factory=frozenset)
+
+    @classmethod
+    def from_query(cls, pairs: Iterable[tuple[str, str]]) -> ObjectMatch:
+        """The filters in a request's query ``pairs`` (other parameters are left alone):
+        ``match[FIELD]=a,b``, a field given twice adding values. :class:`InputError` for
+        a field this server does not filter on or a bad version."""
+        values: dict[str, set[str]] = {}
+        for key, value in pairs:
+            if not key.startswith("match["):
+                continue
+            name = key[len("match[") : -1] if key.endswith("]") else key
+            if name not in MATCH_FIELDS:
+                fields = ", ".join(f"match[{f}]" for f in MATCH_FIELDS)
+                raise InputError(f"{key}: this server filters on {fields} only")
+            values.setdefault(name, set()).update(v.strip() for v in value.split(",") if v.strip())
+        versions = values.get("version") or {"last"}
+        words = frozenset(v for v in versions if v in _VERSION_WORDS)
+        times = frozenset(
+            _stix_time(v, "match[version]") for v in versions if v not in _VERSION_WORDS
+        )
+        return cls(
+            ids=frozenset(values.get("id", ())),
+            types=frozenset(values.get("type", ())),
+            spec_versions=frozenset(values.get("spec_version", ())),
+            version_words=words,
+            version_times=times,
+        )
+
+    def admits(self, obj: dict[str, Any], date_added: datetime) -> bool:
+        """Whether ``obj``, added at ``date_added``, passes every filter."""
+        if self.ids and obj["id"] not in self.ids:
+            return False
+        if self.types and obj["type"] not in self.types:
+            return False
+        if self.spec_versions and obj.get("spec_version", _SPEC_VERSION) not in self.spec_versions:
+            return False
+        if self.version_words:  # each object has one version: first, last and all alike
+            return True
+        stamp = obj.get("modified") or obj.get("created")
+        version = _stix_time(stamp, "version") if stamp else date_added
+        return version in self.version_times
+
+
 def _stream(
     connection: Connection,
     viewer: Viewer,
     group: str | None,
     added_after: datetime | None,
     start: _Position | None,
-    types: Collection[str],
+    match: ObjectMatch,
     batch: int,
 ) -> Iterator[tuple[_Position, dict[str, Any]]]:
-    """The collection's objects from ``start`` on, each with its position."""
+    """The collection's objects that ``match`` admits from ``start`` on, each with its
+    position."""
     from corridor.events.importers.stix import incident_stix_objects, shared_stix_objects
     from corridor.store.incident_feed import incidents_added
 
-    def wanted(objects: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        return [obj for obj in objects if not types or obj["type"] in types]
+    def wanted(objects: list[dict[str, Any]], added: datetime) -> list[dict[str, Any]]:
+        return [obj for obj in objects if match.admits(obj, added)]
 
     if start is None or start.key is None:
         first = incidents_added(connection, viewer, group=group, limit=1)
         if first and (added_after is None or first[0].date_added > added_after):
             skip = start.index if start is not None else 0
-            for index, obj in enumerate(wanted(shared_stix_objects())):
+            for index, obj in enumerate(wanted(shared_stix_objects(), first[0].date_added)):
                 if index >= skip:
                     yield _Position(first[0].date_added, None, index), obj
         resume: tuple[datetime, int] | None = None
@@ -215,7 +297,8 @@ def _stream(
         )
         for row in rows:
             skip = start.index if start is not None and start.key == row.key else 0
-            for index, obj in enumerate(wanted(incident_stix_objects(row.incident))):
+            objects = wanted(incident_stix_objects(row.incident), row.date_added)
+            for index, obj in enumerate(objects):
                 if index >= skip:
                     yield _Position(row.date_added, row.key, index), obj
         if len(rows) < batch:
@@ -231,11 +314,11 @@ def objects_page(
     added_after: datetime | None = None,
     limit: int = DEFAULT_PAGE_OBJECTS,
     next: str | None = None,
-    types: Collection[str] = (),
+    match: ObjectMatch | None = None,
 ) -> ObjectsPage:
     """A page of at most ``limit`` objects of the collection ``collection_id`` that
-    ``principal`` may read: added strictly after ``added_after``, of the STIX ``types``
-    (empty: all), from the cursor ``next`` of the previous page on. The read is
+    ``principal`` may read: added strictly after ``added_after``, admitted by ``match``
+    (default: all), from the cursor ``next`` of the previous page on. The read is
     audited. :class:`UnknownCollectionError` for a collection it does not read;
     :class:`InputError` for a bad ``limit`` or cursor."""
     if not 1 <= limit <= MAX_PAGE_OBJECTS:
@@ -243,11 +326,12 @@ def objects_page(
     collection = collection_for(store, principal, collection_id)
     start = _Position.parse(next) if next is not None else None
     after = utc(added_after) if added_after is not None else None
+    filters = match or ObjectMatch()
     served: list[tuple[_Position, dict[str, Any]]] = []
     following: _Position | None = None
     with store.connect() as connection:
         stream = _stream(
-            connection, principal.viewer, collection.group, after, start, set(types), limit + 1
+            connection, principal.viewer, collection.group, after, start, filters, limit + 1
         )
         for position, obj in stream:
             if len(served) == limit:

@@ -16,8 +16,9 @@ from corridor.cooperation.meeting_services import (
     acting,
     atlas_or_bundled,
     mechanism_family,
-    readable,
+    readable_record,
     resolved_countries,
+    shares_seen,
 )
 from corridor.cooperation.meetings import NotAllowedError
 from corridor.cooperation.training import TrainingCourse, TrainingTally
@@ -35,13 +36,15 @@ __all__ = ["CourseRecord", "TallyRecord", "TrainingPage", "add_course", "course"
 
 
 class CourseRecord(Result):
-    """A course as a reader gets it, with its sharing."""
+    """A course as a reader gets it, with its sharing (``shared_with`` as far as the reader
+    may know)."""
 
     course: TrainingCourse
     owner: str
     tlp: Tlp
     uuid: str
     version: int
+    shared_with: tuple[str, ...] = ()
 
 
 class TallyRecord(Result):
@@ -59,13 +62,14 @@ class TrainingPage(Result):
     tallies: tuple[TallyRecord, ...]
 
 
-def _record(stored: Stored[TrainingCourse]) -> CourseRecord:
+def _record(viewer: Viewer, stored: Stored[TrainingCourse]) -> CourseRecord:
     return CourseRecord(
         course=stored.record,
         owner=stored.owner,
         tlp=stored.tlp,
         uuid=stored.uuid,
         version=stored.version,
+        shared_with=shares_seen(viewer, stored.owner, stored.shared_with),
     )
 
 
@@ -89,7 +93,7 @@ def add_course(
         if taken and taken[0].owner != owner:
             raise NotAllowedError(f"course id {course.id!r} is taken; choose another")
         save_course(connection, course, owner=owner, tlp=tlp, instance=instance)
-        return _record(courses_where(connection, TrainingCourse, keys=[course.id])[0])
+        return _record(viewer, courses_where(connection, TrainingCourse, keys=[course.id])[0])
 
 
 def list_courses(
@@ -119,11 +123,11 @@ def list_courses(
         )
         tallies = tallies_where(connection, TrainingTally, mechanisms=mechanisms)
     return TrainingPage(
-        courses=tuple(_record(s) for s in found if readable(viewer, s.owner, s.tlp)),
+        courses=tuple(_record(viewer, s) for s in found if readable_record(viewer, s)),
         tallies=tuple(
             TallyRecord(tally=s.record, owner=s.owner, tlp=s.tlp)
             for s in tallies
-            if readable(viewer, s.owner, s.tlp)
+            if readable_record(viewer, s)
         ),
     )
 
@@ -134,11 +138,11 @@ def course(store: Engine, viewer: Viewer, id: str) -> CourseRecord:
 
     with store.connect() as connection:
         for stored in courses_where(connection, TrainingCourse, keys=[id]):
-            if readable(viewer, stored.owner, stored.tlp):
-                return _record(stored)
+            if readable_record(viewer, stored):
+                return _record(viewer, stored)
         choices = [
             s.record.id
             for s in courses_where(connection, TrainingCourse)
-            if readable(viewer, s.owner, s.tlp)
+            if readable_record(viewer, s)
         ]
     raise UnknownValueError("training course", id, choices, hint="see `corridor training list`")

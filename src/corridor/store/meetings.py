@@ -15,12 +15,13 @@ from pydantic import BaseModel
 from sqlalchemy import ColumnElement, Connection, and_, delete, insert, select, update
 
 from corridor.events.model import Tlp
+from corridor.store.parties import record_shares_of
 from corridor.store.shared_records import (
     Saved,
     SharedRecord,
     Stored,
     now,
-    stored_row,
+    stored_rows,
     upsert_record,
 )
 from corridor.store.tables import action_items, meeting_countries, meetings
@@ -74,11 +75,12 @@ class ActionRow:
 
 @dataclass(frozen=True, slots=True)
 class StoredAction:
-    """An action item with the sharing of its meeting."""
+    """An action item with the sharing of its meeting (owner, label, groups)."""
 
     item: ActionRow
     meeting_owner: str
     meeting_tlp: Tlp
+    meeting_shared_with: tuple[str, ...]
 
 
 def save_meeting(
@@ -151,7 +153,7 @@ def meetings_where(
         .where(and_(True, *conditions))
         .order_by(c.starts, c.key)
     )
-    return [stored_row(row, model) for row in rows]
+    return stored_rows(connection, rows, model)
 
 
 def insert_action(
@@ -186,11 +188,11 @@ def action_rows(
     owner: str | None = None,
     meeting: str | None = None,
 ) -> list[StoredAction]:
-    """Action items (status as stored) with their meeting's key, owner and label."""
+    """Action items (status as stored) with their meeting's key, owner, label and groups."""
     a, m = action_items.c, meetings.c
     statement = select(
         a.id, a.text, a.owner, a.deadline, a.status, a.done_on, m.key, m.owner.label("m_owner"),
-        m.tlp,
+        m.tlp, m.uuid,
     ).join_from(action_items, meetings, a.meeting_id == m.id)  # fmt: skip
     if item is not None:
         statement = statement.where(a.id == item)
@@ -198,7 +200,8 @@ def action_rows(
         statement = statement.where(a.owner == owner)
     if meeting is not None:
         statement = statement.where(m.key == meeting)
-    rows = connection.execute(statement.order_by(a.deadline.is_(None), a.deadline, a.id))
+    rows = list(connection.execute(statement.order_by(a.deadline.is_(None), a.deadline, a.id)))
+    shares = record_shares_of(connection, {row.uuid for row in rows})
     return [
         StoredAction(
             ActionRow(
@@ -212,6 +215,7 @@ def action_rows(
             ),
             row.m_owner,
             Tlp(row.tlp),
+            shares.get(row.uuid, ()),
         )
         for row in rows
     ]

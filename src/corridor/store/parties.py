@@ -6,11 +6,11 @@ into its domain values (the store sits below cooperation and imports nothing of 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Column, Connection, Table, delete, insert, select, update
 
 from corridor.store.tables import (
     api_tokens,
@@ -20,6 +20,7 @@ from corridor.store.tables import (
     liaison_contacts,
     organization_assets,
     organizations,
+    record_shares,
     sharing_groups,
     users,
 )
@@ -36,12 +37,15 @@ __all__ = [
     "insert_token",
     "insert_user",
     "organization_rows",
+    "record_shares_of",
     "revoke_token",
     "share_incident",
+    "share_record",
     "shares_of",
     "token_row",
     "token_rows",
     "touch_token",
+    "unshare_record",
     "user_rows",
 ]
 
@@ -190,20 +194,64 @@ def incident_owner(connection: Connection, uuid: str) -> str | None:
     return None if found is None else str(found)
 
 
+def _key(table: Table) -> Column[Any]:
+    """The shares table's object column (``incident_uuid``, ``record_uuid``)."""
+    return next(c for c in table.primary_key.columns if c.name != "group_id")
+
+
+def _groups_of(connection: Connection, table: Table, uuid: str) -> list[str]:
+    statement = select(table.c.group_id).where(_key(table) == uuid)
+    return sorted(str(g) for (g,) in connection.execute(statement))
+
+
+def _add_shares(
+    connection: Connection, table: Table, uuid: str, groups: Iterable[str], by: str, at: datetime
+) -> int:
+    """Share the object ``uuid`` with ``groups``; how many it was not shared with yet."""
+    new = sorted(set(groups) - set(_groups_of(connection, table, uuid)))
+    if new:
+        key = _key(table).name
+        connection.execute(
+            insert(table),
+            [{key: uuid, "group_id": g, "shared_by": by, "shared_at": at} for g in new],
+        )
+    return len(new)
+
+
 def shares_of(connection: Connection, uuid: str) -> list[str]:
     """The groups the incident with ``uuid`` is shared with, sorted."""
-    statement = select(incident_shares.c.group_id).where(incident_shares.c.incident_uuid == uuid)
-    return sorted(str(g) for (g,) in connection.execute(statement))
+    return _groups_of(connection, incident_shares, uuid)
 
 
 def share_incident(
     connection: Connection, uuid: str, groups: Iterable[str], *, by: str, at: datetime
 ) -> int:
     """Share the incident with ``groups``; how many of them it was not shared with yet."""
-    new = sorted(set(groups) - set(shares_of(connection, uuid)))
-    if new:
-        connection.execute(
-            insert(incident_shares),
-            [{"incident_uuid": uuid, "group_id": g, "shared_by": by, "shared_at": at} for g in new],
-        )
-    return len(new)
+    return _add_shares(connection, incident_shares, uuid, groups, by, at)
+
+
+def record_shares_of(connection: Connection, uuids: Collection[str]) -> dict[str, tuple[str, ...]]:
+    """The groups each record (meeting, course, tally) of ``uuids`` is shared with, sorted;
+    records shared with none are left out."""
+    if not uuids:
+        return {}
+    c = record_shares.c
+    statement = select(c.record_uuid, c.group_id).where(c.record_uuid.in_(sorted(set(uuids))))
+    found: dict[str, list[str]] = {}
+    for uuid, group in connection.execute(statement.order_by(c.record_uuid, c.group_id)):
+        found.setdefault(str(uuid), []).append(str(group))
+    return {uuid: tuple(groups) for uuid, groups in found.items()}
+
+
+def share_record(
+    connection: Connection, uuid: str, groups: Iterable[str], *, by: str, at: datetime
+) -> int:
+    """Share the record with ``groups``; how many of them it was not shared with yet."""
+    return _add_shares(connection, record_shares, uuid, groups, by, at)
+
+
+def unshare_record(connection: Connection, uuid: str, groups: Iterable[str]) -> int:
+    """Stop sharing the record with ``groups``; how many of them it was shared with."""
+    c = record_shares.c
+    statement = delete(record_shares).where(c.record_uuid == uuid, c.group_id.in_(sorted(groups)))
+    return int(connection.execute(statement).rowcount)

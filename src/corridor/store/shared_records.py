@@ -2,12 +2,14 @@
 
 One rule for all of them, as for incidents: a record is keyed by its id, gets a
 UUID derived from it (so instances agree without asking each other), and its
-``version`` grows by one only when its content, label or owner changed.
+``version`` grows by one only when its content, label or owner changed. Reads bring
+each record's sharing groups along (``record_shares``, by that UUID).
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -17,6 +19,7 @@ from pydantic import BaseModel
 from sqlalchemy import Connection, Table, insert, select, update
 
 from corridor.events.model import Tlp
+from corridor.store.parties import record_shares_of
 
 __all__ = [
     "RECORD_NAMESPACE",
@@ -24,7 +27,7 @@ __all__ = [
     "SharedRecord",
     "Stored",
     "now",
-    "stored_row",
+    "stored_rows",
     "upsert_record",
 ]
 
@@ -45,7 +48,8 @@ class SharedRecord(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class Stored(Generic[T]):
-    """A record as stored, with its owner, label, identity and version."""
+    """A record as stored, with its owner, label, identity, version and the sharing groups
+    it is shared with (sorted)."""
 
     row_id: int
     record: T
@@ -53,12 +57,26 @@ class Stored(Generic[T]):
     tlp: Tlp
     uuid: str
     version: int
+    shared_with: tuple[str, ...]
 
 
-def stored_row(row: Any, model: type[M]) -> Stored[M]:
-    """A row selected with id, body, owner, tlp, uuid and version, as a :class:`Stored`."""
-    record = model.model_validate_json(row.body)
-    return Stored(row.id, record, row.owner, Tlp(row.tlp), row.uuid, row.version)
+def stored_rows(connection: Connection, rows: Iterable[Any], model: type[M]) -> list[Stored[M]]:
+    """Rows selected with id, body, owner, tlp, uuid and version, as :class:`Stored` records
+    with their sharing groups (read in one query)."""
+    found = list(rows)
+    shares = record_shares_of(connection, [row.uuid for row in found])
+    return [
+        Stored(
+            row.id,
+            model.model_validate_json(row.body),
+            row.owner,
+            Tlp(row.tlp),
+            row.uuid,
+            row.version,
+            shares.get(row.uuid, ()),
+        )
+        for row in found
+    ]
 
 
 class Saved(StrEnum):

@@ -38,6 +38,7 @@ __all__ = [
     "metadata",
     "organization_assets",
     "organizations",
+    "record_shares",
     "sharing_groups",
     "source_trust",
     "training_courses",
@@ -207,15 +208,21 @@ group_members = Table(
     Index(None, "organization"),
 )
 
-# Which incident is shared with which group: the sharing filter looks up by incident.
-incident_shares = Table(
-    "incident_shares",
-    metadata,
-    Column("incident_uuid", String(36), primary_key=True),
-    Column("group_id", String(64), ForeignKey("sharing_groups.id"), primary_key=True),
-    Column("shared_by", String(160), nullable=False),
-    Column("shared_at", DateTime, nullable=False),
-)
+
+def _shares(name: str, key: str) -> Table:
+    """Which object (by UUID, in column ``key``) is shared with which group: the sharing
+    filter looks up by object."""
+    return Table(
+        name,
+        metadata,
+        Column(key, String(36), primary_key=True),
+        Column("group_id", String(64), ForeignKey("sharing_groups.id"), primary_key=True),
+        Column("shared_by", String(160), nullable=False),
+        Column("shared_at", DateTime, nullable=False),
+    )
+
+
+incident_shares = _shares("incident_shares", "incident_uuid")
 
 # Append-only: the library has a function to add an entry and one to read, none to change.
 audit_log = Table(
@@ -339,6 +346,9 @@ training_tallies = Table(
     UniqueConstraint("key"),
 )
 
+# (migration 0005) Which meeting, training course or tally is shared with which group, by
+# the record's UUID (unique across those tables: derived from the table and the key).
+record_shares = _shares("record_shares", "record_uuid")
 
 # --------------------------------------------------------------------------- trust in sources
 # (issue 13, section 5; migration 0004) How far an organization trusts each source its

@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from sqlalchemy import ColumnElement, Connection, and_, delete, insert, select
 
 from corridor.events.model import Tlp
-from corridor.store.shared_records import Saved, SharedRecord, Stored, stored_row, upsert_record
+from corridor.store.shared_records import Saved, SharedRecord, Stored, stored_rows, upsert_record
 from corridor.store.tables import training_courses, training_participants, training_tallies
 
 __all__ = [
@@ -139,7 +139,7 @@ def courses_where(
         .where(and_(True, *conditions))
         .order_by(c.starts, c.key)
     )
-    return [stored_row(row, model) for row in rows]
+    return stored_rows(connection, rows, model)
 
 
 def tallies_where(
@@ -150,4 +150,4 @@ def tallies_where(
     statement = select(c.id, c.body, c.owner, c.tlp, c.uuid, c.version).order_by(c.as_of, c.key)
     if mechanisms is not None:
         statement = statement.where(c.mechanism.in_(list(mechanisms)))
-    return [stored_row(row, model) for row in connection.execute(statement)]
+    return stored_rows(connection, connection.execute(statement), model)

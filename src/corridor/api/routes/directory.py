@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
-from corridor.api.deps import AtlasDep, PrincipalDep, StoreDep
+from corridor.api.deps import AtlasDep, PrincipalDep, ServerState, StoreDep, server_state
 from corridor.api.problems import PROBLEM_RESPONSES
 from corridor.cooperation.groups import GroupListing
 from corridor.cooperation.models import Organization
@@ -25,9 +25,14 @@ def organizations(caller: PrincipalDep, store: StoreDep) -> list[Organization]:
 
 
 @router.get("/groups")
-def groups(caller: PrincipalDep, store: StoreDep, atlas: AtlasDep) -> list[GroupListing]:
+def groups(
+    caller: PrincipalDep,
+    store: StoreDep,
+    atlas: AtlasDep,
+    state: Annotated[ServerState, Depends(server_state)],
+) -> list[GroupListing]:
     """The sharing groups the caller's organization belongs to or administers today; a
     confidential group's ``members`` are null unless the caller administers it."""
     from corridor.cooperation.services import list_groups
 
-    return list_groups(store, caller, on=date.today(), atlas=atlas)
+    return list_groups(store, caller, on=state.today(), atlas=atlas)

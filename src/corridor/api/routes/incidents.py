@@ -76,8 +76,9 @@ def report(
 
     record = body.model_dump(mode="json", exclude={"share_with"})
     incident = report_incident(
-        state.store, caller, record, share_with=body.share_with, atlas=state.atlas
-    )
+        state.store, caller, record, share_with=body.share_with, on=state.today(),
+        atlas=state.atlas,
+    )  # fmt: skip
     return IncidentOut.of(incident)
 
 

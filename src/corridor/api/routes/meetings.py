@@ -1,16 +1,19 @@
-"""``/meetings``, ``/action-items``, ``/training``: consultations and training, as shared."""
+"""``/meetings``, ``/action-items``, ``/training``: consultations and training, as shared;
+``/meetings/{id}/shares`` and ``/training/{id}/shares``: share them with sharing groups."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Depends, Path, Query
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from corridor.api.deps import AtlasDep, PrincipalDep, StoreDep
+from corridor.api.deps import AtlasDep, PrincipalDep, ServerState, StoreDep, server_state
 from corridor.api.problems import PROBLEM_RESPONSES, not_found
 from corridor.cooperation.meeting_services import MeetingDetail, MeetingRecord
 from corridor.cooperation.meetings import ActionItem, ActionStatus
+from corridor.cooperation.record_sharing import RecordKind, RecordShares, UnknownRecordError
 from corridor.cooperation.training_services import CourseRecord, TrainingPage
 
 __all__ = ["router"]
@@ -101,3 +104,55 @@ def course(id: _Id, caller: PrincipalDep, store: StoreDep) -> CourseRecord:
 
     with not_found():
         return read_course(store, caller.viewer, id)
+
+
+# --------------------------------------------------------------------------- sharing
+
+_Group = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"\S")]
+
+
+class ShareRequest(BaseModel):
+    """The sharing groups to share a record with."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    groups: list[_Group] = Field(min_length=1, max_length=50)
+
+
+def _sharing_routes(path: str, kind: RecordKind) -> None:
+    """``POST {path}/{id}/shares`` and ``DELETE {path}/{id}/shares/{group}`` for ``kind``:
+    the record's owner (role with the share permission) or a platform admin; 404 for a
+    record the caller may not read, 403 for one it reads but does not own."""
+
+    def share(
+        id: _Id,
+        body: ShareRequest,
+        caller: PrincipalDep,
+        state: Annotated[ServerState, Depends(server_state)],
+    ) -> RecordShares:
+        from corridor.cooperation.record_sharing import share_record
+
+        with not_found(UnknownRecordError):
+            return share_record(state.store, caller, kind, id, body.groups, on=state.today(),
+                                atlas=state.atlas)  # fmt: skip
+
+    def unshare(
+        id: _Id,
+        group: Annotated[str, Path(max_length=64)],
+        caller: PrincipalDep,
+        store: StoreDep,
+    ) -> RecordShares:
+        from corridor.cooperation.record_sharing import unshare_record
+
+        with not_found(UnknownRecordError):
+            return unshare_record(store, caller, kind, id, [group])
+
+    label = kind.label
+    share.__doc__ = f"Share a {label} with sharing groups (all or none)."
+    unshare.__doc__ = f"Stop sharing a {label} with a sharing group."
+    router.post(f"{path}/{{id}}/shares", name=f"share_{kind.value}")(share)
+    router.delete(f"{path}/{{id}}/shares/{{group}}", name=f"unshare_{kind.value}")(unshare)
+
+
+_sharing_routes("/meetings", RecordKind.MEETING)
+_sharing_routes("/training", RecordKind.COURSE)

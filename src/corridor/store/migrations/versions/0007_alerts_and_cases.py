@@ -3,7 +3,7 @@ that raised them (keyed so none raises twice), their recipients and timeline; ca
 their participants, sharing, observables, tasks and timeline.
 
 Revision ID: 0007
-Revises: 0004
+Revises: 0005
 Create Date: 2026-12-05
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007"
-down_revision = "0004"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
