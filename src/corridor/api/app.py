@@ -7,14 +7,18 @@ principal or viewer, and renders the result; errors become problem documents.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractContextManager, asynccontextmanager, nullcontext
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from corridor.api.deps import FailedAuthLimiter, ServerState
 from corridor.api.problems import install_problem_handlers, problem_response
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 __all__ = ["MAX_BODY_BYTES", "BodySizeLimit", "app_from_settings", "create_app"]
 
@@ -72,10 +76,13 @@ def create_app(
     atlas_dir: Path | None = None,
     limiter: FailedAuthLimiter | None = None,
     max_body_bytes: int = MAX_BODY_BYTES,
+    delivery_worker: bool = False,
 ) -> FastAPI:
     """The API on the store at ``database_url`` (made if absent). ``token_secret`` is the
-    key tokens are hashed under; by default the same one the command line uses."""
-    from corridor.api.routes import atlas, directory, incidents, meetings, risk
+    key tokens are hashed under; by default the same one the command line uses. With
+    ``delivery_worker``, a thread sends webhook deliveries while the app runs (woken at
+    once by the app's own commits)."""
+    from corridor.api.routes import atlas, directory, incidents, meetings, risk, webhooks
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -91,7 +98,8 @@ def create_app(
             limiter=limiter or FailedAuthLimiter(),
         )
         try:
-            yield
+            with _delivering(store, delivery_worker):
+                yield
         finally:
             store.dispose()
 
@@ -103,10 +111,19 @@ def create_app(
     )
     install_problem_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
-    for module in (incidents, directory, meetings, atlas, risk):
+    for module in (incidents, directory, meetings, atlas, risk, webhooks):
         app.include_router(module.router)
     _include_taxii(app)
     return app
+
+
+def _delivering(store: Engine, enabled: bool) -> AbstractContextManager[object]:
+    """The delivery worker's thread while the app runs, if ``enabled``."""
+    if not enabled:
+        return nullcontext()
+    from corridor.delivery.worker import background_worker
+
+    return background_worker(store)
 
 
 def _include_taxii(app: FastAPI) -> None:
@@ -142,4 +159,6 @@ def app_from_settings() -> FastAPI:
 
     configured = settings()
     url, _ = configured.store_url()
-    return create_app(url, atlas_dir=configured.atlas_dir)
+    return create_app(
+        url, atlas_dir=configured.atlas_dir, delivery_worker=configured.delivery_worker
+    )

@@ -20,9 +20,9 @@ import os
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime
 from random import Random
@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Worker",
     "WorkerOptions",
+    "background_worker",
     "default_worker_name",
     "outcome_line",
     "post",
@@ -347,3 +348,31 @@ def outcome_line(outcome: Outcome) -> str:
 
 def _clock_text(moment: datetime) -> str:
     return moment.isoformat(sep=" ", timespec="seconds") + " UTC"
+
+
+@contextmanager
+def background_worker(
+    store: Engine, *, options: WorkerOptions | None = None, name: str | None = None
+) -> Iterator[Worker]:
+    """A worker delivering in a thread of this process while the block runs (what
+    ``corridor serve`` starts), woken by this process's own commits; on leaving, it
+    finishes the POSTs under way and stops."""
+    stop, wake = threading.Event(), threading.Event()
+    unhook = wake_on_commit(store, wake)
+    worker = Worker(store, name=name, options=options, on_outcome=_log_outcome)
+    thread = threading.Thread(
+        target=worker.run, args=(stop, wake), name="corridor-delivery-worker", daemon=True
+    )
+    thread.start()
+    try:
+        yield worker
+    finally:
+        stop.set()
+        thread.join(timeout=worker.options.timeout_s + 5)
+        worker.close()
+        unhook()
+
+
+def _log_outcome(outcome: Outcome) -> None:
+    level = logging.INFO if outcome.status is DeliveryStatus.DELIVERED else logging.WARNING
+    log.log(level, "%s", outcome_line(outcome))
