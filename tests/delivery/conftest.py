@@ -39,8 +39,13 @@ class Hooked:
         made: list[str] = []
         for n in range(count):
             with self.store.begin() as connection:
-                made += enqueue(connection, organization="pipechina", event=event,
-                                payload={"n": n}, now=datetime.now(UTC))  # fmt: skip
+                made += enqueue(
+                    connection,
+                    organization="pipechina",
+                    event=event,
+                    payload={"n": n},
+                    now=datetime.now(UTC),
+                )
         return made
 
 
@@ -52,10 +57,12 @@ def receiver() -> Iterator[Receiver]:
 
 
 def add_organizations(store: Engine, atlas: Atlas) -> None:
-    create_organization(store, ADMIN, "pipechina", name="PipeChina", kind="operator",
-                        country="CHN", atlas=atlas)  # fmt: skip
-    create_organization(store, ADMIN, "kz-mvd", name="MVD", kind="law_enforcement",
-                        country="KAZ", atlas=atlas)  # fmt: skip
+    create_organization(
+        store, ADMIN, "pipechina", name="PipeChina", kind="operator", country="CHN", atlas=atlas
+    )
+    create_organization(
+        store, ADMIN, "kz-mvd", name="MVD", kind="law_enforcement", country="KAZ", atlas=atlas
+    )
 
 
 @pytest.fixture

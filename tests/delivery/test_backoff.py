@@ -12,8 +12,9 @@ from corridor.delivery.backoff import RetryPolicy
 from corridor.errors import InputError
 
 policies = st.builds(
-    lambda base, factor, attempts: RetryPolicy(base_s=base, cap_s=base * factor,
-                                               max_attempts=attempts),  # fmt: skip
+    lambda base, factor, attempts: RetryPolicy(
+        base_s=base, cap_s=base * factor, max_attempts=attempts
+    ),
     st.floats(min_value=0.001, max_value=600),
     st.floats(min_value=1, max_value=10_000),
     st.integers(min_value=1, max_value=100),
@@ -61,8 +62,11 @@ def test_the_defaults_try_fifteen_times_within_about_five_hours() -> None:
 
 @pytest.mark.parametrize(
     ("options", "says"),
-    [({"base_s": 0}, "above 0"), ({"base_s": 10, "cap_s": 5}, "at least the base"),
-     ({"max_attempts": 0}, "at least 1")],  # fmt: skip
+    [
+        ({"base_s": 0}, "above 0"),
+        ({"base_s": 10, "cap_s": 5}, "at least the base"),
+        ({"max_attempts": 0}, "at least 1"),
+    ],
 )
 def test_a_policy_that_cannot_work_is_refused(options: dict[str, float], says: str) -> None:
     with pytest.raises(InputError, match=says):

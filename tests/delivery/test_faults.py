@@ -20,21 +20,38 @@ from tests.delivery.conftest import Hooked
 
 SRC = Path(__file__).parents[2] / "src"
 CORRIDOR = (sys.executable, "-c", "from corridor.cli import main; main()")
-QUICK = ("--poll-ms", "20", "--timeout", "2", "--lease", "3", "--retry-base", "0.05",
-         "--retry-cap", "0.2", "--max-attempts", "50")  # fmt: skip
+QUICK = (
+    "--poll-ms",
+    "20",
+    "--timeout",
+    "2",
+    "--lease",
+    "3",
+    "--retry-base",
+    "0.05",
+    "--retry-cap",
+    "0.2",
+    "--max-attempts",
+    "50",
+)
 
 
 class WorkerProcess:
     """``corridor worker`` on the store, its stderr in a file."""
 
     def __init__(self, store: Engine, log: Path, *args: str) -> None:
-        env = {**os.environ, "PYTHONPATH": str(SRC),
-               "CORRIDOR_DATABASE_URL": store.url.render_as_string(hide_password=False)}  # fmt: skip
+        env = {
+            **os.environ,
+            "PYTHONPATH": str(SRC),
+            "CORRIDOR_DATABASE_URL": store.url.render_as_string(hide_password=False),
+        }
         self.log = log
         self.process = subprocess.Popen(
-            [*CORRIDOR, "worker", *QUICK, *args], env=env, stderr=log.open("w"),
+            [*CORRIDOR, "worker", *QUICK, *args],
+            env=env,
+            stderr=log.open("w"),
             stdout=subprocess.DEVNULL,
-        )  # fmt: skip
+        )
 
     def stop(self) -> str:
         """SIGTERM, and what it said; it must exit 0 having said it stopped."""

@@ -33,10 +33,17 @@ def test_one_delivery_per_subscribed_active_webhook_of_the_organization(hooked: 
     remove_webhook(store, ADMIN, gone.webhook.id)
     add_webhook(store, ADMIN, "kz-mvd", "https://kz.example/h")
     with store.begin() as connection:
-        made = enqueue(connection, organization="pipechina", event="alert.raised",
-                       payload={"alert": 7}, now=NOW)  # fmt: skip
-        assert enqueue(connection, organization="nobody", event="alert.raised", payload={},
-                       now=NOW) == []  # fmt: skip
+        made = enqueue(
+            connection,
+            organization="pipechina",
+            event="alert.raised",
+            payload={"alert": 7},
+            now=NOW,
+        )
+        assert (
+            enqueue(connection, organization="nobody", event="alert.raised", payload={}, now=NOW)
+            == []
+        )
     with store.connect() as connection:
         rows = delivery_rows(connection)
     assert [r["uuid"] for r in rows] == made and len(set(made)) == 2
@@ -46,8 +53,13 @@ def test_one_delivery_per_subscribed_active_webhook_of_the_organization(hooked: 
 
 def test_the_body_is_an_envelope_with_the_delivery_id(hooked: Hooked) -> None:
     with hooked.store.begin() as connection:
-        (made,) = enqueue(connection, organization="pipechina", event="alert.raised",
-                          payload={"alert": 7, "at": NOW}, now=NOW)  # fmt: skip
+        (made,) = enqueue(
+            connection,
+            organization="pipechina",
+            event="alert.raised",
+            payload={"alert": 7, "at": NOW},
+            now=NOW,
+        )
     with hooked.store.connect() as connection:
         (row,) = delivery_rows(connection, uuids=[made])
     assert json.loads(row["payload"]) == {
@@ -66,8 +78,9 @@ def test_deliveries_commit_and_roll_back_with_the_callers_transaction(hooked: Ho
         raise RuntimeError("the alert failed to write")
     assert _statuses(store) == {}
     with store.begin() as connection:
-        made = enqueue(connection, organization="pipechina", event="alert.raised", payload={},
-                       now=NOW)  # fmt: skip
+        made = enqueue(
+            connection, organization="pipechina", event="alert.raised", payload={}, now=NOW
+        )
         with store.connect() as other:  # not visible to others before the commit
             assert delivery_rows(other) == []
     assert list(_statuses(store)) == made
@@ -110,8 +123,9 @@ def test_a_failed_attempt_waits_its_backoff_then_the_last_one_is_dead(hooked: Ho
     for attempt in range(1, POLICY.max_attempts + 1):
         (held,) = claim(store, worker="w", limit=1, lease_s=30, policy=POLICY, now=now)
         assert held.attempt == attempt
-        outcome = settle(store, held, http_status=503, error="HTTP 503", duration_ms=3,
-                         policy=POLICY, now=now)  # fmt: skip
+        outcome = settle(
+            store, held, http_status=503, error="HTTP 503", duration_ms=3, policy=POLICY, now=now
+        )
         if attempt < POLICY.max_attempts:
             assert outcome.status is DeliveryStatus.PENDING
             assert outcome.next_attempt_at is not None
@@ -141,10 +155,13 @@ def test_the_claim_query_uses_the_indexes_on_postgresql(hooked: Hooked) -> None:
         connection.execute(text("SET enable_seqscan = off"))
         plan = "\n".join(
             row[0]
-            for row in connection.execute(text(
-                "EXPLAIN SELECT id FROM deliveries WHERE (status = 'pending' AND "
-                "next_attempt_at <= now()) OR (status = 'sending' AND lease_until <= now()) "
-                "ORDER BY next_attempt_at LIMIT 4 FOR UPDATE SKIP LOCKED"))
-        )  # fmt: skip
+            for row in connection.execute(
+                text(
+                    "EXPLAIN SELECT id FROM deliveries WHERE (status = 'pending' AND "
+                    "next_attempt_at <= now()) OR (status = 'sending' AND lease_until <= now()) "
+                    "ORDER BY next_attempt_at LIMIT 4 FOR UPDATE SKIP LOCKED"
+                )
+            )
+        )
     assert "ix_deliveries_status_next_attempt_at" in plan
     assert "ix_deliveries_status_lease_until" in plan

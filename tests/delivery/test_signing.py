@@ -43,9 +43,19 @@ def test_a_signed_body_verifies_within_the_tolerance() -> None:
         (SECRET, sign(SECRET, T, BODY).replace(f"t={T}", f"t={T + 1}"), BODY, T, "matches"),
         (SECRET, f"t={T},v1=" + "é" * 64, BODY, T, "no v1 signature matches"),
     ],
-    ids=["body changed", "other secret", "too old", "too far ahead", "no header", "empty header",
-         "no timestamp", "no signature", "timestamp not a number", "timestamp changed",
-         "not hex"],  # fmt: skip
+    ids=[
+        "body changed",
+        "other secret",
+        "too old",
+        "too far ahead",
+        "no header",
+        "empty header",
+        "no timestamp",
+        "no signature",
+        "timestamp not a number",
+        "timestamp changed",
+        "not hex",
+    ],
 )
 def test_verify_refuses_with_a_reason(
     secret: str, header: str | None, body: bytes, now: int, says: str

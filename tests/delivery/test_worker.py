@@ -80,8 +80,12 @@ def test_a_failing_receiver_is_retried_and_every_attempt_recorded(hooked: Hooked
 def test_receiver_down_then_up_gets_each_delivery_exactly_once(hooked: Hooked) -> None:
     hooked.receiver.down()
     made = hooked.enqueue(30)
-    patient = WorkerOptions(timeout_s=2, lease_s=3, poll_s=0.02,
-                            retry=RetryPolicy(base_s=0.05, cap_s=0.3, max_attempts=100))  # fmt: skip
+    patient = WorkerOptions(
+        timeout_s=2,
+        lease_s=3,
+        poll_s=0.02,
+        retry=RetryPolicy(base_s=0.05, cap_s=0.3, max_attempts=100),
+    )
     with running(hooked.store, patient):
         time.sleep(1.0)  # every delivery fails a few times: connection refused
         assert {r["status"] for r in _rows(hooked.store).values()} <= {"pending", "sending"}

@@ -32,9 +32,14 @@ def _time(value: datetime | None) -> str:
 
 
 def _webhook_row(webhook: Webhook) -> dict[str, Any]:
-    return {"id": webhook.id, "organization": webhook.organization, "url": webhook.url,
-            "events": list(webhook.events), "active": webhook.active,
-            "created": _time(webhook.created_at)}  # fmt: skip
+    return {
+        "id": webhook.id,
+        "organization": webhook.organization,
+        "url": webhook.url,
+        "events": list(webhook.events),
+        "active": webhook.active,
+        "created": _time(webhook.created_at),
+    }
 
 
 def _listing_row(listing: WebhookListing) -> dict[str, Any]:
@@ -67,8 +72,10 @@ def add(
         print_json({**_webhook_row(made.webhook), "secret": made.secret})
         return
     print(made.secret)
-    note(f"webhook {made.webhook.id} for {org} -> {url} ({', '.join(made.webhook.events)}): "
-         "copy the secret now, it is not shown again")  # fmt: skip
+    note(
+        f"webhook {made.webhook.id} for {org} -> {url} ({', '.join(made.webhook.events)}): "
+        "copy the secret now, it is not shown again"
+    )
 
 
 @app.command("list")
@@ -86,8 +93,17 @@ def list_(
 
     run = current()
     found = list_webhooks(run.store(), run.principal(), organization=org, removed=removed)
-    columns = ["id", "organization", "url", "events", "active", "pending", "sending",
-               "delivered", "dead"]  # fmt: skip
+    columns = [
+        "id",
+        "organization",
+        "url",
+        "events",
+        "active",
+        "pending",
+        "sending",
+        "delivered",
+        "dead",
+    ]
     print_table([_listing_row(w) for w in found], columns, title="Webhooks", as_json=as_json)
 
 
@@ -105,10 +121,17 @@ def remove(webhook: WebhookId) -> None:
 
 
 def outcome_row(outcome: Outcome) -> dict[str, Any]:
-    return {"delivery": outcome.delivery, "webhook": outcome.webhook_id, "url": outcome.url,
-            "event": outcome.event, "attempt": outcome.attempt,
-            "http_status": outcome.http_status, "error": outcome.error,
-            "duration_ms": outcome.duration_ms, "status": outcome.status.value}  # fmt: skip
+    return {
+        "delivery": outcome.delivery,
+        "webhook": outcome.webhook_id,
+        "url": outcome.url,
+        "event": outcome.event,
+        "attempt": outcome.attempt,
+        "http_status": outcome.http_status,
+        "error": outcome.error,
+        "duration_ms": outcome.duration_ms,
+        "status": outcome.status.value,
+    }
 
 
 @app.command("test")
@@ -140,11 +163,16 @@ def test_(
 
 
 def _delivery_row(delivery: Delivery) -> dict[str, Any]:
-    return {"delivery": delivery.uuid, "event": delivery.event, "status": delivery.status.value,
-            "attempts": delivery.attempts, "created": _time(delivery.created_at),
-            "next_attempt": _time(delivery.next_attempt_at) if delivery.status == "pending"
-            else "", "delivered": _time(delivery.delivered_at),
-            "last_error": delivery.last_error}  # fmt: skip
+    return {
+        "delivery": delivery.uuid,
+        "event": delivery.event,
+        "status": delivery.status.value,
+        "attempts": delivery.attempts,
+        "created": _time(delivery.created_at),
+        "next_attempt": _time(delivery.next_attempt_at) if delivery.status == "pending" else "",
+        "delivered": _time(delivery.delivered_at),
+        "last_error": delivery.last_error,
+    }
 
 
 @app.command("deliveries")
@@ -162,7 +190,19 @@ def deliveries(
 
     run = current()
     found = list_deliveries(run.store(), run.principal(), webhook, status=status, limit=limit)
-    columns = ["delivery", "event", "status", "attempts", "created", "next_attempt",
-               "delivered", "last_error"]  # fmt: skip
-    print_table([_delivery_row(d) for d in found], columns, title=f"Deliveries of webhook "
-                f"{webhook}", as_json=as_json)  # fmt: skip
+    columns = [
+        "delivery",
+        "event",
+        "status",
+        "attempts",
+        "created",
+        "next_attempt",
+        "delivered",
+        "last_error",
+    ]
+    print_table(
+        [_delivery_row(d) for d in found],
+        columns,
+        title=f"Deliveries of webhook {webhook}",
+        as_json=as_json,
+    )

@@ -107,5 +107,7 @@ def worker(
 
 
 def _summary(counts: dict[str, int]) -> str:
-    return (f"{counts.get('delivered', 0)} delivered, {counts.get('pending', 0)} to retry, "
-            f"{counts.get('dead', 0)} dead")  # fmt: skip
+    return (
+        f"{counts.get('delivered', 0)} delivered, {counts.get('pending', 0)} to retry, "
+        f"{counts.get('dead', 0)} dead"
+    )

@@ -170,15 +170,23 @@ def claim(
         insert_attempts(
             connection,
             (
-                {"delivery_id": row["id"], "at": row["lease_until"], "http_status": None,
-                 "error": f"no result: {row['claimed_by']} stopped before recording one "
-                          "(its lease ran out)", "duration_ms": None}
+                {
+                    "delivery_id": row["id"],
+                    "at": row["lease_until"],
+                    "http_status": None,
+                    "error": f"no result: {row['claimed_by']} stopped before recording one "
+                    "(its lease ran out)",
+                    "duration_ms": None,
+                }
                 for row in lost
             ),
-        )  # fmt: skip
+        )
         spent = {row["id"] for row in lost if policy.gives_up_after(row["attempts"])}
-        gave_up = {"status": DeliveryStatus.DEAD.value, "lease_until": None,
-                   "last_error": "out of attempts (the last one got no result)"}  # fmt: skip
+        gave_up = {
+            "status": DeliveryStatus.DEAD.value,
+            "lease_until": None,
+            "last_error": "out of attempts (the last one got no result)",
+        }
         for row in lost:
             if row["id"] in spent:
                 finish_claimed(connection, row["id"], row["claimed_by"], gave_up)
@@ -224,8 +232,14 @@ def enqueue_claimed(
     token = _token(worker)
     lease_until = at + timedelta(seconds=lease_s)
     with store.begin() as connection:
-        made = enqueue(connection, organization=organization, event=event, payload=payload,
-                       now=at, webhook_id=webhook_id)  # fmt: skip
+        made = enqueue(
+            connection,
+            organization=organization,
+            event=event,
+            payload=payload,
+            now=at,
+            webhook_id=webhook_id,
+        )
         ids = [row["id"] for row in delivery_rows(connection, uuids=made)]
         mark_claimed(connection, ids, lease_until=lease_until, claimed_by=token)
         (row,) = claimed_rows(connection, ids)
@@ -268,9 +282,18 @@ def settle(
         next_at = at + timedelta(seconds=policy.delay_s(claimed.attempt, rng))
         values = {"next_attempt_at": next_at, "last_error": error}
     with store.begin() as connection:
-        insert_attempts(connection, [{"delivery_id": claimed.id, "at": at,
-                                      "http_status": http_status, "error": error,
-                                      "duration_ms": duration_ms}])  # fmt: skip
+        insert_attempts(
+            connection,
+            [
+                {
+                    "delivery_id": claimed.id,
+                    "at": at,
+                    "http_status": http_status,
+                    "error": error,
+                    "duration_ms": duration_ms,
+                }
+            ],
+        )
         kept = finish_claimed(
             connection,
             claimed.id,

@@ -103,13 +103,24 @@ def add_webhook(
     secret = SECRET_PREFIX + secrets.token_hex(32)
     with store.begin() as connection:
         known_organization(connection, organization)
-        row: dict[str, Any] = {"organization": organization, "url": url,
-                               "secret": secret, "events": json.dumps(list(chosen)),
-                               "active": True, "created_at": at}  # fmt: skip
+        row: dict[str, Any] = {
+            "organization": organization,
+            "url": url,
+            "secret": secret,
+            "events": json.dumps(list(chosen)),
+            "active": True,
+            "created_at": at,
+        }
         row["id"] = insert_webhook(connection, row)
-        audit_in(connection, actor.viewer, AuditAction.CREATE, "webhook", str(row["id"]),
-                 detail={"organization": organization, "url": url, "events": list(chosen)},
-                 now=at)  # fmt: skip
+        audit_in(
+            connection,
+            actor.viewer,
+            AuditAction.CREATE,
+            "webhook",
+            str(row["id"]),
+            detail={"organization": organization, "url": url, "events": list(chosen)},
+            now=at,
+        )
     return NewWebhook(_webhook(row), secret)
 
 
@@ -131,8 +142,7 @@ def list_webhooks(
     with store.connect() as connection:
         if organization is not None:
             known_organization(connection, organization)
-        rows = webhook_rows(connection, organization=organization,
-                            active=None if removed else True)  # fmt: skip
+        rows = webhook_rows(connection, organization=organization, active=None if removed else True)
         counts = status_counts(connection, [row["id"] for row in rows])
     empty = {status.value: 0 for status in DeliveryStatus}
     return [WebhookListing(_webhook(row), {**empty, **counts.get(row["id"], {})}) for row in rows]
@@ -160,12 +170,25 @@ def remove_webhook(
     with store.begin() as connection:
         webhook = _managed(connection, actor, webhook_id)
         deactivate_webhook(connection, webhook_id, at)
-        stopped = settle_pending(connection, webhook_id, status=DeliveryStatus.DEAD.value,
-                                 error="the webhook was removed")  # fmt: skip
-        audit_in(connection, actor.viewer, AuditAction.REVOKE, "webhook", str(webhook_id),
-                 count=stopped, detail={"url": webhook.url}, now=at)  # fmt: skip
-    return Webhook(webhook.id, webhook.organization, webhook.url, webhook.events, False,
-                   webhook.created_at)  # fmt: skip
+        stopped = settle_pending(
+            connection,
+            webhook_id,
+            status=DeliveryStatus.DEAD.value,
+            error="the webhook was removed",
+        )
+        audit_in(
+            connection,
+            actor.viewer,
+            AuditAction.REVOKE,
+            "webhook",
+            str(webhook_id),
+            count=stopped,
+            detail={"url": webhook.url},
+            now=at,
+        )
+    return Webhook(
+        webhook.id, webhook.organization, webhook.url, webhook.events, False, webhook.created_at
+    )
 
 
 def send_test(
@@ -185,12 +208,22 @@ def send_test(
     with store.connect() as connection:
         webhook = _managed(connection, actor, webhook_id)
     chosen = options or WorkerOptions()
-    payload = {"message": "a test delivery from Secure Corridor", "webhook": webhook_id,
-               "requested_by": actor.user or actor.organization}  # fmt: skip
+    payload = {
+        "message": "a test delivery from Secure Corridor",
+        "webhook": webhook_id,
+        "requested_by": actor.user or actor.organization,
+    }
     with Worker(store, options=chosen) as worker:
-        claimed = enqueue_claimed(store, organization=webhook.organization, webhook_id=webhook_id,
-                                  event=TEST_EVENT, payload=payload, worker=worker.name,
-                                  lease_s=chosen.lease_s, now=at)  # fmt: skip
+        claimed = enqueue_claimed(
+            store,
+            organization=webhook.organization,
+            webhook_id=webhook_id,
+            event=TEST_EVENT,
+            payload=payload,
+            worker=worker.name,
+            lease_s=chosen.lease_s,
+            now=at,
+        )
         return worker.attempt(claimed, retry=False)
 
 

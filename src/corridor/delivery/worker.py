@@ -181,8 +181,13 @@ class Worker:
 
     def claim(self, limit: int) -> list[Claimed]:
         """Up to ``limit`` due deliveries, held for this worker's lease."""
-        return claim(self.store, worker=self.name, limit=limit, lease_s=self.options.lease_s,
-                     policy=self.options.retry)  # fmt: skip
+        return claim(
+            self.store,
+            worker=self.name,
+            limit=limit,
+            lease_s=self.options.lease_s,
+            policy=self.options.retry,
+        )
 
     def attempt(self, claimed: Claimed, *, retry: bool = True) -> Outcome:
         """POST one claimed delivery and settle it (a removed webhook's delivery dies unsent)."""
@@ -195,9 +200,16 @@ class Worker:
             retry = False
         with self._rng_lock:
             rng = Random(self.rng.random())
-        outcome = settle(self.store, claimed, http_status=status, error=error,
-                         duration_ms=duration_ms, policy=self.options.retry, rng=rng,
-                         retry=retry)  # fmt: skip
+        outcome = settle(
+            self.store,
+            claimed,
+            http_status=status,
+            error=error,
+            duration_ms=duration_ms,
+            policy=self.options.retry,
+            rng=rng,
+            retry=retry,
+        )
         if self.on_outcome is not None:
             self.on_outcome(outcome)
         return outcome
@@ -238,8 +250,11 @@ class Worker:
                     try:
                         found = self.claim(free) if self._maybe_due() else []
                     except Exception as exc:  # the store: keep going when it comes back
-                        log.warning("worker %s: the store failed (%s); trying again", self.name,
-                                    _first_line(exc))  # fmt: skip
+                        log.warning(
+                            "worker %s: the store failed (%s); trying again",
+                            self.name,
+                            _first_line(exc),
+                        )
                         stop.wait(_ERROR_PAUSE_S)
                         continue
                 in_flight |= {pool.submit(self.attempt, c) for c in found}
@@ -275,8 +290,10 @@ def _reaped(future: Future[Outcome]) -> bool:
         return False
     exc = future.exception()
     if exc is not None:
-        log.warning("a delivery failed to settle (%s); it goes out again when its lease ends",
-                    _first_line(exc))  # fmt: skip
+        log.warning(
+            "a delivery failed to settle (%s); it goes out again when its lease ends",
+            _first_line(exc),
+        )
     return True
 
 
