@@ -1,7 +1,7 @@
 """The command starts in a blink: importing ``corridor.cli`` loads no heavy library.
 
-numpy, pandas, scipy, numba, networkx, shapely, pyproj and SQLAlchemy load inside the
-commands that compute; ``corridor --help`` and argument errors never pay for them.
+numpy, pandas, scipy, numba, networkx, shapely, pyproj, SQLAlchemy and httpx load inside
+the commands that compute or send; ``corridor --help`` and argument errors never pay for them.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ HEAVY = (
     "pyarrow",
     "searoute",
     "stix2",
+    "httpx",  # only the delivery worker sends HTTP
 )
 
 
@@ -44,7 +45,8 @@ def test_help_of_every_group_loads_no_heavy_library() -> None:
     code = (
         "from typer.testing import CliRunner\nfrom corridor.cli import app\n"
         "groups = ([], ['atlas'], ['incidents'], ['risk'], ['routes'], ['coordination'],\n"
-        "          ['advise'], ['info'], ['admin'], ['meetings'], ['training'])\n"
+        "          ['advise'], ['info'], ['admin'], ['meetings'], ['training'],\n"
+        "          ['webhooks'], ['worker'], ['serve'])\n"
         "for group in groups:\n"
         "    assert CliRunner().invoke(app, [*group, '--help']).exit_code == 0"
     )

@@ -30,6 +30,7 @@ from corridor.cooperation.services import (
     issue_token,
     share_incident,
 )
+from corridor.delivery import add_webhook, enqueue
 from corridor.events.access import Viewer
 from corridor.events.model import Incident, Tlp
 from corridor.store import open_store
@@ -68,6 +69,10 @@ INCIDENTS: dict[str, tuple[Tlp, tuple[str, ...]]] = {
     "k-strict-quiet": (Tlp.AMBER_STRICT, ("quiet",)),
     "k-green-pair": (Tlp.GREEN, ("pair",)),
 }
+# Webhooks per organization (nothing listens there: the worker is not running in the API
+# tests), each with one delivery of an alert.raised event.
+WEBHOOKS = {"kz-mvd": ("http://127.0.0.1:9/kz-1", "http://127.0.0.1:9/kz-2"),
+            "pipechina": ("http://127.0.0.1:9/pipechina",)}  # fmt: skip
 EVERYONE = frozenset(ORGANIZATIONS)
 # Who reads what, written out by hand (not computed by the rule under test).
 EXPECTED: dict[str, frozenset[str]] = {
@@ -103,9 +108,14 @@ class Platform:
     store: Engine
     tokens: dict[str, str]  # organization -> its user's token
     uuids: dict[str, str]  # source_id -> uuid
+    admin_tokens: dict[str, str]  # organization -> its org_admin's token
+    webhooks: dict[str, tuple[int, ...]]  # organization -> its webhooks' ids
 
     def auth(self, organization: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens[organization]}"}
+
+    def admin_auth(self, organization: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.admin_tokens[organization]}"}
 
 
 def build_platform(store: Engine, atlas: Atlas) -> tuple[dict[str, str], dict[str, str]]:
@@ -135,13 +145,31 @@ def build_platform(store: Engine, atlas: Atlas) -> tuple[dict[str, str], dict[st
     return tokens, {r.source_id: str(r.uuid) for r in records}
 
 
+def add_admins_and_webhooks(
+    store: Engine,
+) -> tuple[dict[str, str], dict[str, tuple[int, ...]]]:
+    """An org_admin (``<org>-admin``) per organization and the ``WEBHOOKS``, each with one
+    delivery; (admin tokens, webhook ids per organization)."""
+    tokens = {}
+    for org in ORGANIZATIONS:
+        create_user(store, ADMIN, f"{org}-admin", organization=org, roles=["org_admin"])
+        tokens[org] = issue_token(store, ADMIN, f"{org}-admin", secret=SECRET).secret
+    hooks: dict[str, tuple[int, ...]] = {}
+    for org, urls in WEBHOOKS.items():
+        hooks[org] = tuple(add_webhook(store, ADMIN, org, url).webhook.id for url in urls)
+        with store.begin() as connection:
+            enqueue(connection, organization=org, event="alert.raised", payload={"org": org},
+                    now=datetime.now(UTC))  # fmt: skip
+    return tokens, hooks
+
+
 @pytest.fixture(scope="module")
 def platform(tmp_path_factory: pytest.TempPathFactory, atlas: Atlas) -> Iterator[Platform]:
     folder = tmp_path_factory.mktemp("api")
     url = f"sqlite:///{folder / 'api.sqlite'}"
     store = open_store(url, create=True)
     tokens, uuids = build_platform(store, atlas)
-    yield Platform(url, store, tokens, uuids)
+    yield Platform(url, store, tokens, uuids, *add_admins_and_webhooks(store))
     store.dispose()
 
 

@@ -115,6 +115,37 @@ def check_course(client: TestClient, platform: Platform, org: str) -> None:
     assert client.get("/training/nope", headers=platform.auth(org)).status_code == 404
 
 
+def check_webhooks(client: TestClient, platform: Platform, org: str) -> None:
+    """An organization's admin sees its own webhooks and no secret; its other users none."""
+    response = client.get("/webhooks", headers=platform.admin_auth(org))
+    assert response.status_code == 200, response.text
+    listed = response.json()
+    assert [w["webhook"]["id"] for w in listed] == list(platform.webhooks.get(org, ()))
+    assert {w["webhook"]["organization"] for w in listed} <= {org}
+    assert "secret" not in response.text and "cwh_" not in response.text
+    assert client.get("/webhooks", headers=platform.auth(org)).status_code == 403
+    for other in set(ORGANIZATIONS) - {org}:  # naming another organization is refused
+        asked = client.get("/webhooks", headers=platform.admin_auth(org),
+                           params={"organization": other})  # fmt: skip
+        assert asked.status_code == 403, (org, other)
+
+
+def check_webhook_deliveries(client: TestClient, platform: Platform, org: str) -> None:
+    """Its own webhooks' deliveries; another's webhook is as unknown as a made-up id."""
+    for owner, ids in platform.webhooks.items():
+        for webhook in ids:
+            path = f"/webhooks/{webhook}/deliveries"
+            response = client.get(path, headers=platform.admin_auth(org))
+            if owner == org:
+                assert response.status_code == 200
+                assert {d["organization"] for d in response.json()} == {org}
+            else:
+                assert response.status_code == 404, (org, owner, webhook)
+    assert (
+        client.get("/webhooks/999/deliveries", headers=platform.admin_auth(org)).status_code == 404
+    )
+
+
 def check_public(path: str, **params: object) -> Check:
     """Reference data with no shared objects: every organization gets the same answer."""
 
@@ -194,6 +225,8 @@ CHECKS: dict[str, Check] = {
     "/atlas/chokepoints": check_public("/atlas/chokepoints"),
     "/risk/exposure": check_exposure,
     "/risk/countries": check_country_risk,
+    "/webhooks": check_webhooks,
+    "/webhooks/{id}/deliveries": check_webhook_deliveries,
 }
 # FastAPI's own pages: the API's description, no data.
 DOCUMENTATION = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
