@@ -54,10 +54,10 @@ def test_the_jitter_spreads_over_the_whole_range() -> None:
     assert 14 < sum(delays) / len(delays) < 18  # the mean of uniform(0, 32)
 
 
-def test_the_defaults_try_fifteen_times_within_about_five_hours() -> None:
+def test_the_defaults_try_fifteen_times_within_about_four_hours() -> None:
     policy = RetryPolicy()
     longest = sum(policy.ceiling_s(n) for n in range(1, policy.max_attempts))
-    assert policy.max_attempts == 15 and 4 * 3600 < longest < 6 * 3600
+    assert policy.max_attempts == 15 and 4 * 3600 < longest < 4.2 * 3600
 
 
 @pytest.mark.parametrize(

@@ -22,7 +22,7 @@ _LONGEST_EXPONENT = 62  # 2**62 s is past any cap; keeps the float finite for an
 @dataclass(frozen=True, slots=True)
 class RetryPolicy:
     """How often and how long a delivery is retried. The defaults try 15 times over about
-    5 hours at most (1 h apart at the end), half that on average."""
+    4 hours at most (1 h apart at the end), half that on average."""
 
     base_s: float = 2.0
     cap_s: float = 3600.0
