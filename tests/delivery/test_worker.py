@@ -151,3 +151,17 @@ def test_two_workers_on_one_store_never_send_a_delivery_twice(hooked: Hooked) ->
     rows = _rows(hooked.store).values()
     assert {r["attempts"] for r in rows} == {1}
     assert {str(r["claimed_by"]).split("/")[0] for r in rows} <= {"a", "b"}
+
+
+def test_on_postgresql_a_notify_wakes_the_worker_between_polls(hooked: Hooked) -> None:
+    """A worker polling every 5 s still sends within a second: enqueue NOTIFYs at commit."""
+    if hooked.store.dialect.name != "postgresql":
+        return  # SQLite has no notifications: a worker elsewhere finds work by polling
+    slow = WorkerOptions(timeout_s=2, lease_s=3, poll_s=5.0, retry=QUICK.retry)
+    with running(hooked.store, slow):
+        time.sleep(0.5)  # the worker has looked once, found nothing, and LISTENs
+        started = time.monotonic()
+        (made,) = hooked.enqueue()
+        assert hooked.receiver.wait_for(1, timeout_s=2)
+        assert time.monotonic() - started < 1.5
+    assert hooked.receiver.delivered() == {made: 1}

@@ -241,6 +241,7 @@ class Worker:
         listener = self._listen(stop, wake)
         in_flight: set[Future[Outcome]] = set()
         pool = ThreadPoolExecutor(self.options.concurrency, thread_name_prefix="corridor-delivery")
+        look_first = True  # a poll looks (a read, no lock) before it claims; a wake-up claims
         try:
             while not stop.is_set():
                 in_flight = {f for f in in_flight if not _reaped(f)}
@@ -248,7 +249,8 @@ class Worker:
                 found: list[Claimed] = []
                 if free > 0:
                     try:
-                        found = self.claim(free) if self._maybe_due() else []
+                        due = not look_first or self._maybe_due()
+                        found = self.claim(free) if due else []
                     except Exception as exc:  # the store: keep going when it comes back
                         log.warning(
                             "worker %s: the store failed (%s); trying again",
@@ -258,12 +260,13 @@ class Worker:
                         stop.wait(_ERROR_PAUSE_S)
                         continue
                 in_flight |= {pool.submit(self.attempt, c) for c in found}
+                look_first = True
                 if found and len(found) == free:
                     continue  # every slot filled: more may be due
                 if len(in_flight) >= self.options.concurrency:
                     wait(in_flight, timeout=self.options.poll_s, return_when=FIRST_COMPLETED)
                 else:
-                    wake.wait(self.options.poll_s)
+                    look_first = not wake.wait(self.options.poll_s)
                     wake.clear()
         finally:
             wait(in_flight)
@@ -391,5 +394,5 @@ def background_worker(
 
 
 def _log_outcome(outcome: Outcome) -> None:
-    level = logging.INFO if outcome.status is DeliveryStatus.DELIVERED else logging.WARNING
+    level = logging.WARNING if outcome.status is DeliveryStatus.DEAD else logging.INFO
     log.log(level, "%s", outcome_line(outcome))
