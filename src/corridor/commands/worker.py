@@ -13,7 +13,12 @@ __all__ = ["worker"]
 
 
 def worker(
-    concurrency: Annotated[int, typer.Option(min=1, max=64, help="POSTs under way at once.")] = 4,
+    concurrency: Annotated[
+        int,
+        typer.Option(
+            min=1, max=64, help="POSTs under way at once (slow receivers wait side by side)."
+        ),
+    ] = 16,
     poll_ms: Annotated[
         int, typer.Option(min=1, max=60_000, help="How often to look for new deliveries.")
     ] = 50,

@@ -153,8 +153,8 @@ def claim(
     Rows whose lease ran out (their worker stopped mid-delivery) get an attempt recorded
     for the lost try and go out again, or die if that try was their last."""
     from corridor.store.deliveries import (
+        bookkeeping,
         claimed_rows,
-        claiming,
         due_rows,
         finish_claimed,
         insert_attempts,
@@ -164,7 +164,7 @@ def claim(
     at = now or _clock()
     token = _token(worker)
     lease_until = at + timedelta(seconds=lease_s)
-    with claiming(store) as connection:
+    with bookkeeping(store) as connection:
         due = due_rows(connection, at, limit)
         lost = [row for row in due if row["status"] == DeliveryStatus.SENDING]
         insert_attempts(
@@ -266,7 +266,7 @@ def settle(
     """Record the attempt and move the delivery on: delivered on a 2xx answer; else pending
     again after a backoff, or dead when out of attempts (or ``retry`` is off). If the claim
     was taken over meanwhile, only the attempt is recorded."""
-    from corridor.store.deliveries import finish_claimed, insert_attempts
+    from corridor.store.deliveries import bookkeeping, finish_claimed, insert_attempts
 
     at = now or _clock()
     delivered = http_status is not None and 200 <= http_status < 300
@@ -281,7 +281,7 @@ def settle(
         status = DeliveryStatus.PENDING
         next_at = at + timedelta(seconds=policy.delay_s(claimed.attempt, rng))
         values = {"next_attempt_at": next_at, "last_error": error}
-    with store.begin() as connection:
+    with bookkeeping(store) as connection:
         insert_attempts(
             connection,
             [

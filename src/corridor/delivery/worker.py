@@ -65,7 +65,7 @@ class WorkerOptions:
     settle: a lease that runs out while the POST is still waiting lets another worker send
     the same delivery again."""
 
-    concurrency: int = 4
+    concurrency: int = 16
     timeout_s: float = 10.0
     lease_s: float = 60.0
     poll_s: float = 0.05

@@ -2,7 +2,7 @@
 
 Rows go in and come out as plain mappings; :mod:`corridor.delivery` owns the rules (who
 may add a webhook, when to retry, when to give up). The one piece of locking lives here:
-:func:`claiming` opens the short transaction a claim runs in, so that two workers never
+:func:`bookkeeping` opens the short transaction a claim runs in, so that two workers never
 take the same row (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, ``BEGIN IMMEDIATE`` on SQLite).
 """
 
@@ -20,8 +20,8 @@ from corridor.store.tables import deliveries, delivery_attempts, webhooks
 
 __all__ = [
     "attempt_rows",
+    "bookkeeping",
     "claimed_rows",
-    "claiming",
     "deactivate_webhook",
     "delivery_rows",
     "due_rows",
@@ -89,14 +89,23 @@ def insert_deliveries(connection: Connection, rows: Sequence[Mapping[str, Any]])
 
 
 @contextmanager
-def claiming(store: Engine) -> Iterator[Connection]:
-    """A short transaction for a claim. On SQLite it takes the write lock at once (``BEGIN
-    IMMEDIATE``), so no other claim reads the due rows until this one has marked them; on
-    PostgreSQL :func:`due_rows` locks the rows it returns and skips those locked by others."""
+def bookkeeping(store: Engine) -> Iterator[Connection]:
+    """A short transaction for a worker's own records (claims, attempts, outcomes).
+
+    On SQLite it takes the write lock at once (``BEGIN IMMEDIATE``), so no other claim reads
+    the due rows until this one has marked them. On PostgreSQL :func:`due_rows` locks the rows
+    it returns and skips those locked by others, and the commit does not wait for the disk
+    (``synchronous_commit = off``, for this transaction only): a server crash can lose the
+    last fraction of a second of these records, which only sends a delivery again under its
+    own id (a claim or a "delivered" forgotten); the deliveries themselves are written in
+    the caller's transaction, durable as it is.
+    """
     with store.connect() as connection:
         if is_sqlite(store):
             # pysqlite begins on its own only before a write; an explicit BEGIN runs as is.
             connection.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            connection.exec_driver_sql("SET LOCAL synchronous_commit = off")
         try:
             yield connection
         except BaseException:
