@@ -38,7 +38,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
@@ -195,6 +195,7 @@ class Run:
     committed: dict[str, float] = field(default_factory=dict)  # delivery id -> commit time
     request_ms: list[float] = field(default_factory=list)  # how long each report took
     failed_posts: int = 0  # naive: POSTs that raised or did not answer 2xx
+    down: tuple[float, float] | None = None  # when the receiver was down (time.time())
 
 
 def _report(store: Any, *, deliver: bool) -> tuple[list[str], float]:
@@ -280,6 +281,45 @@ def _worker(way: str, store: Any, folder: Path) -> Iterator[None]:
         process.wait(timeout=60)
 
 
+def _drive(
+    run: Run, store: Any, receiver: Receiver, secret: str, outage: tuple[float, float]
+) -> float:
+    """Report at the run's rate for its seconds (the receiver down for ``outage`` in an outage
+    run); how many seconds the reporter ended behind its schedule."""
+    import httpx
+
+    client = httpx.Client(timeout=10, trust_env=False)
+    went_down = 0.0
+    started = time.perf_counter()
+    for tick in range(int(run.rate * run.seconds)):
+        elapsed = tick / run.rate
+        in_outage = run.scenario == "outage" and outage[0] <= elapsed < outage[1]
+        if in_outage and receiver.process is not None:
+            receiver.down()
+            went_down = time.time()
+        elif not in_outage and receiver.process is None:
+            receiver.up()
+            run.down = (went_down, time.time())
+        wait = started + elapsed - time.perf_counter()
+        if wait > 0:
+            time.sleep(wait)
+        begun = time.perf_counter()
+        if run.way == "naive":
+            _, committed = _report(store, deliver=False)
+            delivery, ok = _naive_post(client, receiver.url, secret)
+            run.committed[delivery] = committed
+            run.failed_posts += not ok
+        else:
+            made, committed = _report(store, deliver=True)
+            run.committed.update(dict.fromkeys(made, committed))
+        run.request_ms.append((time.perf_counter() - begun) * 1000)
+    if receiver.process is None:
+        receiver.up()
+        run.down = (went_down, time.time())
+    client.close()
+    return time.perf_counter() - started - run.seconds
+
+
 def run_one(
     database: str,
     way: str,
@@ -289,8 +329,6 @@ def run_one(
     outage: tuple[float, float],
     folder: Path,
 ) -> dict[str, Any]:
-    import httpx
-
     from corridor.cooperation.models import Principal
     from corridor.delivery import add_webhook
 
@@ -302,34 +340,9 @@ def run_one(
     receiver.up()
     secret = add_webhook(store, Principal.operator("platform"), ORG, receiver.url).secret
     run = Run(database, way, scenario, rate, seconds)
-    client = httpx.Client(timeout=10, trust_env=False) if way == "naive" else None
-    ticks = int(rate * seconds)
     load_before = os.getloadavg()[0]
-    with client or nullcontext(), _worker(way, store, work):
-        started = time.perf_counter()
-        for tick in range(ticks):
-            elapsed = tick / rate
-            in_outage = scenario == "outage" and outage[0] <= elapsed < outage[1]
-            if in_outage and receiver.process is not None:
-                receiver.down()
-            elif not in_outage and receiver.process is None:
-                receiver.up()
-            wait = started + elapsed - time.perf_counter()
-            if wait > 0:
-                time.sleep(wait)
-            begun = time.perf_counter()
-            if way == "naive":
-                _, committed = _report(store, deliver=False)
-                delivery, ok = _naive_post(client, receiver.url, secret)
-                run.committed[delivery] = committed
-                run.failed_posts += not ok
-            else:
-                made, committed = _report(store, deliver=True)
-                run.committed.update(dict.fromkeys(made, committed))
-            run.request_ms.append((time.perf_counter() - begun) * 1000)
-        if receiver.process is None:
-            receiver.up()
-        behind = time.perf_counter() - started - seconds
+    with _worker(way, store, work):
+        behind = _drive(run, store, receiver, secret, outage)
         deadline = time.monotonic() + 120  # ours: let the retries of the outage drain
         while way != "naive" and time.monotonic() < deadline:
             if len(receiver.received().keys() & run.committed.keys()) >= len(run.committed):
@@ -353,6 +366,14 @@ def _summary(
     run: Run, received: dict[str, list[float]], behind_s: float, load_before: float
 ) -> dict[str, Any]:
     latencies = [(min(received[d]) - at) * 1000 for d, at in run.committed.items() if d in received]
+    down_from, down_to = run.down or (float("inf"), float("inf"))
+    during = {d for d, at in run.committed.items() if down_from <= at < down_to}
+    late = [(min(received[d]) - run.committed[d]) * 1000 for d in during if d in received]
+    calm = [
+        (min(received[d]) - at) * 1000
+        for d, at in run.committed.items()
+        if d in received and d not in during
+    ]
     return {
         "database": run.database,
         "way": run.way,
@@ -368,6 +389,13 @@ def _summary(
             "max": max(latencies, default=float("nan")),
             "mean": statistics.fmean(latencies) if latencies else float("nan"),
         },
+        "while_down": {
+            "events": len(during),
+            "lost": sum(d not in received for d in during),
+            "latency_p50_ms": _pct(late, 0.5),
+            "latency_max_ms": max(late, default=float("nan")),
+        },
+        "latency_receiver_up_ms": {"p50": _pct(calm, 0.5), "p99": _pct(calm, 0.99)},
         "request_ms": {
             "p50": _pct(run.request_ms, 0.5),
             "p99": _pct(run.request_ms, 0.99),
@@ -380,11 +408,22 @@ def _summary(
 
 def _line(result: dict[str, Any]) -> str:
     lat, req = result["latency_ms"], result["request_ms"]
+    down = result["while_down"]
+    if down["events"]:
+        up = result["latency_receiver_up_ms"]
+        outage = (
+            f"\n{'':27s}committed while down {down['events']}: lost {down['lost']}, latency "
+            f"p50 {down['latency_p50_ms']:.0f} max {down['latency_max_ms']:.0f} ms; the rest "
+            f"p50 {up['p50']:.1f} p99 {up['p99']:.1f} ms"
+        )
+    else:
+        outage = ""
     return (
         f"{result['database']:10s} {result['scenario']:7s} {result['way']:8s} "
         f"{result['events']:5d} events  lost {result['lost']:4d}  doubled {result['doubled']:3d}  "
         f"latency p50 {lat['p50']:7.1f} p99 {lat['p99']:8.1f} max {lat['max']:8.1f} ms  "
         f"request p50 {req['p50']:6.1f} p99 {req['p99']:7.1f} ms  load {result['load']}"
+        f"{outage}"
     )
 
 
