@@ -1,6 +1,7 @@
 """Faults with real processes: ``corridor worker`` killed with SIGKILL mid-delivery and
 started again loses nothing and repeats only under the same delivery id; two worker
-processes on one store never send a delivery twice; SIGTERM stops a worker cleanly."""
+processes on one store never send a delivery twice; SIGTERM and Ctrl-C stop a worker
+cleanly."""
 
 from __future__ import annotations
 
@@ -20,20 +21,11 @@ from tests.delivery.conftest import Hooked
 
 SRC = Path(__file__).parents[2] / "src"
 CORRIDOR = (sys.executable, "-c", "from corridor.cli import main; main()")
-QUICK = (
-    "--poll-ms",
-    "20",
-    "--timeout",
-    "2",
-    "--lease",
-    "3",
-    "--retry-base",
-    "0.05",
-    "--retry-cap",
-    "0.2",
-    "--max-attempts",
-    "50",
-)
+# Retries in tens of milliseconds and a short lease, so a killed worker's claims come back
+# within seconds; the timeout leaves a loaded machine room to answer.
+QUICK = ("--poll-ms", "20", "--timeout", "4", "--lease", "5", "--retry-base", "0.05",
+         "--retry-cap", "0.2", "--max-attempts", "50")  # fmt: skip
+PATIENT = ("--timeout", "20", "--lease", "60")  # no lease runs out: every attempt counts
 
 
 class WorkerProcess:
@@ -53,12 +45,12 @@ class WorkerProcess:
             stdout=subprocess.DEVNULL,
         )
 
-    def stop(self) -> str:
-        """SIGTERM, and what it said; it must exit 0 having said it stopped."""
-        self.process.send_signal(signal.SIGTERM)
+    def stop(self, sent: signal.Signals = signal.SIGTERM) -> str:
+        """SIGTERM (or Ctrl-C's SIGINT), and what it said; it must exit 0 having said so."""
+        self.process.send_signal(sent)
         assert self.process.wait(timeout=30) == 0, self.log.read_text()
         said = self.log.read_text()
-        assert "SIGTERM: finishing the deliveries under way" in said and "stopped;" in said
+        assert f"{sent.name}: finishing the deliveries under way" in said and "stopped;" in said
         return said
 
     def kill(self) -> None:
@@ -127,7 +119,8 @@ def test_two_worker_processes_never_send_one_delivery_twice(
 ) -> None:
     store, receiver = hooked.store, hooked.receiver
     for name in ("a", "b"):
-        workers.append(WorkerProcess(store, tmp_path / f"{name}.log", "--name", name, "--quiet"))
+        log = tmp_path / f"{name}.log"
+        workers.append(WorkerProcess(store, log, "--name", name, "--quiet", *PATIENT))
     _wait(lambda: all("SIGTERM or Ctrl-C stops it" in w.log.read_text() for w in workers))
     made = []
     for _ in range(count // 10):  # a steady trickle, so both are busy at once
@@ -135,8 +128,8 @@ def test_two_worker_processes_never_send_one_delivery_twice(
         time.sleep(0.02)
     assert receiver.wait_for(count, timeout_s=60)
     time.sleep(0.5)
-    for worker in workers:
-        worker.stop()
+    workers[0].stop(signal.SIGTERM)
+    workers[1].stop(signal.SIGINT)  # Ctrl-C
     delivered = receiver.delivered()
     assert set(delivered) == set(made) and set(delivered.values()) == {1}
     rows = _rows(store)

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import Engine, text
 
 from corridor.delivery import DeliveryStatus, RetryPolicy, add_webhook, enqueue, remove_webhook
+from corridor.delivery.models import Answer
 from corridor.delivery.outbox import claim, settle
 from corridor.errors import InputError
 from corridor.store.deliveries import attempt_rows, delivery_rows
@@ -97,17 +98,17 @@ def test_a_claim_holds_a_delivery_until_its_lease_runs_out(hooked: Hooked) -> No
     (made,) = hooked.enqueue()
     now = datetime.now(UTC).replace(tzinfo=None) + timedelta(seconds=1)
     (first,) = claim(store, worker="w1", limit=10, lease_s=30, policy=POLICY, now=now)
-    assert first.uuid == made and first.attempt == 1 and first.secret == hooked.hook.secret
+    assert first.uuid == made and first.attempts == 1 and first.secret == hooked.hook.secret
     assert claim(store, worker="w2", limit=10, lease_s=30, policy=POLICY, now=now) == []
     assert _statuses(store) == {made: "sending"}
     later = now + timedelta(seconds=31)  # w1 died: its lease ran out
     (second,) = claim(store, worker="w2", limit=10, lease_s=30, policy=POLICY, now=later)
-    assert second.uuid == made and second.attempt == 2
-    assert second.body == first.body  # the same bytes, the same id, under a new claim
+    assert second.uuid == made and second.attempts == 2
+    assert second.payload == first.payload  # the same bytes, the same id, under a new claim
     # w1's late result is recorded as an attempt but changes nothing: w2 holds it
-    late = settle(store, first, http_status=200, error=None, duration_ms=5, policy=POLICY)
+    late = settle(store, first, Answer(200, None, 5), policy=POLICY)
     assert late.status is DeliveryStatus.SENDING and _statuses(store) == {made: "sending"}
-    done = settle(store, second, http_status=204, error=None, duration_ms=5, policy=POLICY)
+    done = settle(store, second, Answer(204, None, 5), policy=POLICY)
     assert done.status is DeliveryStatus.DELIVERED and _statuses(store) == {made: "delivered"}
     with store.connect() as connection:
         (row,) = delivery_rows(connection)
@@ -122,10 +123,8 @@ def test_a_failed_attempt_waits_its_backoff_then_the_last_one_is_dead(hooked: Ho
     now = datetime.now(UTC).replace(tzinfo=None) + timedelta(seconds=1)
     for attempt in range(1, POLICY.max_attempts + 1):
         (held,) = claim(store, worker="w", limit=1, lease_s=30, policy=POLICY, now=now)
-        assert held.attempt == attempt
-        outcome = settle(
-            store, held, http_status=503, error="HTTP 503", duration_ms=3, policy=POLICY, now=now
-        )
+        assert held.attempts == attempt
+        outcome = settle(store, held, Answer(503, "HTTP 503", 3), policy=POLICY, now=now)
         if attempt < POLICY.max_attempts:
             assert outcome.status is DeliveryStatus.PENDING
             assert outcome.next_attempt_at is not None

@@ -11,8 +11,6 @@ from corridor.commands.context import current
 from corridor.commands.output import JsonOption, note, print_json, print_table
 
 if TYPE_CHECKING:
-    from datetime import datetime
-
     from corridor.delivery.models import Delivery, Outcome, Webhook
     from corridor.delivery.webhooks import WebhookListing
 
@@ -27,23 +25,24 @@ app = typer.Typer(
 WebhookId = Annotated[int, typer.Argument(help="The webhook's id (from `webhooks list`).")]
 
 
-def _time(value: datetime | None) -> str:
-    return value.isoformat(sep=" ", timespec="seconds") if value is not None else ""
+def _row(value: Webhook | Outcome | Delivery) -> dict[str, Any]:
+    """A value's fields as a row: times as text, statuses as their names, tuples as lists."""
+    from dataclasses import asdict
+    from datetime import datetime
+    from enum import Enum
 
+    def cell(item: Any) -> Any:
+        if isinstance(item, datetime):
+            return item.isoformat(sep=" ", timespec="seconds")
+        if isinstance(item, Enum):
+            return item.value
+        return list(item) if isinstance(item, tuple) else item
 
-def _webhook_row(webhook: Webhook) -> dict[str, Any]:
-    return {
-        "id": webhook.id,
-        "organization": webhook.organization,
-        "url": webhook.url,
-        "events": list(webhook.events),
-        "active": webhook.active,
-        "created": _time(webhook.created_at),
-    }
+    return {key: cell(item) for key, item in asdict(value).items()}
 
 
 def _listing_row(listing: WebhookListing) -> dict[str, Any]:
-    return {**_webhook_row(listing.webhook), **listing.deliveries}
+    return {**_row(listing.webhook), **listing.deliveries}
 
 
 @app.command("add")
@@ -69,7 +68,7 @@ def add(
     run = current()
     made = add_webhook(run.store(create=True), run.principal(), org, url, events=event or ["*"])
     if as_json:
-        print_json({**_webhook_row(made.webhook), "secret": made.secret})
+        print_json({**_row(made.webhook), "secret": made.secret})
         return
     print(made.secret)
     note(
@@ -93,17 +92,8 @@ def list_(
 
     run = current()
     found = list_webhooks(run.store(), run.principal(), organization=org, removed=removed)
-    columns = [
-        "id",
-        "organization",
-        "url",
-        "events",
-        "active",
-        "pending",
-        "sending",
-        "delivered",
-        "dead",
-    ]
+    columns = ["id", "organization", "url", "events", "active", "pending", "sending",
+               "delivered", "dead"]  # fmt: skip
     print_table([_listing_row(w) for w in found], columns, title="Webhooks", as_json=as_json)
 
 
@@ -118,20 +108,6 @@ def remove(webhook: WebhookId) -> None:
     run = current()
     gone = remove_webhook(run.store(), run.principal(), webhook)
     note(f"removed webhook {gone.id} ({gone.url})", style="")
-
-
-def outcome_row(outcome: Outcome) -> dict[str, Any]:
-    return {
-        "delivery": outcome.delivery,
-        "webhook": outcome.webhook_id,
-        "url": outcome.url,
-        "event": outcome.event,
-        "attempt": outcome.attempt,
-        "http_status": outcome.http_status,
-        "error": outcome.error,
-        "duration_ms": outcome.duration_ms,
-        "status": outcome.status.value,
-    }
 
 
 @app.command("test")
@@ -155,24 +131,11 @@ def test_(
     options = WorkerOptions(timeout_s=timeout, lease_s=timeout + 30)
     outcome = send_test(run.store(), run.principal(), webhook, options=options)
     if as_json:
-        print_json(outcome_row(outcome))
+        print_json(_row(outcome))
     else:
         note(outcome_line(outcome), style="")
     if outcome.status is not DeliveryStatus.DELIVERED:
         raise typer.Exit(1)
-
-
-def _delivery_row(delivery: Delivery) -> dict[str, Any]:
-    return {
-        "delivery": delivery.uuid,
-        "event": delivery.event,
-        "status": delivery.status.value,
-        "attempts": delivery.attempts,
-        "created": _time(delivery.created_at),
-        "next_attempt": _time(delivery.next_attempt_at) if delivery.status == "pending" else "",
-        "delivered": _time(delivery.delivered_at),
-        "last_error": delivery.last_error,
-    }
 
 
 @app.command("deliveries")
@@ -190,18 +153,10 @@ def deliveries(
 
     run = current()
     found = list_deliveries(run.store(), run.principal(), webhook, status=status, limit=limit)
-    columns = [
-        "delivery",
-        "event",
-        "status",
-        "attempts",
-        "created",
-        "next_attempt",
-        "delivered",
-        "last_error",
-    ]
+    columns = ["uuid", "event", "status", "attempts", "created_at", "next_attempt_at",
+               "delivered_at", "last_error"]  # fmt: skip
     print_table(
-        [_delivery_row(d) for d in found],
+        [_row(d) for d in found],
         columns,
         title=f"Deliveries of webhook {webhook}",
         as_json=as_json,

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from datetime import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from corridor.errors import InputError
 
 __all__ = [
     "ALL_EVENTS",
+    "Answer",
     "Attempt",
     "Delivery",
     "DeliveryStatus",
@@ -22,6 +25,7 @@ __all__ = [
     "check_event_pattern",
     "check_url",
     "event_matches",
+    "from_row",
 ]
 
 ALL_EVENTS = "*"
@@ -148,6 +152,20 @@ class Attempt:
 
 
 @dataclass(frozen=True, slots=True)
+class Answer:
+    """What a receiver said to one POST: its HTTP status (None: no answer), why it failed,
+    how long it took."""
+
+    http_status: int | None
+    error: str | None
+    duration_ms: int
+
+    @property
+    def ok(self) -> bool:
+        return self.http_status is not None and 200 <= self.http_status < 300
+
+
+@dataclass(frozen=True, slots=True)
 class Outcome:
     """What one attempt did to a delivery: its answer, and the delivery's state after it."""
 
@@ -161,3 +179,21 @@ class Outcome:
     duration_ms: int
     status: DeliveryStatus
     next_attempt_at: datetime | None
+
+
+Record = TypeVar("Record")
+
+
+def from_row(kind: type[Record], row: Mapping[str, Any], **given: Any) -> Record:
+    """A ``kind`` dataclass from a store row whose columns bear its fields' names (``given``
+    ones excepted): times come out aware (UTC; the store keeps them naive), the status as
+    :class:`DeliveryStatus`."""
+    values: dict[str, Any] = dict(given)
+    for item in fields(kind):  # type: ignore[arg-type]
+        if item.name in given:
+            continue
+        value = row[item.name]
+        if isinstance(value, datetime) and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        values[item.name] = DeliveryStatus(value) if item.name == "status" else value
+    return kind(**values)

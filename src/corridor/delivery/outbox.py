@@ -16,13 +16,20 @@ import json
 import secrets
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from random import Random
 from typing import TYPE_CHECKING, Any
 
 from corridor.delivery.backoff import RetryPolicy
-from corridor.delivery.models import DeliveryStatus, Outcome, check_event, event_matches
+from corridor.delivery.models import (
+    Answer,
+    DeliveryStatus,
+    Outcome,
+    check_event,
+    event_matches,
+    from_row,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
@@ -123,7 +130,8 @@ def enqueue(
 
 @dataclass(frozen=True, slots=True)
 class Claimed:
-    """A delivery a worker holds until ``lease_until``: what to POST, where, signed how."""
+    """A delivery a worker holds until ``lease_until`` under the claim ``claimed_by``: what to
+    POST (``payload``), where, signed with what. ``attempts`` counts this one."""
 
     id: int
     uuid: str
@@ -131,10 +139,10 @@ class Claimed:
     webhook_id: int
     url: str
     secret: str = field(repr=False)
-    webhook_active: bool
+    active: bool  # the webhook's: a removed one's deliveries die unsent
     event: str
-    body: str
-    attempt: int  # this attempt's number, 1 for the first
+    payload: str
+    attempts: int
     claimed_by: str
     lease_until: datetime
 
@@ -193,24 +201,7 @@ def claim(
         taken = [row["id"] for row in due if row["id"] not in spent]
         mark_claimed(connection, taken, lease_until=lease_until, claimed_by=token)
         rows = claimed_rows(connection, taken)
-    return [_claimed(row, token, lease_until) for row in rows]
-
-
-def _claimed(row: Mapping[str, Any], token: str, lease_until: datetime) -> Claimed:
-    return Claimed(
-        id=row["id"],
-        uuid=row["uuid"],
-        organization=row["organization"],
-        webhook_id=row["webhook_id"],
-        url=row["url"],
-        secret=row["secret"],
-        webhook_active=bool(row["active"]),
-        event=row["event"],
-        body=row["payload"],
-        attempt=row["attempts"],
-        claimed_by=token,
-        lease_until=lease_until,
-    )
+    return [from_row(Claimed, row) for row in rows]
 
 
 def enqueue_claimed(
@@ -243,7 +234,7 @@ def enqueue_claimed(
         ids = [row["id"] for row in delivery_rows(connection, uuids=made)]
         mark_claimed(connection, ids, lease_until=lease_until, claimed_by=token)
         (row,) = claimed_rows(connection, ids)
-    return _claimed(row, token, lease_until)
+    return from_row(Claimed, row)
 
 
 def _token(worker: str) -> str:
@@ -251,66 +242,33 @@ def _token(worker: str) -> str:
     return f"{worker[:50]}/{secrets.token_hex(4)}"
 
 
-def settle(
-    store: Engine,
-    claimed: Claimed,
-    *,
-    http_status: int | None,
-    error: str | None,
-    duration_ms: int,
-    policy: RetryPolicy,
-    rng: Random | None = None,
-    retry: bool = True,
-    now: datetime | None = None,
-) -> Outcome:
+def settle(store: Engine, claimed: Claimed, answer: Answer, *, policy: RetryPolicy,
+           rng: Random | None = None, retry: bool = True, now: datetime | None = None,
+           ) -> Outcome:  # fmt: skip
     """Record the attempt and move the delivery on: delivered on a 2xx answer; else pending
     again after a backoff, or dead when out of attempts (or ``retry`` is off). If the claim
     was taken over meanwhile, only the attempt is recorded."""
     from corridor.store.deliveries import bookkeeping, finish_claimed, insert_attempts
 
     at = now or _clock()
-    delivered = http_status is not None and 200 <= http_status < 300
     next_at: datetime | None = None
-    if delivered:
+    if answer.ok:
         status = DeliveryStatus.DELIVERED
         values: dict[str, Any] = {"delivered_at": at, "last_error": None}
-    elif not retry or policy.gives_up_after(claimed.attempt):
+    elif not retry or policy.gives_up_after(claimed.attempts):
         status = DeliveryStatus.DEAD
-        values = {"last_error": error}
+        values = {"last_error": answer.error}
     else:
         status = DeliveryStatus.PENDING
-        next_at = at + timedelta(seconds=policy.delay_s(claimed.attempt, rng))
-        values = {"next_attempt_at": next_at, "last_error": error}
+        next_at = at + timedelta(seconds=policy.delay_s(claimed.attempts, rng))
+        values = {"next_attempt_at": next_at, "last_error": answer.error}
+    attempt = {"delivery_id": claimed.id, "at": at, **asdict(answer)}
     with bookkeeping(store) as connection:
-        insert_attempts(
-            connection,
-            [
-                {
-                    "delivery_id": claimed.id,
-                    "at": at,
-                    "http_status": http_status,
-                    "error": error,
-                    "duration_ms": duration_ms,
-                }
-            ],
-        )
-        kept = finish_claimed(
-            connection,
-            claimed.id,
-            claimed.claimed_by,
-            {**values, "status": status.value, "lease_until": None},
-        )
+        insert_attempts(connection, [attempt])
+        kept = finish_claimed(connection, claimed.id, claimed.claimed_by,
+                              {**values, "status": status.value, "lease_until": None})  # fmt: skip
     if not kept:
         status, next_at = DeliveryStatus.SENDING, None  # another worker holds it now
-    return Outcome(
-        delivery=claimed.uuid,
-        webhook_id=claimed.webhook_id,
-        url=claimed.url,
-        event=claimed.event,
-        attempt=claimed.attempt,
-        http_status=http_status,
-        error=error,
-        duration_ms=duration_ms,
-        status=status,
-        next_attempt_at=next_at,
-    )
+    return Outcome(claimed.uuid, claimed.webhook_id, claimed.url, claimed.event,
+                   claimed.attempts, answer.http_status, answer.error, answer.duration_ms,
+                   status, next_at)  # fmt: skip

@@ -11,24 +11,15 @@ import json
 import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from corridor.cooperation.audit import audit_in
 from corridor.cooperation.directory import known_organization
 from corridor.cooperation.models import AuditAction, Permission, PermissionDeniedError, Principal
 from corridor.cooperation.records import utc
-from corridor.delivery.models import (
-    ALL_EVENTS,
-    Attempt,
-    Delivery,
-    DeliveryStatus,
-    NewWebhook,
-    Outcome,
-    Webhook,
-    check_event_pattern,
-    check_url,
-)
+from corridor.delivery import models
+from corridor.delivery.models import ALL_EVENTS, DeliveryStatus, NewWebhook, Webhook, from_row
 from corridor.errors import InputError, UnknownValueError
 
 if TYPE_CHECKING:
@@ -62,18 +53,11 @@ class WebhookListing:
 
 
 def _webhook(row: Mapping[str, Any]) -> Webhook:
-    return Webhook(
-        id=int(row["id"]),
-        organization=row["organization"],
-        url=row["url"],
-        events=tuple(json.loads(row["events"])),
-        active=bool(row["active"]),
-        created_at=row["created_at"].replace(tzinfo=UTC),  # the store keeps naive UTC
-    )
+    return from_row(Webhook, row, events=tuple(json.loads(row["events"])))
 
 
 def _events(events: Iterable[str]) -> tuple[str, ...]:
-    chosen = tuple(dict.fromkeys(check_event_pattern(e.strip()) for e in events))
+    chosen = tuple(dict.fromkeys(models.check_event_pattern(e.strip()) for e in events))
     if not chosen:
         return (ALL_EVENTS,)
     if len(chosen) > _MOST_EVENT_FILTERS:
@@ -95,7 +79,7 @@ def add_webhook(
     signing secret, this once."""
     from corridor.store.deliveries import insert_webhook
 
-    check_url(url)
+    models.check_url(url)
     chosen = _events(events)
     if not actor.may_manage(organization):
         raise PermissionDeniedError(f"{actor.viewer.who} may not add webhooks to {organization!r}")
@@ -132,17 +116,16 @@ def list_webhooks(
     ``removed`` adds the removed ones."""
     from corridor.store.deliveries import status_counts, webhook_rows
 
+    scope = organization
     if not actor.can(Permission.MANAGE_PLATFORM):
         actor.require(Permission.MANAGE_ORGANIZATION, "list webhooks")
-        if organization not in (None, actor.organization):
-            raise PermissionDeniedError(
-                f"{actor.viewer.who} may list only its own organization's webhooks"
-            )
-        organization = actor.organization
+        scope = actor.organization
+        if organization not in (None, scope):
+            raise PermissionDeniedError(f"{actor.viewer.who} may list only its own webhooks")
     with store.connect() as connection:
-        if organization is not None:
-            known_organization(connection, organization)
-        rows = webhook_rows(connection, organization=organization, active=None if removed else True)
+        if scope is not None:
+            known_organization(connection, scope)
+        rows = webhook_rows(connection, organization=scope, active=None if removed else True)
         counts = status_counts(connection, [row["id"] for row in rows])
     empty = {status.value: 0 for status in DeliveryStatus}
     return [WebhookListing(_webhook(row), {**empty, **counts.get(row["id"], {})}) for row in rows]
@@ -191,69 +174,29 @@ def remove_webhook(
     )
 
 
-def send_test(
-    store: Engine,
-    actor: Principal,
-    webhook_id: int,
-    *,
-    options: WorkerOptions | None = None,
-    now: datetime | None = None,
-) -> Outcome:
+def send_test(store: Engine, actor: Principal, webhook_id: int, *,
+              options: WorkerOptions | None = None, now: datetime | None = None,
+              ) -> models.Outcome:  # fmt: skip
     """POST a signed ``webhook.test`` delivery to the webhook now, and say what its receiver
     answered. The delivery and its attempt are recorded like any other; it is not retried."""
     from corridor.delivery.outbox import enqueue_claimed
     from corridor.delivery.worker import Worker, WorkerOptions
 
-    at = utc(now)
     with store.connect() as connection:
         webhook = _managed(connection, actor, webhook_id)
     chosen = options or WorkerOptions()
-    payload = {
-        "message": "a test delivery from Secure Corridor",
-        "webhook": webhook_id,
-        "requested_by": actor.user or actor.organization,
-    }
+    payload = {"message": "a test delivery from Secure Corridor", "webhook": webhook_id,
+               "requested_by": actor.user or actor.organization}  # fmt: skip
     with Worker(store, options=chosen) as worker:
-        claimed = enqueue_claimed(
-            store,
-            organization=webhook.organization,
-            webhook_id=webhook_id,
-            event=TEST_EVENT,
-            payload=payload,
-            worker=worker.name,
-            lease_s=chosen.lease_s,
-            now=at,
-        )
+        claimed = enqueue_claimed(store, organization=webhook.organization, webhook_id=webhook_id,
+                                  event=TEST_EVENT, payload=payload, worker=worker.name,
+                                  lease_s=chosen.lease_s, now=utc(now))  # fmt: skip
         return worker.attempt(claimed, retry=False)
 
 
-def _aware(moment: datetime | None) -> datetime | None:
-    return moment.replace(tzinfo=UTC) if moment is not None else None
-
-
-def _delivery(row: Mapping[str, Any]) -> Delivery:
-    return Delivery(
-        uuid=row["uuid"],
-        organization=row["organization"],
-        webhook_id=int(row["webhook_id"]),
-        event=row["event"],
-        status=DeliveryStatus(row["status"]),
-        attempts=int(row["attempts"]),
-        created_at=row["created_at"].replace(tzinfo=UTC),
-        next_attempt_at=row["next_attempt_at"].replace(tzinfo=UTC),
-        delivered_at=_aware(row["delivered_at"]),
-        last_error=row["last_error"],
-    )
-
-
-def list_deliveries(
-    store: Engine,
-    actor: Principal,
-    webhook_id: int,
-    *,
-    status: DeliveryStatus | str | None = None,
-    limit: int = 100,
-) -> list[Delivery]:
+def list_deliveries(store: Engine, actor: Principal, webhook_id: int, *,
+                    status: DeliveryStatus | str | None = None, limit: int = 100,
+                    ) -> list[models.Delivery]:  # fmt: skip
     """The webhook's deliveries (removed webhooks' too), newest last; of one status if given."""
     from corridor.store.deliveries import delivery_rows, webhook_rows
 
@@ -270,10 +213,10 @@ def list_deliveries(
         if not found or not actor.may_manage(found[0]["organization"]):
             raise UnknownValueError("webhook", str(webhook_id), hint="`corridor webhooks list`")
         rows = delivery_rows(connection, webhook_id=webhook_id, status=chosen, newest=limit)
-    return [_delivery(row) for row in rows]
+    return [from_row(models.Delivery, row) for row in rows]
 
 
-def delivery_attempts(store: Engine, actor: Principal, delivery: str) -> list[Attempt]:
+def delivery_attempts(store: Engine, actor: Principal, delivery: str) -> list[models.Attempt]:
     """Every attempt of the delivery with UUID ``delivery``, oldest first."""
     from corridor.store.deliveries import attempt_rows, delivery_rows
 
@@ -281,8 +224,4 @@ def delivery_attempts(store: Engine, actor: Principal, delivery: str) -> list[At
         found = delivery_rows(connection, uuids=[delivery])
         if not found or not actor.may_manage(found[0]["organization"]):
             raise UnknownValueError("delivery", delivery)
-        rows = attempt_rows(connection, found[0]["id"])
-    return [
-        Attempt(row["at"].replace(tzinfo=UTC), row["http_status"], row["error"], row["duration_ms"])
-        for row in rows
-    ]
+        return [from_row(models.Attempt, row) for row in attempt_rows(connection, found[0]["id"])]

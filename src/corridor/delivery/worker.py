@@ -29,7 +29,7 @@ from random import Random
 from typing import TYPE_CHECKING, Any
 
 from corridor.delivery.backoff import RetryPolicy
-from corridor.delivery.models import DeliveryStatus, Outcome
+from corridor.delivery.models import Answer, DeliveryStatus, Outcome
 from corridor.delivery.outbox import ENQUEUED_FLAG, NOTIFY_CHANNEL, Claimed, claim, settle
 from corridor.delivery.signing import DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, sign
 from corridor.errors import InputError
@@ -91,19 +91,17 @@ def _user_agent() -> str:
     return f"secure-corridor-webhooks/{__version__}"
 
 
-def post(
-    client: httpx.Client, claimed: Claimed, *, timeout_s: float
-) -> tuple[int | None, str | None, int]:
-    """POST one claimed delivery, signed now; (HTTP status or None, error or None, ms)."""
+def post(client: httpx.Client, claimed: Claimed, *, timeout_s: float) -> Answer:
+    """POST one claimed delivery, signed now; what the receiver answered."""
     import httpx
 
-    body = claimed.body.encode("utf-8")
+    body = claimed.payload.encode("utf-8")
     headers = {
         "Content-Type": "application/json",
         "User-Agent": _user_agent(),
         EVENT_HEADER: claimed.event,
         DELIVERY_HEADER: claimed.uuid,
-        "X-Corridor-Attempt": str(claimed.attempt),
+        "X-Corridor-Attempt": str(claimed.attempts),
         SIGNATURE_HEADER: sign(claimed.secret, int(time.time()), body),
     }
     started = time.perf_counter()
@@ -120,7 +118,7 @@ def post(
         error = f"no answer within {timeout_s:g} s"
     except httpx.HTTPError as exc:
         error = f"{type(exc).__name__}: {exc}"[:500]
-    return status, error, round((time.perf_counter() - started) * 1000)
+    return Answer(status, error, round((time.perf_counter() - started) * 1000))
 
 
 def _answer_error(response: httpx.Response) -> str:
@@ -191,25 +189,14 @@ class Worker:
 
     def attempt(self, claimed: Claimed, *, retry: bool = True) -> Outcome:
         """POST one claimed delivery and settle it (a removed webhook's delivery dies unsent)."""
-        if claimed.webhook_active:
-            status, error, duration_ms = post(
-                self.client, claimed, timeout_s=self.options.timeout_s
-            )
+        if claimed.active:
+            answer = post(self.client, claimed, timeout_s=self.options.timeout_s)
         else:
-            status, error, duration_ms = None, "the webhook was removed", 0
-            retry = False
+            answer, retry = Answer(None, "the webhook was removed", 0), False
         with self._rng_lock:
             rng = Random(self.rng.random())
-        outcome = settle(
-            self.store,
-            claimed,
-            http_status=status,
-            error=error,
-            duration_ms=duration_ms,
-            policy=self.options.retry,
-            rng=rng,
-            retry=retry,
-        )
+        outcome = settle(self.store, claimed, answer, policy=self.options.retry, rng=rng,
+                         retry=retry)  # fmt: skip
         if self.on_outcome is not None:
             self.on_outcome(outcome)
         return outcome

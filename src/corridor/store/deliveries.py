@@ -13,7 +13,18 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, func, insert, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Engine,
+    Table,
+    and_,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 
 from corridor.store.database import is_sqlite
 from corridor.store.tables import deliveries, delivery_attempts, webhooks
@@ -45,21 +56,17 @@ def insert_webhook(connection: Connection, row: Mapping[str, Any]) -> int:
     return int(result.inserted_primary_key[0])  # type: ignore[index]
 
 
-def webhook_rows(
-    connection: Connection,
-    *,
-    organization: str | None = None,
-    webhook_id: int | None = None,
-    active: bool | None = None,
-) -> list[Row]:
+def _equal(table: Table, **values: object) -> list[ColumnElement[bool]]:
+    """``column == value`` for each column given a value (None: any value)."""
+    return [table.c[name] == value for name, value in values.items() if value is not None]
+
+
+def webhook_rows(connection: Connection, *, organization: str | None = None,
+                 webhook_id: int | None = None, active: bool | None = None,
+                 ) -> list[Row]:  # fmt: skip
     """Webhooks by id, narrowed to one organization, one id, active or removed ones."""
-    statement = select(webhooks).order_by(webhooks.c.id)
-    if organization is not None:
-        statement = statement.where(webhooks.c.organization == organization)
-    if webhook_id is not None:
-        statement = statement.where(webhooks.c.id == webhook_id)
-    if active is not None:
-        statement = statement.where(webhooks.c.active == active)
+    chosen = _equal(webhooks, organization=organization, id=webhook_id, active=active)
+    statement = select(webhooks).where(*chosen).order_by(webhooks.c.id)
     return [dict(row) for row in connection.execute(statement).mappings()]
 
 
@@ -202,26 +209,17 @@ def next_due_at(connection: Connection) -> datetime | None:
 def delivery_rows(
     connection: Connection,
     *,
-    organization: str | None = None,
     webhook_id: int | None = None,
     status: str | None = None,
     uuids: Sequence[str] | None = None,
     newest: int | None = None,
 ) -> list[Row]:
-    """Deliveries oldest first (only the ``newest`` if given), narrowed by organization,
-    webhook, status or UUIDs."""
-    c = deliveries.c
-    statement = select(deliveries).order_by(c.id.desc())
-    if organization is not None:
-        statement = statement.where(c.organization == organization)
-    if webhook_id is not None:
-        statement = statement.where(c.webhook_id == webhook_id)
-    if status is not None:
-        statement = statement.where(c.status == status)
+    """Deliveries oldest first (only the ``newest`` if given), of one webhook, one status,
+    or with these UUIDs."""
+    chosen = _equal(deliveries, webhook_id=webhook_id, status=status)
     if uuids is not None:
-        statement = statement.where(c.uuid.in_(list(uuids)))
-    if newest is not None:
-        statement = statement.limit(newest)
+        chosen.append(deliveries.c.uuid.in_(list(uuids)))
+    statement = select(deliveries).where(*chosen).order_by(deliveries.c.id.desc()).limit(newest)
     return [dict(row) for row in reversed(connection.execute(statement).mappings().all())]
 
 

@@ -1,84 +1,72 @@
-"""Webhooks and the delivery outbox: webhooks per organization, deliveries (one per event and
-webhook, claimed by workers with a lease), and every delivery attempt.
+"""Webhooks and the delivery outbox (issue 14): webhooks per organization, deliveries (one
+per event and webhook, claimed by workers under a lease) and every delivery attempt.
 
-Revision ID: 0008
-Revises: 0003
-Create Date: 2026-12-05
+Revision 0008, after 0003, written 2026-12-05.
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008"
-down_revision = "0003"
-branch_labels = None
-depends_on = None
+revision, down_revision = "0008", "0003"
+branch_labels = depends_on = None
+
+_DELIVERY_INDEXES = (
+    ("status", "next_attempt_at"),  # the claim: pending rows by due time
+    ("status", "lease_until"),  # the claim: sending rows whose lease ran out
+    ("webhook_id", "status"),
+    ("organization", "created_at"),
+)
+
+
+def _id() -> sa.Column:  # type: ignore[type-arg]
+    return sa.Column("id", sa.Integer(), autoincrement=True, nullable=False)
+
+
+def _text(name: str, length: int | None = None, nullable: bool = False) -> sa.Column:  # type: ignore[type-arg]
+    kind = sa.String(length=length) if length else sa.Text()
+    return sa.Column(name, kind, nullable=nullable)
+
+
+def _time(name: str, nullable: bool = False) -> sa.Column:  # type: ignore[type-arg]
+    return sa.Column(name, sa.DateTime(), nullable=nullable)
+
+
+def _foreign(
+    table: str, column: str, target: str, ondelete: str | None = None
+) -> sa.ForeignKeyConstraint:
+    name = op.f(f"fk_{table}_{column}_{target.partition('.')[0]}")
+    return sa.ForeignKeyConstraint([column], [target], name=name, ondelete=ondelete)
 
 
 def upgrade() -> None:
     op.create_table(
-        "webhooks",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
-        sa.Column("organization", sa.String(length=160), nullable=False),
-        sa.Column("url", sa.Text(), nullable=False),
-        sa.Column("secret", sa.String(length=128), nullable=False),
-        sa.Column("events", sa.Text(), nullable=False),
-        sa.Column("active", sa.Boolean(), nullable=False),
-        sa.Column("created_at", sa.DateTime(), nullable=False),
-        sa.Column("removed_at", sa.DateTime(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["organization"],
-            ["organizations.id"],
-            name=op.f("fk_webhooks_organization_organizations"),
-        ),
+        "webhooks", _id(), _text("organization", 160), _text("url"), _text("secret", 128),
+        _text("events"), sa.Column("active", sa.Boolean(), nullable=False), _time("created_at"),
+        _time("removed_at", nullable=True),
+        _foreign("webhooks", "organization", "organizations.id"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_webhooks")),
-    )
+    )  # fmt: skip
     op.create_index(op.f("ix_webhooks_organization_active"), "webhooks", ["organization", "active"])
     op.create_table(
-        "deliveries",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
-        sa.Column("uuid", sa.String(length=36), nullable=False),
-        sa.Column("organization", sa.String(length=160), nullable=False),
-        sa.Column("webhook_id", sa.Integer(), nullable=False),
-        sa.Column("event", sa.String(length=64), nullable=False),
-        sa.Column("payload", sa.Text(), nullable=False),
-        sa.Column("created_at", sa.DateTime(), nullable=False),
-        sa.Column("status", sa.String(length=12), nullable=False),
-        sa.Column("attempts", sa.Integer(), nullable=False),
-        sa.Column("next_attempt_at", sa.DateTime(), nullable=False),
-        sa.Column("lease_until", sa.DateTime(), nullable=True),
-        sa.Column("claimed_by", sa.String(length=64), nullable=True),
-        sa.Column("delivered_at", sa.DateTime(), nullable=True),
-        sa.Column("last_error", sa.Text(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["webhook_id"], ["webhooks.id"], name=op.f("fk_deliveries_webhook_id_webhooks")
-        ),
+        "deliveries", _id(), _text("uuid", 36), _text("organization", 160),
+        sa.Column("webhook_id", sa.Integer(), nullable=False), _text("event", 64),
+        _text("payload"), _time("created_at"), _text("status", 12),
+        sa.Column("attempts", sa.Integer(), nullable=False), _time("next_attempt_at"),
+        _time("lease_until", nullable=True), _text("claimed_by", 64, nullable=True),
+        _time("delivered_at", nullable=True), _text("last_error", nullable=True),
+        _foreign("deliveries", "webhook_id", "webhooks.id"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_deliveries")),
         sa.UniqueConstraint("uuid", name=op.f("uq_deliveries_uuid")),
-    )
-    for columns in (
-        ["status", "next_attempt_at"],
-        ["status", "lease_until"],
-        ["webhook_id", "status"],
-        ["organization", "created_at"],
-    ):
-        op.create_index(op.f(f"ix_deliveries_{'_'.join(columns)}"), "deliveries", columns)
+    )  # fmt: skip
+    for columns in _DELIVERY_INDEXES:
+        op.create_index(op.f(f"ix_deliveries_{'_'.join(columns)}"), "deliveries", list(columns))
     op.create_table(
-        "delivery_attempts",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
-        sa.Column("delivery_id", sa.Integer(), nullable=False),
-        sa.Column("at", sa.DateTime(), nullable=False),
-        sa.Column("http_status", sa.SmallInteger(), nullable=True),
-        sa.Column("error", sa.Text(), nullable=True),
-        sa.Column("duration_ms", sa.Integer(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["delivery_id"],
-            ["deliveries.id"],
-            name=op.f("fk_delivery_attempts_delivery_id_deliveries"),
-            ondelete="CASCADE",
-        ),
+        "delivery_attempts", _id(), sa.Column("delivery_id", sa.Integer(), nullable=False),
+        _time("at"), sa.Column("http_status", sa.SmallInteger(), nullable=True),
+        _text("error", nullable=True), sa.Column("duration_ms", sa.Integer(), nullable=True),
+        _foreign("delivery_attempts", "delivery_id", "deliveries.id", ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_delivery_attempts")),
-    )
+    )  # fmt: skip
     op.create_index(op.f("ix_delivery_attempts_delivery_id"), "delivery_attempts", ["delivery_id"])
 
 
