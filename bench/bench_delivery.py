@@ -289,7 +289,12 @@ def _drive(
     import httpx
 
     client = httpx.Client(timeout=10, trust_env=False)
-    went_down = 0.0
+    went_down, restarting = 0.0, False
+
+    def back_up(since: float) -> None:
+        receiver.up()
+        run.down = (since, time.time())
+
     started = time.perf_counter()
     for tick in range(int(run.rate * run.seconds)):
         elapsed = tick / run.rate
@@ -297,9 +302,9 @@ def _drive(
         if in_outage and receiver.process is not None:
             receiver.down()
             went_down = time.time()
-        elif not in_outage and receiver.process is None:
-            receiver.up()
-            run.down = (went_down, time.time())
+        elif not in_outage and receiver.process is None and not restarting:
+            restarting = True  # starting takes a while: not in the reporter's time
+            threading.Thread(target=back_up, args=(went_down,)).start()
         wait = started + elapsed - time.perf_counter()
         if wait > 0:
             time.sleep(wait)
@@ -313,9 +318,8 @@ def _drive(
             made, committed = _report(store, deliver=True)
             run.committed.update(dict.fromkeys(made, committed))
         run.request_ms.append((time.perf_counter() - begun) * 1000)
-    if receiver.process is None:
-        receiver.up()
-        run.down = (went_down, time.time())
+    if receiver.process is None and not restarting:
+        back_up(went_down)
     client.close()
     return time.perf_counter() - started - run.seconds
 
