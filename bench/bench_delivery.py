@@ -74,8 +74,11 @@ def receive(port: int, log_path: Path) -> None:
         def log_message(self, format: str, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-    server.daemon_threads = True
+    class Server(ThreadingHTTPServer):
+        daemon_threads = True
+        request_queue_size = 128  # the worker opens up to 32 connections at once
+
+    server = Server(("127.0.0.1", port), Handler)
     server.serve_forever(poll_interval=0.05)
 
 

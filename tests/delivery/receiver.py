@@ -23,6 +23,11 @@ class Received:
         return self.headers["X-Corridor-Delivery"]
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128  # two workers of 16 POSTs each may connect at once
+
+
 class Receiver:
     def __init__(self) -> None:
         self.status = 200
@@ -58,8 +63,7 @@ class Receiver:
             def log_message(self, format: str, *args: object) -> None:
                 pass
 
-        server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
-        server.daemon_threads = True
+        server = _Server(("127.0.0.1", self.port), Handler)
         self.port = server.server_address[1]
         self._server = server
         threading.Thread(

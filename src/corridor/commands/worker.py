@@ -57,7 +57,7 @@ def worker(
 
     Example: corridor worker
     Example: corridor worker --once
-    Example: corridor --db postgresql://corridor@db/corridor worker --concurrency 8 --quiet
+    Example: corridor worker --concurrency 32 --poll-ms 20 --quiet
     """
     import signal
     import threading
