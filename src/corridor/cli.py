@@ -24,6 +24,8 @@ from corridor.commands import meetings as meeting_commands
 from corridor.commands import risk as risk_commands
 from corridor.commands import routes as route_commands
 from corridor.commands import serve as serve_command
+from corridor.commands import webhooks as webhook_commands
+from corridor.commands import worker as worker_command
 from corridor.commands.context import begin, current
 from corridor.commands.options import AtlasDirOption
 from corridor.commands.output import JsonOption, err, fail, print_json, print_table
@@ -110,6 +112,8 @@ app.add_typer(meeting_commands.app, name="meetings")
 app.add_typer(meeting_commands.training_app, name="training")
 app.command("advise")(coordination_commands.advise_command)
 app.command("serve")(serve_command.serve)
+app.add_typer(webhook_commands.app, name="webhooks")
+app.command("worker")(worker_command.worker)
 
 
 def _version(value: bool) -> None:

@@ -7,15 +7,19 @@ principal or viewer, and renders the result; errors become problem documents.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import AbstractContextManager, asynccontextmanager, nullcontext
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from corridor.api.deps import FailedAuthLimiter, ServerState
 from corridor.api.problems import install_problem_handlers, problem_response
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 __all__ = ["MAX_BODY_BYTES", "BodySizeLimit", "app_from_settings", "create_app"]
 
@@ -74,11 +78,14 @@ def create_app(
     limiter: FailedAuthLimiter | None = None,
     max_body_bytes: int = MAX_BODY_BYTES,
     today: Callable[[], date] = date.today,
+    delivery_worker: bool = False,
 ) -> FastAPI:
     """The API on the store at ``database_url`` (made if absent). ``token_secret`` is the
     key tokens are hashed under; by default the same one the command line uses. ``today``
-    gives the day sharing-group membership is reckoned on (the calendar's, by default)."""
-    from corridor.api.routes import atlas, directory, incidents, meetings, risk, trust
+    gives the day sharing-group membership is reckoned on (the calendar's, by default).
+    With ``delivery_worker``, a thread sends webhook deliveries while the app runs (woken
+    at once by the app's own commits)."""
+    from corridor.api.routes import atlas, directory, incidents, meetings, risk, trust, webhooks
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -95,7 +102,8 @@ def create_app(
             today=today,
         )
         try:
-            yield
+            with _delivering(store, delivery_worker):
+                yield
         finally:
             store.dispose()
 
@@ -107,10 +115,19 @@ def create_app(
     )
     install_problem_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
-    for module in (incidents, directory, trust, meetings, atlas, risk):
+    for module in (incidents, directory, trust, meetings, atlas, risk, webhooks):
         app.include_router(module.router)
     _include_taxii(app)
     return app
+
+
+def _delivering(store: Engine, enabled: bool) -> AbstractContextManager[object]:
+    """The delivery worker's thread while the app runs, if ``enabled``."""
+    if not enabled:
+        return nullcontext()
+    from corridor.delivery.worker import background_worker
+
+    return background_worker(store)
 
 
 def _include_taxii(app: FastAPI) -> None:
@@ -146,4 +163,6 @@ def app_from_settings() -> FastAPI:
 
     configured = settings()
     url, _ = configured.store_url()
-    return create_app(url, atlas_dir=configured.atlas_dir)
+    return create_app(
+        url, atlas_dir=configured.atlas_dir, delivery_worker=configured.delivery_worker
+    )
