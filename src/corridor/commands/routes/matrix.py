@@ -70,8 +70,14 @@ def _row(trip: Trip) -> dict[str, Any]:
 @contextmanager
 def _progress(title: str, unit: str) -> Iterator[Callable[[int, int], None]]:
     """A bar on stderr that moves with the origins (or chokepoints) done."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-    from rich.progress import TimeElapsedColumn, TimeRemainingColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
 
     columns = [
         TextColumn(title),
@@ -263,8 +269,7 @@ def closures(
                 "vessel": vessel_json(found.vessel, found.barred),
                 "no_sea_route": [_row(t) for t in found.no_route],
                 "closures": [
-                    _closure_row(c) | {"trips": [_row(t) for t in c.trips]}
-                    for c in found.closures
+                    _closure_row(c) | {"trips": [_row(t) for t in c.trips]} for c in found.closures
                 ],
             }
         )
