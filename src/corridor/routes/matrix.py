@@ -4,8 +4,8 @@ The sea network's arrays (``network.py``) give one shortest-path tree per origin
 closure set, many origins per Dijkstra call. A closure can only change a route that
 takes the closed passage, so the trees with the closures are grown only for the origins
 that have such a route, and read only for those pairs; every other pair keeps its open
-route. Origins go in chunks (``CHUNK_ORIGINS``), so memory stays flat however many ports
-there are: :func:`trip_batches` yields one columnar batch per chunk, :func:`port_matrix`
+route. Origins go in chunks (``CHUNK_ORIGINS``, at most ``CHUNK_TRIPS`` trips), so memory
+stays flat however many ports there are: :func:`trip_batches` yields one columnar batch per chunk, :func:`port_matrix`
 collects them as :class:`Trip` records, :func:`write_port_matrix` streams them to a file.
 """
 
@@ -57,7 +57,8 @@ __all__ = [
     "write_port_matrix",
 ]
 
-CHUNK_ORIGINS = 64  # origins per Dijkstra call: 64 x 9,708 nodes of trees, about 7 MB
+CHUNK_ORIGINS = 64  # origins per Dijkstra call at most: 64 x 9,708 nodes of trees, 7.5 MB
+CHUNK_TRIPS = 16_384  # trips per batch at most (fewer origins a call for many destinations)
 
 Progress = Callable[[int, int], None]  # (origins done, origins in all)
 
@@ -197,8 +198,9 @@ def trip_batches(
     hours = hours_by_code(passage_hours or {})
     bits = np.uint32(sum(1 << c for c in network.codes(closed)))
     columns = np.arange(len(destinations), dtype=np.int32)
-    for start in range(0, len(origins), CHUNK_ORIGINS):
-        rows = np.arange(start, min(start + CHUNK_ORIGINS, len(origins)), dtype=np.int32)
+    chunk = max(1, min(CHUNK_ORIGINS, CHUNK_TRIPS // max(1, len(destinations))))
+    for start in range(0, len(origins), chunk):
+        rows = np.arange(start, min(start + chunk, len(origins)), dtype=np.int32)
         sources = origins[rows]
         wanted = np.ones((len(rows), len(destinations)), np.bool_)
         if skip_same:
