@@ -5,8 +5,9 @@ closure set, many origins per Dijkstra call. A closure can only change a route t
 takes the closed passage, so the trees with the closures are grown only for the origins
 that have such a route, and read only for those pairs; every other pair keeps its open
 route. Origins go in chunks (``CHUNK_ORIGINS``, at most ``CHUNK_TRIPS`` trips), so memory
-stays flat however many ports there are: :func:`trip_batches` yields one columnar batch per chunk, :func:`port_matrix`
-collects them as :class:`Trip` records, :func:`write_port_matrix` streams them to a file.
+stays flat however many ports there are: :func:`trip_batches` yields one columnar batch
+per chunk, :func:`port_matrix` collects them as :class:`Trip` records,
+:func:`write_port_matrix` streams them to a file.
 """
 
 from __future__ import annotations

@@ -138,7 +138,7 @@ class SeaNetwork:
             empty = np.empty((0, self.size))
             return empty, empty.astype(np.int32)
         dist, pred = dijkstra(
-            _graph_without(self, shut | ALWAYS_CLOSED),
+            _graph_without(self, frozenset(shut) | ALWAYS_CLOSED),
             directed=True,
             indices=sources,
             return_predecessors=True,

@@ -28,6 +28,10 @@ from corridor.routes.sea import KM_PER_NM
 __all__ = ["TRIP_FORMATS", "TripNames", "trip_format", "trip_table", "write_tables"]
 
 TRIP_FORMATS = ("csv", "parquet")
+_COLUMNS = (
+    "origin", "destination", "open_km", "open_days", "open_chokepoints", "closed_km",
+    "closed_days", "closed_chokepoints", "extra_km", "extra_days", "status",
+)  # fmt: skip
 
 
 def trip_format(path: Path) -> str:
@@ -77,7 +81,8 @@ def trip_table(
     status[np.isfinite(open_km) & ~np.isfinite(closed_km)] = "cut off"
     status[~np.isfinite(open_km)] = "no sea route"
     columns: dict[str, Any] = {
-        name: pa.array(np.full(len(batch), value)) for name, value in (first or {}).items()
+        name: pa.array([str(value)] * len(batch), pa.string())
+        for name, value in (first or {}).items()
     }
     columns |= {
         "origin": names.origins[batch.origin],
@@ -92,7 +97,15 @@ def trip_table(
         "extra_days": _km(extra_days),
         "status": status,
     }
-    return pa.table({k: v if isinstance(v, pa.Array) else pa.array(v) for k, v in columns.items()})
+    schema = pa.schema(
+        [(name, pa.string()) for name in (first or {})]
+        + [(name, pa.float64() if name.endswith(("_km", "_days")) else pa.string())
+           for name in _COLUMNS]
+    )  # fmt: skip
+    return pa.table(
+        {k: v if isinstance(v, pa.Array) else pa.array(v, pa.string()) for k, v in columns.items()},
+        schema=schema,
+    )
 
 
 def write_tables(tables: Iterable[pa.Table], path: Path, *, force: bool = False) -> int:
