@@ -294,6 +294,46 @@ def trip_of(ends: Ends, voyage: _Voyage, batch: TripBatch, n: int) -> Trip:
     )
 
 
+@dataclass(frozen=True)
+class _Job:
+    """A matrix to compute: the closures, the ship, the ports snapped to the network."""
+
+    passages: frozenset[str]
+    voyage: _Voyage
+    ends: Ends
+    skip_same: bool
+
+    @classmethod
+    def of(
+        cls,
+        atlas: Atlas,
+        origins: Sequence[Place],
+        destinations: Sequence[Place] | None,
+        closed: Sequence[str],
+        speed_knots: float | None,
+        max_snap_km: float,
+        vessel: Vessel | str | None,
+    ) -> _Job:
+        passages = passages_of(atlas, closed)
+        if not passages:
+            raise InputError("name at least one chokepoint to close (--close)")
+        voyage = _Voyage.of(vessel, speed_knots)
+        ends = Ends.of(origins, destinations, max_snap_km)
+        return cls(passages, voyage, ends, destinations is None)
+
+    def batches(self, progress: Progress | None) -> Iterator[TripBatch]:
+        return trip_batches(
+            sea_network(),
+            self.ends.origin_nodes,
+            self.ends.destination_nodes,
+            self.passages,
+            barred=self.voyage.shut,
+            passage_hours=self.voyage.hours,
+            skip_same=self.skip_same,
+            progress=progress,
+        )
+
+
 def port_matrix(
     atlas: Atlas,
     origins: Sequence[Place],
@@ -312,24 +352,12 @@ def port_matrix(
     speed as in :func:`corridor.routes.voyages.sea_route`. A pair the sea does not join
     even open is kept, with no km (``Trip.no_route``).
     """
-    passages = passages_of(atlas, closed)
-    if not passages:
-        raise InputError("name at least one chokepoint to close (--close)")
-    voyage = _Voyage.of(vessel, speed_knots)
-    ends = Ends.of(origins, destinations, max_snap_km)
+    job = _Job.of(atlas, origins, destinations, closed, speed_knots, max_snap_km, vessel)
+    passages, voyage, ends = job.passages, job.voyage, job.ends
     started = time.perf_counter()
     trips = [
         trip_of(ends, voyage, batch, n)
-        for batch in trip_batches(
-            sea_network(),
-            ends.origin_nodes,
-            ends.destination_nodes,
-            passages,
-            barred=voyage.shut,
-            passage_hours=voyage.hours,
-            skip_same=destinations is None,
-            progress=progress,
-        )
+        for batch in job.batches(progress)
         for n in range(len(batch))
     ]
     return PortMatrix(
@@ -378,26 +406,14 @@ def write_port_matrix(
     from corridor.routes.trip_files import TripNames, trip_format, trip_table, write_tables
 
     fmt = trip_format(path)
-    passages = passages_of(atlas, closed)
-    if not passages:
-        raise InputError("name at least one chokepoint to close (--close)")
-    voyage = _Voyage.of(vessel, speed_knots)
-    ends = Ends.of(origins, destinations, max_snap_km)
+    job = _Job.of(atlas, origins, destinations, closed, speed_knots, max_snap_km, vessel)
+    passages, voyage, ends = job.passages, job.voyage, job.ends
     names = TripNames(atlas, [p.name for p in ends.origins], [p.name for p in ends.destinations])
     statuses: Counter[str] = Counter()
     started = time.perf_counter()
 
     def tables() -> Iterator[pa.Table]:
-        for batch in trip_batches(
-            sea_network(),
-            ends.origin_nodes,
-            ends.destination_nodes,
-            passages,
-            barred=voyage.shut,
-            passage_hours=voyage.hours,
-            skip_same=destinations is None,
-            progress=progress,
-        ):
+        for batch in job.batches(progress):
             table = trip_table(names, batch, voyage.speed_knots)
             statuses.update(table.column("status").to_pylist())
             yield table
