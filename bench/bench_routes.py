@@ -90,13 +90,33 @@ def ports(count: int) -> list[Place]:
     return found[:count]
 
 
-def timed(job: Callable[[], Any], runs: int) -> tuple[list[float], Any]:
-    seconds, result = [], None
+class Clock:
+    """Wall and CPU seconds of a block (CPU: this process, all its threads)."""
+
+    def __enter__(self) -> Clock:
+        self.wall, self.cpu = time.perf_counter(), time.process_time()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.wall = time.perf_counter() - self.wall
+        self.cpu = time.process_time() - self.cpu
+
+
+def timed(job: Callable[[], Any], runs: int) -> tuple[list[Clock], Any]:
+    clocks, result = [], None
     for _ in range(runs):
-        started = time.perf_counter()
-        result = job()
-        seconds.append(time.perf_counter() - started)
-    return seconds, result
+        with Clock() as clock:
+            result = job()
+        clocks.append(clock)
+    return clocks, result
+
+
+def wall(clocks: list[Clock]) -> float:
+    return statistics.median(c.wall for c in clocks)
+
+
+def cpu(clocks: list[Clock]) -> float:
+    return statistics.median(c.cpu for c in clocks)
 
 
 def peak_mb(job: Callable[[], Any]) -> float:
@@ -149,9 +169,10 @@ def same(ours_km: float | None, ours_passages: tuple[str, ...], theirs: Any) -> 
     )
 
 
-def line(label: str, seconds: list[float], extra: str = "") -> None:
-    runs = ", ".join(f"{s:.2f}" for s in seconds)
-    print(f"  {label:<34} {statistics.median(seconds):8.2f} s  (runs: {runs}){extra}")
+def line(label: str, clocks: list[Clock], extra: str = "") -> None:
+    runs = ", ".join(f"{c.wall:.2f}" for c in clocks)
+    print(f"  {label:<34} {wall(clocks):8.2f} s wall, {cpu(clocks):7.2f} s CPU "
+          f"(wall runs: {runs}){extra}")  # fmt: skip
 
 
 def bench_50(args: argparse.Namespace, atlas: Any, places: list[Place]) -> None:
@@ -173,16 +194,15 @@ def bench_50(args: argparse.Namespace, atlas: Any, places: list[Place]) -> None:
                     to_open(b.point), to_closed(b.point)
 
     previous, _ = timed(networkx_way, args.runs)
-    theirs_runs: list[float] = []
+    theirs_runs: list[Clock] = []
     baseline: dict[tuple[str, str, bool], Any] = {}
     for _ in range(args.runs):
-        started = time.perf_counter()
-        with warnings.catch_warnings():
+        with Clock() as clock, warnings.catch_warnings():
             warnings.simplefilter("ignore")  # searoute warns for every blocked pair
             for a, b in pairs:
                 baseline[(a.name, b.name, False)] = searoute_once(a, b, [])
                 baseline[(a.name, b.name, True)] = searoute_once(a, b, shut)
-        theirs_runs.append(time.perf_counter() - started)
+        theirs_runs.append(clock)
     differ = [
         (t.origin.name, t.destination.name, closed_too)
         for t in matrix.pairs
@@ -195,14 +215,13 @@ def bench_50(args: argparse.Namespace, atlas: Any, places: list[Place]) -> None:
     mine = peak_mb(lambda: port_matrix(atlas, places, closed=closed))
     a, b = places[0], places[1]
     theirs_peak = peak_mb(lambda: [searoute_once(a, b, shut) for _ in range(20)])
-    m, t = statistics.median(ours), statistics.median(theirs_runs)
     line("ours (port_matrix)", ours, f"   peak {mine:.0f} MB")
-    line(
-        "previous: networkx tree per origin", previous, f"   {t / statistics.median(previous):.1f}x"
-    )
+    line("previous: networkx tree per origin", previous,
+         f"   ours {wall(previous) / wall(ours):.1f}x faster")  # fmt: skip
     line("baseline: searoute() per pair", theirs_runs, f"   peak {theirs_peak:.1f} MB")
-    print(f"  ratio {t / m:.1f}x; routes whose km or passages (set, order) differ: {len(differ)}"
-          f" of {2 * len(pairs):,}")  # fmt: skip
+    print(f"  ratio {wall(theirs_runs) / wall(ours):.1f}x wall, "
+          f"{cpu(theirs_runs) / cpu(ours):.1f}x CPU; routes whose km or passages (set, order) "
+          f"differ: {len(differ)} of {2 * len(pairs):,}")  # fmt: skip
     for item in differ[:5]:
         print(f"    {item}")
     hit = matrix.hit()
@@ -235,27 +254,28 @@ def bench_500(args: argparse.Namespace, atlas: Any, places: list[Place]) -> None
     row_of = {(r["origin"], r["destination"]): r for r in table}
     rng = random.Random(7)
     sample = rng.sample([(a, b) for a in places for b in places if a != b], args.sample)
-    started = time.perf_counter()
     found = []
-    with warnings.catch_warnings():
+    with Clock() as clock, warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for a, b in sample:
             found.append((a, b, searoute_once(a, b, []), searoute_once(a, b, shut)))
-    per_pair = (time.perf_counter() - started) / len(sample)
+    per_pair, per_pair_cpu = clock.wall / len(sample), clock.cpu / len(sample)
     differ = 0
     for a, b, open_way, closed_way in found:
         row = row_of[(a.name, b.name)]
         differ += (row["open_km"] or math.inf) != open_way[0]
         differ += (row["closed_km"] or math.inf) != closed_way[0]
-    m = statistics.median(ours)
     line("ours (write_port_matrix)", ours, f"   {written.trips:,} rows, "
          f"{target.stat().st_size / 1e6:.1f} MB file")  # fmt: skip
     print("  peak (flat in the number of ports): "
           + ", ".join(f"{n} ports {mb:.0f} MB" for n, mb in peaks.items()))  # fmt: skip
     print(f"  baseline: searoute() per pair, EXTRAPOLATED from {len(sample)} random pairs "
-          f"timed ({per_pair * 1000:.1f} ms a pair open and closed): "
-          f"{per_pair * count:,.0f} s")  # fmt: skip
-    print(f"  ratio {per_pair * count / m:.0f}x; sample routes whose km differ: {differ} of "
+          f"timed ({per_pair * 1000:.1f} ms wall, {per_pair_cpu * 1000:.1f} ms CPU a pair "
+          f"open and closed): {per_pair * count:,.0f} s wall, "
+          f"{per_pair_cpu * count:,.0f} s CPU")  # fmt: skip
+    print(f"  ratio {per_pair * count / wall(ours):.0f}x wall, "
+          f"{per_pair_cpu * count / cpu(ours):.0f}x CPU; sample routes whose km differ: "
+          f"{differ} of "
           f"{2 * len(sample)}; statuses {written.statuses}")  # fmt: skip
     target.unlink()
     folder.rmdir()
@@ -275,13 +295,13 @@ def bench_closures(args: argparse.Namespace, atlas: Any, places: list[Place]) ->
     calls = [
         (c.passage, *rng.choice(pairs)) for c in scenario.closures for _ in range(args.sample // 9)
     ]
-    started = time.perf_counter()
     differ = 0
-    with warnings.catch_warnings():
+    with Clock() as clock, warnings.catch_warnings():
         warnings.simplefilter("ignore")
         answers = [(p, a, b, searoute_once(a, b, [p])) for p, a, b in calls]
         opens = {(a.name, b.name): searoute_once(a, b, []) for _, a, b in calls}
-    per_call = (time.perf_counter() - started) / (len(calls) + len(opens))
+    per_call = clock.wall / (len(calls) + len(opens))
+    per_call_cpu = clock.cpu / (len(calls) + len(opens))
     open_km = {(t.origin.name, t.destination.name): t.open_km for t in port_matrix(
         atlas, places, closed=["bab-el-mandeb"]).pairs}  # fmt: skip
     for passage, a, b, (km, _, _) in answers:
@@ -290,13 +310,14 @@ def bench_closures(args: argparse.Namespace, atlas: Any, places: list[Place]) ->
         differ += (ours_km or math.inf) != km
     mine = peak_mb(lambda: closure_scenario(atlas, places))
     calls_all = len(pairs) * (len(scenario.closures) + 1)
-    m = statistics.median(ours)
     line("ours (closure_scenario)", ours, f"   peak {mine:.0f} MB")
     print(f"  baseline: searoute() per pair and closure ({calls_all:,} calls), EXTRAPOLATED from "
-          f"{len(calls) + len(opens)} timed calls ({per_call * 1000:.1f} ms each): "
-          f"{per_call * calls_all:,.0f} s")  # fmt: skip
-    print(f"  ratio {per_call * calls_all / m:.0f}x; sampled closed routes whose km differ: "
-          f"{differ} of {len(calls)}")  # fmt: skip
+          f"{len(calls) + len(opens)} timed calls ({per_call * 1000:.1f} ms wall, "
+          f"{per_call_cpu * 1000:.1f} ms CPU each): {per_call * calls_all:,.0f} s wall, "
+          f"{per_call_cpu * calls_all:,.0f} s CPU")  # fmt: skip
+    print(f"  ratio {per_call * calls_all / wall(ours):.0f}x wall, "
+          f"{per_call_cpu * calls_all / cpu(ours):.0f}x CPU; sampled closed routes whose km "
+          f"differ: {differ} of {len(calls)}")  # fmt: skip
     for c in scenario.closures:
         print(f"    {c.chokepoint:<18} through {c.trips_through:5,}  "
               f"longer {len(c.longer):5,}  cut off {len(c.cut_off):4,}  "
@@ -312,13 +333,13 @@ def main() -> None:
     args = parser.parse_args()
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} "
           f"({os.cpu_count()} cores)")  # fmt: skip
-    started = time.perf_counter()
-    atlas = load_atlas()
-    sea_router(), sea_network()
-    places = ports(args.big)
-    port_matrix(atlas, places[:3], closed=["bab-el-mandeb"])  # the compiled walk, from cache
+    with Clock() as clock:
+        atlas = load_atlas()
+        sea_router(), sea_network()
+        places = ports(args.big)
+        port_matrix(atlas, places[:3], closed=["bab-el-mandeb"])  # the compiled walk, cached
     print(f"start-up (searoute's graph, our arrays, the walk, {args.big} ports): "
-          f"{time.perf_counter() - started:.1f} s")  # fmt: skip
+          f"{clock.wall:.1f} s wall, {clock.cpu:.1f} s CPU")  # fmt: skip
     parts = args.parts.split(",")
     if "50" in parts:
         bench_50(args, atlas, places[:50])
