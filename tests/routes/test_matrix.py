@@ -247,3 +247,21 @@ def test_batches_are_flat_in_memory(atlas: Atlas, sample: list[Place]) -> None:
     batches = trip_batches(network, nodes[:40], nodes, frozenset({"malacca"}), skip_same=False)
     sizes = [len(b) for b in batches]
     assert sum(sizes) == 40 * len(nodes) and max(sizes) <= 16_384
+
+
+def test_routes_are_named_by_their_atlas_chokepoints_in_order(atlas: Atlas) -> None:
+    """Rows of passage codes, up to the widest, read back to the same names one by one."""
+    rng = np.random.default_rng(5)
+    codes = np.full((3000, MAX_PASSAGES), -1, np.int8)
+    for row in codes:
+        taken = rng.integers(0, 7)
+        row[:taken] = rng.integers(0, len(PASSAGE_NAMES), taken)
+    codes[0, :12] = np.arange(12)  # wider than one word of eight
+    names = TripNames(atlas, [], [])
+    ids = {c.searoute_passage or c.id: c.id for c in atlas.chokepoints.values()}
+    wanted = [
+        " > ".join(ids[PASSAGE_NAMES[c]] for c in row if c >= 0 and PASSAGE_NAMES[c] in ids)
+        for row in codes
+    ]
+    assert names.chokepoints(codes).tolist() == wanted
+    assert names.chokepoints(codes[1:]).tolist() == wanted[1:]  # one word a row

@@ -55,13 +55,29 @@ class TripNames:
         """Each route's atlas chokepoints, "a > b > c" (passages the atlas lacks left out)."""
         if len(codes) == 0:
             return np.empty(0, dtype=object)
-        unique, inverse = np.unique(codes, axis=0, return_inverse=True)
-        text = [" > ".join(i for c in row if c >= 0 and (i := self._id[c])) for row in unique]
+        keys = _row_keys(codes)
+        unique, inverse = np.unique(keys, axis=None if keys.ndim == 1 else 0, return_inverse=True)
+        text = []
+        for key in unique.reshape(len(unique), -1):
+            row = key.view(np.uint8).astype(np.int16) - 1  # back to the codes, -1 for none
+            text.append(" > ".join(i for c in row if c >= 0 and (i := self._id[c])))
         return np.asarray(text, dtype=object)[inverse.reshape(-1)]
 
 
+def _row_keys(codes: NDArray[np.int8]) -> NDArray[np.uint64]:
+    """Each row of passage codes as 64-bit words (8 codes a word, as many words as the
+    longest row needs): sorting words is many times faster than sorting rows of bytes."""
+    longest = int((codes >= 0).sum(axis=1).max())
+    width = 8 * max(1, -(-longest // 8))
+    block = np.full((len(codes), width), -1, np.int16)
+    block[:, : min(width, codes.shape[1])] = codes[:, :width]
+    packed = np.ascontiguousarray((block + 1).astype(np.uint8)).view(np.uint64)
+    return packed[:, 0] if packed.shape[1] == 1 else packed
+
+
 def _km(values: NDArray[np.float64]) -> pa.Array:
-    return pa.array(values, mask=~np.isfinite(values))
+    """Empty (null) where there is no route: inf and NaN become null."""
+    return pa.array(np.where(np.isfinite(values), values, np.nan), from_pandas=True)
 
 
 def trip_table(
