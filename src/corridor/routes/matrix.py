@@ -403,6 +403,8 @@ def write_port_matrix(
 ) -> MatrixFile:
     """:func:`port_matrix` streamed to a CSV or Parquet file (by its suffix), one chunk of
     origins at a time: memory stays flat however many ports (see ``trip_files``)."""
+    import pyarrow.compute as pc
+
     from corridor.routes.trip_files import TripNames, trip_format, trip_table, write_tables
 
     fmt = trip_format(path)
@@ -415,7 +417,8 @@ def write_port_matrix(
     def tables() -> Iterator[pa.Table]:
         for batch in job.batches(progress):
             table = trip_table(names, batch, voyage.speed_knots)
-            statuses.update(table.column("status").to_pylist())
+            for count in pc.value_counts(table.column("status")).to_pylist():
+                statuses[count["values"]] += count["counts"]
             yield table
 
     trips = write_tables(tables(), path, force=force)
