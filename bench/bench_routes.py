@@ -158,6 +158,11 @@ def passages_along(line: list[Any]) -> tuple[str, ...]:
     return tuple(found)
 
 
+def _km(value: float | None) -> float:
+    """None (no route) as searoute's inf; 0.0 stays 0.0 (two ports on one node)."""
+    return math.inf if value is None else value
+
+
 def same(ours_km: float | None, ours_passages: tuple[str, ...], theirs: Any) -> bool:
     km, traversed, line = theirs
     if ours_km is None:
@@ -263,8 +268,8 @@ def bench_500(args: argparse.Namespace, atlas: Any, places: list[Place]) -> None
     differ = 0
     for a, b, open_way, closed_way in found:
         row = row_of[(a.name, b.name)]
-        differ += (row["open_km"] or math.inf) != open_way[0]
-        differ += (row["closed_km"] or math.inf) != closed_way[0]
+        differ += _km(row["open_km"]) != open_way[0]
+        differ += _km(row["closed_km"]) != closed_way[0]
     line("ours (write_port_matrix)", ours, f"   {written.trips:,} rows, "
          f"{target.stat().st_size / 1e6:.1f} MB file")  # fmt: skip
     print("  peak (flat in the number of ports): "
@@ -307,7 +312,7 @@ def bench_closures(args: argparse.Namespace, atlas: Any, places: list[Place]) ->
     for passage, a, b, (km, _, _) in answers:
         trip = through.get((passage, a.name, b.name))  # None: the closure leaves it as it is
         ours_km = open_km[(a.name, b.name)] if trip is None else trip.closed_km
-        differ += (ours_km or math.inf) != km
+        differ += _km(ours_km) != km
     mine = peak_mb(lambda: closure_scenario(atlas, places))
     calls_all = len(pairs) * (len(scenario.closures) + 1)
     line("ours (closure_scenario)", ours, f"   peak {mine:.0f} MB")
