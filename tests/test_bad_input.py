@@ -604,6 +604,57 @@ ROUTES = [
     ),
     Case("matrix: nothing closed", ("routes", "matrix"), "name at least one chokepoint"),
     Case(
+        "matrix: --output neither .csv nor .parquet",
+        ("routes", "matrix", "--close", "hormuz", "-o", "{tmp}/trips.txt"),
+        "write trips to a .csv or .parquet file",
+    ),
+    Case(
+        "matrix: --output onto an existing file",
+        ("routes", "matrix", "--close", "hormuz", "-o", "{tmp}/taken.csv"),
+        "--force",
+        prepare="existing_output",
+    ),
+    Case(
+        "matrix: --output into a missing folder",
+        ("routes", "matrix", "--close", "hormuz", "-o", "{tmp}/no/such/trips.csv"),
+        "no folder",
+    ),
+    Case(
+        "closures: an unknown chokepoint",
+        ("routes", "closures", "--chokepoints", "malaca"),
+        "did you mean 'malacca'",
+        2,
+    ),
+    Case(
+        "closures: a chokepoint the sea network cannot close",
+        ("routes", "closures", "--chokepoints", "dardanelles"),
+        "no passage to close",
+        2,
+    ),
+    Case(
+        "closures: --output onto an existing file",
+        ("routes", "closures", "-o", "{tmp}/taken.csv"),
+        "--force",
+        prepare="existing_output",
+    ),
+    Case(
+        "closures: --output neither .csv nor .parquet",
+        ("routes", "closures", "-o", "{tmp}/hit.xlsx"),
+        "write trips to a .csv or .parquet file",
+    ),
+    Case(
+        "closures: an inland port",
+        ("routes", "closures", "{tmp}/inland.csv"),
+        "almaty: the nearest sea lane is 2,232 km away",
+        prepare="bad_ports",
+    ),
+    Case(
+        "closures: unknown vessel class",
+        ("routes", "closures", "--vessel", "ulvc"),
+        "did you mean 'ulcv'",
+        2,
+    ),
+    Case(
         "land: an unknown --mode",
         ("routes", "land", "port-gwadar", "port-karachi", "--mode", "water"),
         "'water'",
