@@ -604,6 +604,57 @@ ROUTES = [
     ),
     Case("matrix: nothing closed", ("routes", "matrix"), "name at least one chokepoint"),
     Case(
+        "matrix: --output neither .csv nor .parquet",
+        ("routes", "matrix", "--close", "hormuz", "-o", "{tmp}/trips.txt"),
+        "write trips to a .csv or .parquet file",
+    ),
+    Case(
+        "matrix: --output onto an existing file",
+        ("routes", "matrix", "--close", "hormuz", "-o", "{tmp}/taken.csv"),
+        "--force",
+        prepare="existing_output",
+    ),
+    Case(
+        "matrix: --output into a missing folder",
+        ("routes", "matrix", "--close", "hormuz", "-o", "{tmp}/no/such/trips.csv"),
+        "no folder",
+    ),
+    Case(
+        "closures: an unknown chokepoint",
+        ("routes", "closures", "--chokepoints", "malaca"),
+        "did you mean 'malacca'",
+        2,
+    ),
+    Case(
+        "closures: a chokepoint the sea network cannot close",
+        ("routes", "closures", "--chokepoints", "dardanelles"),
+        "no passage to close",
+        2,
+    ),
+    Case(
+        "closures: --output onto an existing file",
+        ("routes", "closures", "-o", "{tmp}/taken.csv"),
+        "--force",
+        prepare="existing_output",
+    ),
+    Case(
+        "closures: --output neither .csv nor .parquet",
+        ("routes", "closures", "-o", "{tmp}/hit.xlsx"),
+        "write trips to a .csv or .parquet file",
+    ),
+    Case(
+        "closures: an inland port",
+        ("routes", "closures", "{tmp}/inland.csv"),
+        "almaty: the nearest sea lane is 2,232 km away",
+        prepare="bad_ports",
+    ),
+    Case(
+        "closures: unknown vessel class",
+        ("routes", "closures", "--vessel", "ulvc"),
+        "did you mean 'ulcv'",
+        2,
+    ),
+    Case(
         "land: an unknown --mode",
         ("routes", "land", "port-gwadar", "port-karachi", "--mode", "water"),
         "'water'",
@@ -871,8 +922,44 @@ MEETINGS = [
          "training course 'nope' is unknown", 2),
 ]  # fmt: skip
 
+_HOOK = ("webhooks", "add", "https://soc.example/hook")
+
+DELIVERY = [
+    Case("webhook URL not http", ("webhooks", "add", "ftp://soc.example/h", "--org", "kz-mvd"),
+         "use http:// or https://"),
+    Case("webhook URL without a scheme", ("webhooks", "add", "soc.example/h", "--org", "kz-mvd"),
+         "use http:// or https://"),
+    Case("webhook URL with a password", ("webhooks", "add", "https://u:p@soc.example/h", "--org",
+         "kz-mvd"), "no user name or password"),
+    Case("webhook URL with a bad port", ("webhooks", "add", "https://soc.example:70000/h",
+         "--org", "kz-mvd"), "port out of range"),
+    Case("webhook for an unknown organization", (*_HOOK, "--org", "kz-mvd"),
+         "organization 'kz-mvd' is unknown", 2),
+    Case("webhook without --org", _HOOK, "missing option '--org'", 2),
+    Case("webhook event filter bad", (*_HOOK, "--org", "kz-mvd", "--event", "Alert Raised"),
+         "event filter 'Alert Raised'"),
+    Case("webhooks list of an unknown organization", ("webhooks", "list", "--org", "nope"),
+         "organization 'nope' is unknown", 2),
+    Case("remove an unknown webhook", ("webhooks", "remove", "7"), "webhook '7' is unknown", 2),
+    Case("remove a webhook by name", ("webhooks", "remove", "soc"), "invalid value for 'webhook'",
+         2),
+    Case("test an unknown webhook", ("webhooks", "test", "7"), "webhook '7' is unknown", 2),
+    Case("deliveries of an unknown status", ("webhooks", "deliveries", "1", "--status", "lost"),
+         "delivery status 'lost' is unknown", 2),
+    Case("deliveries of an unknown webhook", ("webhooks", "deliveries", "7"),
+         "webhook '7' is unknown", 2),
+    Case("webhooks without a store", ("webhooks", "list"), "no database at", store=False),
+    Case("worker lease shorter than its timeout", ("worker", "--once", "--timeout", "10",
+         "--lease", "5"), "at least the timeout (10 s) plus 1 s"),
+    Case("worker retry cap below its base", ("worker", "--once", "--retry-base", "60",
+         "--retry-cap", "1"), "must be at least the base"),
+    Case("worker concurrency 0", ("worker", "--once", "--concurrency", "0"), "--concurrency", 2),
+    Case("worker without a store", ("worker", "--once"), "no database at", store=False),
+]  # fmt: skip
+
 CASES = [
     *GENERAL, *ATLAS, *INCIDENTS, *SERVER, *RISK, *ROUTES, *COORDINATION, *COOPERATION, *MEETINGS,
+    *DELIVERY,
 ]  # fmt: skip
 
 

@@ -55,6 +55,48 @@ def test_matrix_of_atlas_and_user_ports(tmp_path: Path) -> None:
     assert (tmp_path / "m.png").stat().st_size > 50_000
 
 
+def test_matrix_table_says_which_pairs_are_cut_off(tmp_path: Path) -> None:
+    ports = tmp_path / "ports.csv"
+    ports.write_text("name,lon,lat\nDammam,50.10,26.45\n")
+    code, stdout, stderr = run("routes", "matrix", str(ports), "--close", "hormuz")
+    assert code == 0, stderr
+    assert stdout.count("cut off") == 2 * 15  # Dammam to and from each atlas port
+    assert "pairs unaffected" in stderr
+
+
+def test_matrix_streams_every_pair_to_a_file(tmp_path: Path) -> None:
+    ports = tmp_path / "ports.csv"
+    ports.write_text("name,lon,lat\nDammam,50.10,26.45\nRotterdam,4.44,51.90\n")
+    target = tmp_path / "trips.csv"
+    code, stdout, stderr = run(
+        "routes", "matrix", str(ports), "--close", "hormuz", "-o", str(target), "--json"
+    )
+    assert code == 0, stderr
+    summary = json.loads(stdout)
+    assert summary["trips"] == 17 * 16 and summary["statuses"]["cut off"] == 2 * 16
+    lines = target.read_text().splitlines()
+    assert len(lines) == 1 + 17 * 16 and lines[0].startswith('"origin","destination"')
+    assert any('"Dammam","Rotterdam"' in line and '"cut off"' in line for line in lines)
+
+
+def test_closures_table_and_file(tmp_path: Path) -> None:
+    ports = tmp_path / "ports.csv"
+    ports.write_text("name,lon,lat\nDammam,50.10,26.45\nRotterdam,4.44,51.90\n")
+    code, stdout, stderr = run(
+        "routes", "closures", str(ports), "-o", str(tmp_path / "hit.parquet")
+    )
+    assert code == 0, stderr
+    assert "each chokepoint closed alone" in stdout and "hormuz" in stdout
+    assert "written to" in stderr and (tmp_path / "hit.parquet").stat().st_size > 1000
+    code, stdout, stderr = run("routes", "closures", "--chokepoints", "malacca,suez", "--json")
+    assert code == 0, stderr
+    found = json.loads(stdout)
+    assert found["ports"] == 15 and found["trips"] == 15 * 14
+    malacca = next(c for c in found["closures"] if c["chokepoint"] == "malacca")
+    assert malacca["longer"] > 0 and malacca["trips_through"] == len(malacca["trips"])
+    assert all(t["extra_days"] >= 0 for t in malacca["trips"])
+
+
 def test_a_position_west_or_south_is_a_place_with_options_before_or_after() -> None:
     """Click takes "-93.87,29.73" for an option unless told; here it is a place."""
     results = []
@@ -207,7 +249,7 @@ def test_a_vessel_is_kept_out_of_what_it_does_not_fit_and_told_why() -> None:
 
 
 def test_the_help_of_sea_and_matrix_lists_the_vessel_classes() -> None:
-    for command in ("sea", "matrix"):
+    for command in ("sea", "matrix", "closures"):
         code, stdout, _ = run("routes", command, "--help")
         assert code == 0
         flat = " ".join(stdout.split())

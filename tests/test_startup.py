@@ -1,8 +1,8 @@
 """The command starts in a blink: importing ``corridor.cli`` loads no heavy library.
 
 numpy, pandas, scipy, numba, networkx, shapely, pyproj and SQLAlchemy load inside the
-commands that compute, httpx inside those that talk to a server; ``corridor --help`` and
-argument errors never pay for them.
+commands that compute, httpx inside those that talk to a server or send webhooks;
+``corridor --help`` and argument errors never pay for them.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ HEAVY = (
     "pyarrow",
     "searoute",
     "stix2",
-    "httpx",  # the client of a server: only `--server` needs it
+    "httpx",  # only `--server` and the delivery worker speak HTTP
 )
 
 
@@ -46,7 +46,8 @@ def test_help_of_every_group_loads_no_heavy_library() -> None:
     code = (
         "from typer.testing import CliRunner\nfrom corridor.cli import app\n"
         "groups = ([], ['atlas'], ['incidents'], ['risk'], ['routes'], ['coordination'],\n"
-        "          ['advise'], ['info'], ['admin'], ['meetings'], ['training'])\n"
+        "          ['advise'], ['info'], ['admin'], ['meetings'], ['training'],\n"
+        "          ['webhooks'], ['worker'], ['serve'])\n"
         "for group in groups:\n"
         "    assert CliRunner().invoke(app, [*group, '--help']).exit_code == 0"
     )

@@ -26,6 +26,8 @@ from corridor.commands import meetings as meeting_commands
 from corridor.commands import risk as risk_commands
 from corridor.commands import routes as route_commands
 from corridor.commands import serve as serve_command
+from corridor.commands import webhooks as webhook_commands
+from corridor.commands import worker as worker_command
 from corridor.commands.context import begin, current
 from corridor.commands.options import AtlasDirOption
 from corridor.commands.output import JsonOption, err, fail, print_json, print_table
@@ -115,6 +117,8 @@ app.add_typer(alert_commands.rules_app, name="rules")
 app.add_typer(case_commands.app, name="cases")
 app.command("advise")(coordination_commands.advise_command)
 app.command("serve")(serve_command.serve)
+app.add_typer(webhook_commands.app, name="webhooks")
+app.command("worker")(worker_command.worker)
 
 
 def _version(value: bool) -> None:

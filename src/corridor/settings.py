@@ -35,6 +35,10 @@ class Settings(BaseSettings):
     """The key API tokens are hashed under (HMAC-SHA256); unset, a file in the data folder
     holds one. Kept out of the database, so a stolen token table is useless without it."""
 
+    delivery_worker: bool = False
+    """Whether an API server process built from these settings sends webhook deliveries
+    from a thread (``corridor serve`` sets it for its worker processes)."""
+
     instance: str = "local"
     """This installation's name, stamped as the origin of every object it creates."""
 

@@ -41,6 +41,7 @@ from corridor.cooperation.services import (
 from corridor.cooperation.training import TrainingCourse
 from corridor.cooperation.training_services import add_course
 from corridor.cooperation.trust_services import set_trust
+from corridor.delivery import add_webhook, enqueue
 from corridor.events.access import Viewer
 from corridor.events.model import Incident, Tlp
 from corridor.store import open_store
@@ -104,6 +105,10 @@ INCIDENTS: dict[str, tuple[Tlp, tuple[str, ...]]] = {
     "k-sco": (Tlp.AMBER, ("sco",)),
     "k-csto": (Tlp.RED, ("csto",)),
 }
+# Webhooks per organization (nothing listens there: the worker is not running in the API
+# tests), each with one delivery of an alert.raised event.
+WEBHOOKS = {"kz-mvd": ("http://127.0.0.1:9/kz-1", "http://127.0.0.1:9/kz-2"),
+            "pipechina": ("http://127.0.0.1:9/pipechina",)}  # fmt: skip
 # organization: {source: level}, as each organization's admin rated them (B and C weigh
 # 0.75 and 0.5: figures change, nobody's incident counts do).
 TRUST: dict[str, dict[str, str]] = {"kz-mvd": {"uz-mvd": "C"}, "uz-mvd": {"kz-mvd": "B"}}
@@ -176,6 +181,7 @@ class Platform:
     tokens: dict[tuple[str, str], str]  # (organization, role) -> its user's token
     uuids: dict[str, str]  # source_id -> uuid
     read_day: ReadDay = dataclasses.field(default_factory=ReadDay)
+    webhooks: dict[str, tuple[int, ...]] = dataclasses.field(default_factory=dict)
 
     def auth(self, organization: str, role: str | None = None) -> dict[str, str]:
         token = self.tokens[organization, role or DEFAULT_ROLE[organization]]
@@ -198,6 +204,17 @@ def _records(store: Engine, atlas: Atlas) -> None:
     for kind, key, groups in shared:
         if groups:
             share_record(store, ADMIN, kind, key, groups, on=TODAY, atlas=atlas)
+
+
+def add_webhooks(store: Engine) -> dict[str, tuple[int, ...]]:
+    """The ``WEBHOOKS``, each with one delivery; webhook ids per organization."""
+    hooks: dict[str, tuple[int, ...]] = {}
+    for org, urls in WEBHOOKS.items():
+        hooks[org] = tuple(add_webhook(store, ADMIN, org, url).webhook.id for url in urls)
+        with store.begin() as connection:
+            enqueue(connection, organization=org, event="alert.raised", payload={"org": org},
+                    now=datetime.now(UTC))  # fmt: skip
+    return hooks
 
 
 def build_platform(
@@ -246,7 +263,7 @@ def platform(tmp_path_factory: pytest.TempPathFactory, atlas: Atlas) -> Iterator
     url = f"sqlite:///{folder / 'api.sqlite'}"
     store = open_store(url, create=True)
     tokens, uuids = build_platform(store, atlas)
-    yield Platform(url, store, tokens, uuids)
+    yield Platform(url, store, tokens, uuids, webhooks=add_webhooks(store))
     store.dispose()
 
 

@@ -6,7 +6,8 @@ import searoute
 
 from corridor.atlas.catalog import Atlas
 from corridor.routes.along import chokepoints_passed, states_near
-from corridor.routes.disruption import Place, disruption, disruption_matrix, passages_of
+from corridor.routes.disruption import Place, disruption, passages_of
+from corridor.routes.matrix import port_matrix
 from corridor.routes.places import resolve_place
 from corridor.routes.sea import sea_router
 
@@ -88,11 +89,12 @@ def test_lengths_are_searoutes_own(atlas: Atlas) -> None:
 def test_the_matrix_agrees_with_one_route_at_a_time(atlas: Atlas) -> None:
     ports = [resolve_place(p, atlas) for p in ("port-gwadar", "Dammam", "port-piraeus", "Shanghai")]
     closed = passages_of(atlas, ["hormuz"])
-    table = disruption_matrix(sea_router(), ports, ports, closed, 14)
+    table = port_matrix(atlas, ports, closed=["hormuz"], speed_knots=14).pairs
     assert len(table) == 12
     for row in table:
         single = disruption(sea_router(), row.origin, row.destination, closed, 14)
         assert row.extra_km == single.extra_km and row.cut_off == single.cut_off
+        assert row.extra_days == single.extra_days
         assert row.cut_off == ("Dammam" in (row.origin.name, row.destination.name))
 
 

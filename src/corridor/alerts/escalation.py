@@ -10,18 +10,18 @@ one step at once with :func:`escalate_alert`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, Engine
 
-from corridor.alerts.raising import Notify
+from corridor.alerts.raising import Notify, to_outbox
 from corridor.atlas.catalog import Atlas
 from corridor.cooperation.models import Permission, Principal
 
-__all__ = ["LADDER", "Escalation", "escalate_alert", "escalate_due"]
+__all__ = ["LADDER", "Escalation", "escalate_alert", "escalate_due", "escalation_job"]
 
 LADDER = ("org_admin", "liaison_contact", "mechanism_secretariat")
 
@@ -42,11 +42,31 @@ def escalate_due(
     """Take the next step for every open alert whose acknowledgement time has passed."""
     from corridor.store.alerts import due_alerts
 
+    notify = notify or to_outbox
     taken = []
     with store.begin() as connection:
         for row in due_alerts(connection, now, limit=batch):
             taken.append(_step(connection, row, atlas, now, notify, actor=None))
     return taken
+
+
+def escalation_job(
+    store: Engine, atlas: Atlas | Callable[[], Atlas] | None = None
+) -> Callable[[], list[Escalation]]:
+    """What a worker runs on its clock: every escalation step that is due now (the atlas
+    loaded on the first step it takes)."""
+
+    def job() -> list[Escalation]:
+        from corridor.cooperation.groups import atlas_of
+        from corridor.cooperation.records import utc
+        from corridor.store.alerts import due_alerts
+
+        with store.connect() as connection:
+            if not due_alerts(connection, utc(), limit=1):
+                return []
+        return escalate_due(store, atlas=atlas_of(atlas), now=utc())
+
+    return job
 
 
 def escalate_alert(
@@ -69,7 +89,7 @@ def escalate_alert(
             raise CorridorError(f"alert {uuid} is {row.status}: only an open alert escalates")
         if row.level >= len(LADDER):
             raise CorridorError(f"alert {uuid} has reached the last step ({LADDER[-1]})")
-        return _step(connection, row, atlas, now, notify, actor=actor.viewer.who)
+        return _step(connection, row, atlas, now, notify or to_outbox, actor=actor.viewer.who)
 
 
 def _step(

@@ -29,7 +29,19 @@ from corridor.events.model import Incident
 if TYPE_CHECKING:  # matching brings numpy and the compiled index: loaded on first use
     from corridor.alerts.matching import Match
 
-__all__ = ["AlertSummary", "Notify", "raise_alerts", "raise_alerts_since"]
+__all__ = ["AlertSummary", "Notify", "raise_alerts", "raise_alerts_since", "to_outbox"]
+
+
+def to_outbox(
+    connection: Connection, organization: str, event: str, payload: Mapping[str, Any]
+) -> None:
+    """The platform's notifier: the organization's webhooks get the message, written to
+    the delivery outbox in the caller's transaction (the inbox holds it anyway)."""
+    from corridor.cooperation.records import utc
+    from corridor.delivery import enqueue
+
+    enqueue(connection, organization=organization, event=event, payload=dict(payload),
+            now=utc())  # fmt: skip
 
 
 class Notify(Protocol):
@@ -84,6 +96,7 @@ def raise_alerts(
     active = tuple(r for r in rules if r.enabled)
     if not incidents or not active:
         return AlertSummary()
+    notify = notify or to_outbox
     organizations = organizations_by_id(connection)
     operated = {org.id: org.assets for org in organizations.values()}
     matcher = matcher_for(atlas)

@@ -7,15 +7,19 @@ principal or viewer, and renders the result; errors become problem documents.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import AbstractContextManager, asynccontextmanager, nullcontext
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from corridor.api.deps import FailedAuthLimiter, ServerState
 from corridor.api.problems import install_problem_handlers, problem_response
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 __all__ = ["MAX_BODY_BYTES", "BodySizeLimit", "app_from_settings", "create_app"]
 
@@ -74,10 +78,13 @@ def create_app(
     limiter: FailedAuthLimiter | None = None,
     max_body_bytes: int = MAX_BODY_BYTES,
     today: Callable[[], date] = date.today,
+    delivery_worker: bool = False,
 ) -> FastAPI:
     """The API on the store at ``database_url`` (made if absent). ``token_secret`` is the
     key tokens are hashed under; by default the same one the command line uses. ``today``
-    gives the day sharing-group membership is reckoned on (the calendar's, by default)."""
+    gives the day sharing-group membership is reckoned on (the calendar's, by default).
+    With ``delivery_worker``, a thread sends webhook deliveries while the app runs (woken
+    at once by the app's own commits)."""
     from corridor.api.routes import (
         alerts,
         atlas,
@@ -87,6 +94,7 @@ def create_app(
         meetings,
         risk,
         trust,
+        webhooks,
     )
 
     @asynccontextmanager
@@ -104,7 +112,8 @@ def create_app(
             today=today,
         )
         try:
-            yield
+            with _delivering(store, delivery_worker):
+                yield
         finally:
             store.dispose()
 
@@ -116,10 +125,20 @@ def create_app(
     )
     install_problem_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
-    for module in (incidents, directory, trust, meetings, atlas, risk, alerts, cases):
+    for module in (incidents, directory, trust, meetings, atlas, risk, webhooks, alerts, cases):
         app.include_router(module.router)
     _include_taxii(app)
     return app
+
+
+def _delivering(store: Engine, enabled: bool) -> AbstractContextManager[object]:
+    """The delivery worker's thread while the app runs, if ``enabled``."""
+    if not enabled:
+        return nullcontext()
+    from corridor.alerts.escalation import escalation_job
+    from corridor.delivery.worker import background_worker
+
+    return background_worker(store, periodic=escalation_job(store))
 
 
 def _include_taxii(app: FastAPI) -> None:
@@ -155,4 +174,6 @@ def app_from_settings() -> FastAPI:
 
     configured = settings()
     url, _ = configured.store_url()
-    return create_app(url, atlas_dir=configured.atlas_dir)
+    return create_app(
+        url, atlas_dir=configured.atlas_dir, delivery_worker=configured.delivery_worker
+    )

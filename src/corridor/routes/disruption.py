@@ -1,15 +1,15 @@
 """Closing chokepoints: the route each voyage takes instead, how much longer, or none.
 
 Chokepoints are the atlas's; a closure shuts the searoute passage the chokepoint is
-(the atlas says which). The matrix reuses one shortest-path tree per origin and
-closure set, so 50 x 50 ports cost 100 Dijkstra runs, not 5,000. A ship that does not fit
-some passages (``barred``) has them closed on both the open route and the one with closures;
+(the atlas says which); ``matrix.py`` does the same for many voyages at once. A ship that
+does not fit some passages (``barred``) has them closed on both the open route and the one
+with closures;
 ``passage_hours`` adds each canal's published waiting and transit time to the days.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from corridor.atlas.catalog import Atlas
@@ -22,7 +22,6 @@ __all__ = [
     "Disruption",
     "Place",
     "disruption",
-    "disruption_matrix",
     "passages_of",
 ]
 
@@ -134,35 +133,3 @@ def disruption(
         speed_knots,
         dict(passage_hours or {}),
     )
-
-
-def disruption_matrix(
-    router: SeaRouter,
-    origins: Sequence[Place],
-    destinations: Sequence[Place],
-    closed: frozenset[str],
-    speed_knots: float,
-    *,
-    barred: frozenset[str] = frozenset(),
-    passage_hours: Mapping[str, float] | None = None,
-) -> list[Disruption]:
-    """Every origin to every other destination, open and closed, one tree per origin."""
-    hours = dict(passage_hours or {})
-    found = []
-    for origin in origins:
-        open_to = router.from_origin(origin.point, barred)
-        closed_to = router.from_origin(origin.point, closed | barred)
-        for destination in destinations:
-            if destination == origin:
-                continue
-            found.append(
-                Disruption(
-                    origin,
-                    destination,
-                    open_to(destination.point),
-                    closed_to(destination.point),
-                    speed_knots,
-                    hours,
-                )
-            )
-    return found

@@ -3,7 +3,9 @@
 At sea: :func:`sea_route` (one voyage, open and with closures, with how far each end
 was snapped to the sea network), :func:`route_exposure` (its exposure to incidents),
 :func:`port_matrix` (every pair of ports, and ``PortMatrix.hit()``: which pairs the
-closures hurt); both plan for a ``vessel`` (:func:`resolve_vessel`: a class of
+closures hurt), :func:`closure_scenario` (each chokepoint closed in turn: the trips it
+lengthens or cuts off), :func:`write_port_matrix` (every pair to a CSV or Parquet file,
+streamed); they plan for a ``vessel`` (:func:`resolve_vessel`: a class of
 :func:`load_vessels` with overrides), keeping out of the passages it does not fit.
 On land: :func:`land_path` (cheapest by distance, risk or a mix) and :func:`criticality`
 (links, places and pivot states the trips depend on), each for one flow (freight over
@@ -19,8 +21,25 @@ rail, road and their transfers; gas or oil over their pipelines), and
 
 from __future__ import annotations
 
+from corridor.routes.closures import (
+    ChokepointClosure,
+    ClosureScenario,
+    closable_chokepoints,
+    closure_scenario,
+    write_closures,
+)
 from corridor.routes.disruption import ClosureError, Disruption, Place
 from corridor.routes.land import Cost, LandNetwork
+from corridor.routes.matrix import (
+    MatrixFile,
+    PortMatrix,
+    Trip,
+    TripBatch,
+    draw_matrix_map,
+    matrix_ports,
+    port_matrix,
+    write_port_matrix,
+)
 from corridor.routes.modes import Flow, Mode
 from corridor.routes.pieces import Component, LandComponents, draw_land_network, land_pieces
 from corridor.routes.places import PlaceError, UnknownPlaceError
@@ -49,15 +68,11 @@ from corridor.routes.voyages import (
     DEFAULT_MAX_SNAP_KM,
     DEFAULT_SPEED_KNOTS,
     Endpoint,
-    PortMatrix,
     RouteExposure,
     RouteLeg,
     SeaRoute,
     SnapError,
-    draw_matrix_map,
     draw_sea_map,
-    matrix_ports,
-    port_matrix,
     route_exposure,
     sea_route,
 )
@@ -66,7 +81,9 @@ __all__ = [
     "DEFAULT_MAX_SNAP_KM",
     "DEFAULT_SPEED_KNOTS",
     "Barred",
+    "ChokepointClosure",
     "ClosureError",
+    "ClosureScenario",
     "Component",
     "Cost",
     "CriticalLink",
@@ -79,6 +96,7 @@ __all__ = [
     "LandLink",
     "LandNetwork",
     "LandPath",
+    "MatrixFile",
     "Mode",
     "NoLandPathError",
     "PassageLimits",
@@ -89,9 +107,13 @@ __all__ = [
     "RouteLeg",
     "SeaRoute",
     "SnapError",
+    "Trip",
+    "TripBatch",
     "UnknownPlaceError",
     "Vessel",
     "VesselClass",
+    "closable_chokepoints",
+    "closure_scenario",
     "criticality",
     "draw_land_map",
     "draw_land_network",
@@ -107,4 +129,6 @@ __all__ = [
     "route_exposure",
     "scored_land_network",
     "sea_route",
+    "write_closures",
+    "write_port_matrix",
 ]

@@ -1,4 +1,5 @@
-"""Use cases at sea: one voyage open and with closures, its exposure, and the port matrix.
+"""Use cases at sea: one voyage open and with closures, and its exposure (``matrix.py``:
+many voyages at once).
 
 Each takes the atlas (and, where incidents are read, the store and the viewer) and typed
 arguments, and returns frozen dataclasses; the CLI and any other caller only render them.
@@ -11,7 +12,6 @@ counts the canals' published waiting and transit hours.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -23,15 +23,9 @@ from corridor.errors import InputError
 from corridor.geodesy import great_circle_km
 from corridor.risk.exposure import Contribution
 from corridor.routes.along import Passed, chokepoints_passed, states_near
-from corridor.routes.disruption import (
-    Disruption,
-    Place,
-    disruption,
-    disruption_matrix,
-    passages_of,
-)
+from corridor.routes.disruption import Disruption, Place, disruption, passages_of
 from corridor.routes.exposure import legs_exposure, scoring_inputs
-from corridor.routes.places import atlas_ports, read_places, resolve_place, unique
+from corridor.routes.places import resolve_place
 from corridor.routes.sea import SeaLeg, SeaRouter, sea_router
 from corridor.routes.vessels import Barred, Vessel, barred_passages, passage_hours, resolve_vessel
 
@@ -44,15 +38,11 @@ __all__ = [
     "DEFAULT_MAX_SNAP_KM",
     "DEFAULT_SPEED_KNOTS",
     "Endpoint",
-    "PortMatrix",
     "RouteExposure",
     "RouteLeg",
     "SeaRoute",
     "SnapError",
-    "draw_matrix_map",
     "draw_sea_map",
-    "matrix_ports",
-    "port_matrix",
     "route_exposure",
     "sea_route",
 ]
@@ -132,27 +122,6 @@ class RouteExposure:
     classes: tuple[str, ...]
     scores: dict[str, float]  # "open", "with closures"
     top_incidents: dict[str, list[Contribution]]
-
-
-@dataclass(frozen=True)
-class PortMatrix:
-    """Every pair of ports, open and with the closures."""
-
-    closed: tuple[str, ...]  # atlas chokepoint ids
-    passages: frozenset[str]
-    speed_knots: float
-    ports: tuple[Endpoint, ...]
-    pairs: tuple[Disruption, ...]
-    seconds: float
-    vessel: Vessel | None = None
-    barred: tuple[Barred, ...] = ()
-
-    def hit(self, most: int | None = None) -> list[Disruption]:
-        """The pairs the closures cut off or lengthen: cut-offs first, then by extra days."""
-        found = sorted(
-            (d for d in self.pairs if d.hit), key=lambda d: (not d.cut_off, -(d.extra_days or 0))
-        )
-        return found if most is None else found[:most]
 
 
 def _endpoint(router: SeaRouter, place: Place, max_snap_km: float) -> Endpoint:
@@ -286,56 +255,6 @@ def route_exposure(
     )
 
 
-def matrix_ports(atlas: Atlas, ports_csv: Path | None = None) -> list[Place]:
-    """The atlas's sea ports and those of a CSV (see :func:`read_places`), each name once."""
-    return unique([*atlas_ports(atlas), *(read_places(ports_csv, atlas) if ports_csv else [])])
-
-
-def port_matrix(
-    atlas: Atlas,
-    origins: Sequence[Place],
-    destinations: Sequence[Place] | None = None,
-    *,
-    closed: Sequence[str],
-    speed_knots: float | None = None,
-    max_snap_km: float = DEFAULT_MAX_SNAP_KM,
-    vessel: Vessel | str | None = None,
-) -> PortMatrix:
-    """Every origin to every other destination (the origins themselves by default), open
-    and with ``closed`` chokepoints shut; one shortest-path tree per origin and closure set.
-
-    At least one chokepoint must be closed (else nothing can change). ``vessel`` and the
-    speed as in :func:`sea_route`.
-    """
-    passages = passages_of(atlas, closed)
-    if not passages:
-        raise InputError("name at least one chokepoint to close (--close)")
-    voyage = _Voyage.of(vessel, speed_knots)
-    router = sea_router()
-    targets = list(origins if destinations is None else destinations)
-    ends = {p: _endpoint(router, p, max_snap_km) for p in unique([*origins, *targets])}
-    started = time.perf_counter()
-    pairs = disruption_matrix(
-        router,
-        origins,
-        targets,
-        passages,
-        voyage.speed_knots,
-        barred=voyage.shut,
-        passage_hours=voyage.hours,
-    )
-    return PortMatrix(
-        closed=_closed_ids(atlas, passages),
-        passages=passages,
-        speed_knots=voyage.speed_knots,
-        ports=tuple(ends.values()),
-        pairs=tuple(pairs),
-        seconds=time.perf_counter() - started,
-        vessel=voyage.vessel,
-        barred=voyage.barred,
-    )
-
-
 def _chokepoint_marks(
     atlas: Atlas, passages: frozenset[str]
 ) -> list[tuple[str, float, float, bool]]:
@@ -360,14 +279,3 @@ def draw_sea_map(atlas: Atlas, route: SeaRoute, path: Path) -> Path:
         if route.barred:
             title += f" (barred: {', '.join(b.passage for b in route.barred)})"
     return draw_routes_map(routes, _chokepoint_marks(atlas, route.passages), path, title=title)
-
-
-def draw_matrix_map(atlas: Atlas, matrix: PortMatrix, path: Path, most: int = 12) -> Path:
-    """The pairs the closures hurt most: their open routes, and the ones they must take."""
-    from corridor.maps import draw_routes_map
-
-    worst = matrix.hit(most)
-    routes = [("open", d.open_leg.line, "#2c7bb6") for d in worst if d.open_leg]
-    routes += [("with closures", d.closed_leg.line, "#d7301f") for d in worst if d.closed_leg]
-    title = f"The {len(worst)} voyages hit hardest by closing {', '.join(matrix.closed)}"
-    return draw_routes_map(routes, _chokepoint_marks(atlas, matrix.passages), path, title=title)

@@ -28,6 +28,8 @@ __all__ = [
     "action_items",
     "api_tokens",
     "audit_log",
+    "deliveries",
+    "delivery_attempts",
     "group_members",
     "import_runs",
     "incident_shares",
@@ -45,6 +47,7 @@ __all__ = [
     "training_participants",
     "training_tallies",
     "users",
+    "webhooks",
 ]
 
 metadata = MetaData(
@@ -365,8 +368,70 @@ source_trust = _shared_object(
 )
 
 
+# --------------------------------------------------------------------------- webhooks and the
+# delivery outbox (issue 14, section 3; migration 0008). An event for an organization is written
+# as one ``deliveries`` row per active webhook in the transaction that made the event (the
+# outbox); workers claim due rows, POST them and record every attempt.
+
+webhooks = Table(
+    "webhooks",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("organization", String(160), ForeignKey("organizations.id"), nullable=False),
+    Column("url", Text, nullable=False),
+    # The HMAC key deliveries are signed with, kept as it is: the worker must compute the same
+    # HMAC-SHA256 the receiver checks, so unlike an API token it cannot be stored as a hash.
+    # It is as protected as the database (access to the store is access to everything in it);
+    # it signs deliveries to this one URL only; it is shown once, when the webhook is made,
+    # and no listing (CLI, API) ever returns it; a leaked one is replaced by removing the
+    # webhook and adding it again.
+    Column("secret", String(128), nullable=False),
+    Column("events", Text, nullable=False, default='["*"]'),  # JSON list of event patterns
+    Column("active", Boolean, nullable=False, default=True),
+    Column("created_at", DateTime, nullable=False),
+    Column("removed_at", DateTime),
+    Index(None, "organization", "active"),
+)
+
+deliveries = Table(
+    "deliveries",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("uuid", String(36), nullable=False, unique=True),  # X-Corridor-Delivery
+    Column("organization", String(160), nullable=False),
+    Column("webhook_id", Integer, ForeignKey("webhooks.id"), nullable=False),
+    Column("event", String(64), nullable=False),
+    Column("payload", Text, nullable=False),  # the body POSTed, byte for byte on every attempt
+    Column("created_at", DateTime, nullable=False),
+    Column("status", String(12), nullable=False),  # pending | sending | delivered | dead
+    Column("attempts", Integer, nullable=False, default=0),  # claims so far
+    Column("next_attempt_at", DateTime, nullable=False),
+    Column("lease_until", DateTime),  # while sending: another worker may take it after this
+    Column("claimed_by", String(64)),  # the claim's token: a late result of an old claim is void
+    Column("delivered_at", DateTime),
+    Column("last_error", Text),
+    # The claim query: pending rows by due time, sending rows by lease.
+    Index(None, "status", "next_attempt_at"),
+    Index(None, "status", "lease_until"),
+    Index(None, "webhook_id", "status"),
+    Index(None, "organization", "created_at"),
+)
+
+delivery_attempts = Table(
+    "delivery_attempts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("delivery_id", Integer, ForeignKey("deliveries.id", ondelete="CASCADE"), nullable=False),
+    Column("at", DateTime, nullable=False),
+    Column("http_status", SmallInteger),  # None: no answer (refused, timed out, worker gone)
+    Column("error", Text),
+    Column("duration_ms", Integer),
+    Index(None, "delivery_id"),
+)
+
+
 # --------------------------------------------------------------------------- alerts (issue 14,
-# migration 0007). An alert is one rule firing on one asset; the incidents that raised it are
+# migration 0009). An alert is one rule firing on one asset; the incidents that raised it are
 # keyed by (rule, asset, incident), so re-reporting or re-importing never raises one twice.
 
 alert_rules = Table(
@@ -439,7 +504,7 @@ alert_events = Table(
     Index(None, "alert_id"),
 )
 
-# Cases (issue 14, section 6; migration 0007): the work that follows alerts, a joint action of
+# Cases (issue 14, section 6; migration 0009): the work that follows alerts, a joint action of
 # several organizations, or an exercise. Read through the sharing rule (owner, label, groups)
 # and by the organizations taking part.
 

@@ -44,7 +44,7 @@ def incident_filters(
     ] = None,
     source: Annotated[list[str] | None, Query(description="source name; repeatable")] = None,
     bbox: Annotated[str | None, Query(description="WEST,SOUTH,EAST,NORTH in degrees")] = None,
-    min_fatalities: Annotated[int | None, Query(ge=0)] = None,
+    min_fatalities: Annotated[int | None, Query(ge=0, le=10_000_000)] = None,
 ) -> IncidentQuery:
     """The filters as an :class:`IncidentQuery` (bad values: 400/422 from the library)."""
     from corridor.atlas.countries import resolve_country

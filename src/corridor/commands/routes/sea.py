@@ -254,4 +254,4 @@ def demo_routes() -> None:
         beam=None, length=None, speed=14.0, max_snap_km=300.0, map_path=None, exposure=False,
         as_of=None, classes=None, profile=None, as_json=False,
     )  # fmt: skip
-    note("more: corridor routes --help (matrix, land, critical)")
+    note("more: corridor routes --help (matrix, closures, land, critical)")

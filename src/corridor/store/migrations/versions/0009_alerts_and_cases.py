@@ -2,16 +2,16 @@
 that raised them (keyed so none raises twice), their recipients and timeline; cases with
 their participants, sharing, observables, tasks and timeline.
 
-Revision ID: 0007
-Revises: 0005
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-05
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007"
-down_revision = "0005"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
