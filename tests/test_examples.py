@@ -47,6 +47,9 @@ LEFT_TO_THEIR_OWN_TEST = (
     "corridor admin ",
     "corridor meetings ",
     "corridor training ",
+    "corridor alerts ",  # need an alert: tests/alerts/test_cli.py raises one, then runs them
+    "corridor rules ",
+    "corridor cases ",
     # webhooks need an organization and a receiver, and `corridor worker` runs until stopped:
     # tests/delivery/test_cli.py runs them in order against a receiver on 127.0.0.1
     "corridor webhooks ",

@@ -17,7 +17,9 @@ from typer.core import TyperGroup
 
 from corridor import __version__
 from corridor.commands import admin as admin_commands
+from corridor.commands import alerts as alert_commands
 from corridor.commands import atlas as atlas_commands
+from corridor.commands import cases as case_commands
 from corridor.commands import coordination as coordination_commands
 from corridor.commands import incidents as incident_commands
 from corridor.commands import meetings as meeting_commands
@@ -110,6 +112,9 @@ app.add_typer(coordination_commands.app, name="coordination")
 app.add_typer(admin_commands.app, name="admin")
 app.add_typer(meeting_commands.app, name="meetings")
 app.add_typer(meeting_commands.training_app, name="training")
+app.add_typer(alert_commands.app, name="alerts")
+app.add_typer(alert_commands.rules_app, name="rules")
+app.add_typer(case_commands.app, name="cases")
 app.command("advise")(coordination_commands.advise_command)
 app.command("serve")(serve_command.serve)
 app.add_typer(webhook_commands.app, name="webhooks")

@@ -20,9 +20,12 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
+from corridor.alerts.raising import raise_alerts
+from corridor.alerts.rules import bundled_rules
 from corridor.api import create_app
 from corridor.api.deps import FailedAuthLimiter
 from corridor.atlas import Atlas
+from corridor.cases.services import open_case
 from corridor.cooperation.meeting_services import add_action_item, add_meeting
 from corridor.cooperation.meetings import Meeting
 from corridor.cooperation.models import Principal, Role
@@ -47,6 +50,7 @@ from corridor.store.incident_writes import upsert_incidents
 SECRET = b"api-test-secret-" + b"x" * 32
 ADMIN = Principal.operator("platform")
 TODAY = date.today()
+REPORTED = datetime(2022, 5, 2, 8, 0)  # the day after the incidents: within the rules' horizon
 # The days the app is made to read on: before Uzbekistan left the CSTO (2012) and Iran
 # joined the SCO (2023), and today, after both.
 DAYS = {"2011": date(2011, 6, 1), "today": TODAY}
@@ -238,6 +242,14 @@ def build_platform(
         groups = INCIDENTS[record.source_id][1]
         if groups:
             share_incident(store, ADMIN, str(record.uuid), groups, on=TODAY, atlas=atlas)
+    rules = [r.model_copy(update={"min_severity": 1}) for r in bundled_rules()]
+    with store.begin() as connection:  # the alerts they raised when they happened
+        raise_alerts(connection, records, atlas=atlas, rules=rules, now=REPORTED)
+    # cases: kz-mvd's AMBER joint action with uz-mvd, and cn-mps's GREEN exercise
+    open_case(store, Principal.operator("kz-mvd"), title="Joint patrol", tlp=Tlp.AMBER,
+              participants=["uz-mvd"])  # fmt: skip
+    open_case(store, Principal.operator("cn-mps"), title="Pipeline drill", kind="exercise",
+              tlp=Tlp.GREEN)  # fmt: skip
     for org, levels in TRUST.items():
         for source, level in levels.items():
             set_trust(store, ADMIN, org, source, level, atlas=atlas)

@@ -28,6 +28,7 @@ from fastapi.testclient import TestClient
 from httpx import Response
 from starlette.routing import BaseRoute
 
+from corridor.alerts.rules import bundled_rules
 from corridor.cooperation.taxii import SHARED_WITH_ME
 from corridor.events.model import Tlp
 from tests.api.conftest import (
@@ -348,7 +349,66 @@ def check_webhook_writes(reader: Reader) -> None:
                 assert gone.status_code in (403, 404), (reader, owner)
 
 
+# --------------------------------------------------------------------------- alerts and cases
+
+# Routing sends the pipeline alerts to the agencies of the incident's state and of the states
+# the pipelines run through (the platform's operator operates none of them).
+ALERTED = {"kz-mvd", "uz-mvd", "cn-mps"}
+
+
+def _alerts(reader: Reader, org: str | None = None) -> list[dict[str, Any]]:
+    headers = reader.platform.auth(org) if org else reader.auth
+    response = reader.client.get("/alerts", headers=headers, params={"limit": 1000})
+    assert response.status_code == 200, (reader, response.text)
+    found: list[dict[str, Any]] = response.json()
+    return found
+
+
+def check_alerts(reader: Reader) -> None:
+    seen = {i["uuid"] for a in _alerts(reader) for i in a["incidents"]}
+    readable = {reader.platform.uuids[k] for k in reader.reads(INCIDENTS)}
+    assert seen == (readable if reader.org in ALERTED else set()), reader
+
+
+def check_alert(reader: Reader) -> None:
+    mine = {a["uuid"] for a in _alerts(reader)}
+    everyone = {a["uuid"] for org in ORGS for a in _alerts(reader, org)}
+    assert mine or reader.org not in ALERTED
+    for uuid in everyone:
+        status = reader.get(f"/alerts/{uuid}").status_code
+        assert status == (200 if uuid in mine else 404), (reader, uuid)
+
+
+def check_rules(reader: Reader) -> None:
+    found = reader.json("/alert-rules")
+    assert {r["id"] for r in found} == {r.id for r in bundled_rules()}  # none written here
+
+
+CASE_READERS = {"Joint patrol": {"kz-mvd", "uz-mvd"}, "Pipeline drill": set(ORGANIZATIONS)}
+
+
+def check_cases(reader: Reader) -> None:
+    titles = {c["title"] for c in reader.json("/cases")}
+    assert titles == {t for t, who in CASE_READERS.items() if reader.org in who}, reader
+
+
+def check_case(reader: Reader) -> None:
+    every = {}
+    for org in ("kz-mvd", "cn-mps"):  # between them, they read every case
+        listed = reader.client.get("/cases", headers=reader.platform.auth(org)).json()
+        every |= {c["title"]: c["uuid"] for c in listed}
+    assert set(every) == set(CASE_READERS)
+    for title, uuid in every.items():
+        status = reader.get(f"/cases/{uuid}").status_code
+        assert status == (200 if reader.org in CASE_READERS[title] else 404), (reader, title)
+
+
 CHECKS: dict[str, Check] = {
+    "/cases": check_cases,
+    "/cases/{uuid}": check_case,
+    "/alerts": check_alerts,
+    "/alerts/{uuid}": check_alert,
+    "/alert-rules": check_rules,
     "/webhooks": check_webhooks,
     "/webhooks/{id}/deliveries": check_webhook_deliveries,
     "/organizations/{organization}/trust": check_trust,
@@ -450,7 +510,77 @@ def check_trust_writes(reader: Reader) -> None:
         assert cleared.status_code == (204 if allowed else 403), (reader, org, cleared.text)
 
 
+RESPONDERS = {"responder", "platform_admin"}  # roles that work alerts and cases
+
+
+def _refusal(reader: Reader, response: Response, *, reads: bool, allowed: str) -> None:
+    """A write that changes nothing: 403 for a user without the role (whatever the
+    object), 404 for one who may not read the object, and for one who may the library's
+    own refusal of the bad value it was sent (the platform stays as built), whose detail
+    names ``allowed``."""
+    if reader.role not in RESPONDERS:
+        assert response.status_code == 403, (reader, response.text)
+    elif not reads:
+        assert response.status_code == 404, (reader, response.text)
+    else:
+        assert response.status_code in (400, 404, 422), (reader, response.text)
+        assert allowed in response.json()["detail"], (reader, response.text)
+
+
+def check_alert_writes(reader: Reader) -> None:
+    """Acknowledge and escalate: a responder of a recipient organization only."""
+    alert = _alerts(reader, "kz-mvd")[0]["uuid"]
+    reads = reader.org in ALERTED
+    for action in ("ack", "escalate"):
+        response = reader.send("POST", f"/alerts/{alert}/{action}")
+        if reader.role not in RESPONDERS:
+            assert response.status_code == 403, (reader, response.text)
+        elif not reads:
+            assert response.status_code == 404, (reader, response.text)
+        else:  # done, or refused as already done (acknowledged alerts do not escalate)
+            assert response.status_code in (200, 400), (reader, action, response.text)
+
+
+def check_rule_writes(reader: Reader) -> None:
+    """Rules are written by an organization's admin (a rule naming no real asset here, so
+    nothing is stored)."""
+    rule = {"id": "lt-rule", "name": "a leak-test rule", "within_km": 5, "assets": ["nope"]}
+    response = reader.send("PUT", "/alert-rules/lt-rule", json=rule)
+    if reader.role in ("org_admin", "platform_admin"):
+        assert response.status_code in (404, 422) and "nope" in response.text, reader
+    else:
+        assert response.status_code == 403, (reader, response.text)
+
+
+def check_case_writes(reader: Reader) -> None:
+    """Opening and working a case: responders of its owner or those taking part."""
+    opened = reader.send("POST", "/cases", json={"title": "x", "participants": ["nope-org"]})
+    _refusal(reader, opened, reads=True, allowed="nope-org")
+    cases = reader.client.get("/cases", headers=reader.platform.auth("kz-mvd")).json()
+    case = next(c["uuid"] for c in cases if c["title"] == "Joint patrol")
+    reads = reader.org in CASE_READERS["Joint patrol"]
+    attempts = [
+        ("POST", f"/cases/{case}/alerts", {"alerts": ["no-such-alert"]}, "no-such-alert"),
+        ("DELETE", f"/cases/{case}/alerts/no-such-alert", None, "no-such-alert"),
+        ("POST", f"/cases/{case}/tasks", {"title": "t", "owner": "nope-org"}, "nope-org"),
+        ("POST", f"/cases/{case}/tasks/999999/done", None, "999999"),
+        ("POST", f"/cases/{case}/close", {"summary": " "}, "summary"),
+    ]
+    for method, path, body, allowed in attempts:
+        response = reader.send(method, path, json=body) if body else reader.send(method, path)
+        _refusal(reader, response, reads=reads, allowed=allowed)
+
+
 WRITES: dict[tuple[str, str], Check] = {
+    ("POST", "/alerts/{uuid}/ack"): check_alert_writes,
+    ("POST", "/alerts/{uuid}/escalate"): check_alert_writes,
+    ("PUT", "/alert-rules/{rule_id}"): check_rule_writes,
+    ("POST", "/cases"): check_case_writes,
+    ("POST", "/cases/{uuid}/alerts"): check_case_writes,
+    ("DELETE", "/cases/{uuid}/alerts/{alert}"): check_case_writes,
+    ("POST", "/cases/{uuid}/tasks"): check_case_writes,
+    ("POST", "/cases/{uuid}/tasks/{task_id}/done"): check_case_writes,
+    ("POST", "/cases/{uuid}/close"): check_case_writes,
     ("POST", "/webhooks"): check_webhook_writes,
     ("DELETE", "/webhooks/{id}"): check_webhook_writes,
     ("POST", "/webhooks/{id}/test"): check_webhook_writes,

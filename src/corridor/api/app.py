@@ -85,7 +85,17 @@ def create_app(
     gives the day sharing-group membership is reckoned on (the calendar's, by default).
     With ``delivery_worker``, a thread sends webhook deliveries while the app runs (woken
     at once by the app's own commits)."""
-    from corridor.api.routes import atlas, directory, incidents, meetings, risk, trust, webhooks
+    from corridor.api.routes import (
+        alerts,
+        atlas,
+        cases,
+        directory,
+        incidents,
+        meetings,
+        risk,
+        trust,
+        webhooks,
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -115,7 +125,7 @@ def create_app(
     )
     install_problem_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
-    for module in (incidents, directory, trust, meetings, atlas, risk, webhooks):
+    for module in (incidents, directory, trust, meetings, atlas, risk, webhooks, alerts, cases):
         app.include_router(module.router)
     _include_taxii(app)
     return app
@@ -125,9 +135,10 @@ def _delivering(store: Engine, enabled: bool) -> AbstractContextManager[object]:
     """The delivery worker's thread while the app runs, if ``enabled``."""
     if not enabled:
         return nullcontext()
+    from corridor.alerts.escalation import escalation_job
     from corridor.delivery.worker import background_worker
 
-    return background_worker(store)
+    return background_worker(store, periodic=escalation_job(store))
 
 
 def _include_taxii(app: FastAPI) -> None:

@@ -78,6 +78,7 @@ def _report_json(report: ImportReport) -> dict[str, Any]:
         "records_per_second": round(report.records_per_second),
         "rejects_file": str(report.rejects_file) if report.rejects_file else None,
         "run_id": report.run_id,
+        "alerts": report.alerts,
     }
 
 
@@ -184,6 +185,7 @@ def import_(
                     rejects=rejects,
                     batch_size=batch_size,
                     progress=advance,
+                    atlas=run.atlas(),
                 )
     except StrictImportError as exc:
         raise fail(f"{exc} (--strict: stopped; the batches before it are stored)") from exc
@@ -199,6 +201,8 @@ def import_(
     note(f"{report.records_per_second:,.0f} records/s")
     if report.rejects_file:
         note(f"rejected records and reasons: {report.rejects_file}", style="yellow")
+    if report.alerts:
+        note(f"alerts: {report.alerts}")
 
 
 # --------------------------------------------------------------------------- reads

@@ -85,7 +85,10 @@ def worker(
         if not quiet:
             note(outcome_line(outcome), style="")
 
-    with Worker(store, name=name, options=options, on_outcome=heard) as delivering:
+    from corridor.alerts.escalation import escalation_job
+
+    job = escalation_job(store, run.atlas)
+    with Worker(store, name=name, options=options, on_outcome=heard, periodic=job) as delivering:
         if once:
             done = delivering.deliver_due()
             note(f"worker {delivering.name}: {len(done)} attempt(s); " + _summary(counts))

@@ -37,11 +37,13 @@ if TYPE_CHECKING:
 __all__ = [
     "GroupListing",
     "add_group_members",
+    "atlas_of",
     "create_group",
     "group_members",
     "known_groups",
     "list_groups",
     "may_share",
+    "memberships",
     "sharable_groups",
     "share_incident",
     "shares_in",
@@ -49,7 +51,8 @@ __all__ = [
 ]
 
 
-def _atlas(atlas: Atlas | Callable[[], Atlas] | None) -> Atlas:
+def atlas_of(atlas: Atlas | Callable[[], Atlas] | None) -> Atlas:
+    """The atlas given, or made by the function given, or the bundled one."""
     if atlas is None:
         from corridor.atlas import load_atlas
 
@@ -88,14 +91,14 @@ class _Directory:
         self, group: SharingGroup, atlas: Atlas | Callable[[], Atlas] | None, day: date
     ) -> frozenset[str]:
         explicit = self.explicit.get(group.id, frozenset())
-        loaded = _atlas(atlas) if group.kind is GroupKind.MECHANISM else None
+        loaded = atlas_of(atlas) if group.kind is GroupKind.MECHANISM else None
         return group_members_on(group, explicit, self.organizations, loaded, day)
 
     def groups_of(
         self, organization: str, atlas: Atlas | Callable[[], Atlas] | None, day: date
     ) -> frozenset[str]:
         needs_atlas = any(g.kind is GroupKind.MECHANISM for g in self.groups.values())
-        loaded = _atlas(atlas) if needs_atlas else None
+        loaded = atlas_of(atlas) if needs_atlas else None
         return groups_of(
             organization, self.groups.values(), self.explicit, self.organizations, loaded, day
         )
@@ -106,6 +109,22 @@ class _Directory:
                 "sharing group", group, sorted(self.groups), hint="`corridor admin group list`"
             )
         return self.groups[group]
+
+
+def memberships(
+    connection: Connection, atlas: Atlas | Callable[[], Atlas] | None = None
+) -> Callable[[str, date], frozenset[str]]:
+    """The groups an organization belongs to on a day, with the directory read once:
+    for work that asks for many organizations and days (routing an alert)."""
+    directory = _Directory.read(connection)
+    known: dict[tuple[str, date], frozenset[str]] = {}
+
+    def groups(organization: str, day: date) -> frozenset[str]:
+        if (organization, day) not in known:
+            known[(organization, day)] = directory.groups_of(organization, atlas, day)
+        return known[(organization, day)]
+
+    return groups
 
 
 def viewer_for(
@@ -153,7 +172,7 @@ def create_group(
         raise PermissionDeniedError(f"{actor.viewer.who} may not make groups for {owner!r}")
     if mechanism is not None:
         actor.require(Permission.MANAGE_PLATFORM, "make mechanism groups")
-        loaded = _atlas(atlas)
+        loaded = atlas_of(atlas)
         if mechanism not in loaded.mechanisms:
             raise UnknownValueError(
                 "mechanism",

@@ -8,9 +8,11 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict, field_validator
+
 from corridor.cooperation.models import Origin
 
-__all__ = ["new_origin", "origin_of", "utc"]
+__all__ = ["ReadModel", "new_origin", "origin_of", "utc"]
 
 
 def utc(moment: datetime | None = None) -> datetime:
@@ -47,3 +49,17 @@ def origin_of(row: Mapping[str, Any]) -> Origin:
 def _utc(moment: datetime) -> datetime:
     """The store keeps UTC without a zone; readers get it aware, so no one takes it for local."""
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+class ReadModel(BaseModel):
+    """What a reader gets back: frozen, its times in UTC with the zone said (the store
+    keeps them naive, JSON and OpenAPI want RFC 3339)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _in_utc(cls, value: Any) -> Any:
+        if isinstance(value, datetime) and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value

@@ -13,8 +13,10 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from corridor.alerts.raising import Notify, raise_alerts
+from corridor.alerts.services import current_rules
 from corridor.cooperation.audit import audit_in
-from corridor.cooperation.groups import sharable_groups, shares_in
+from corridor.cooperation.groups import atlas_of, sharable_groups, shares_in
 from corridor.cooperation.models import (
     AuditAction,
     Permission,
@@ -42,10 +44,12 @@ def report_incident(
     atlas: Atlas | Callable[[], Atlas] | None = None,
     now: datetime | None = None,
     instance: str = "local",
+    notify: Notify | None = None,
 ) -> Incident:
     """Store ``record`` (the fields of the generic report format) as an incident reported
     by ``actor``'s organization, shared with the groups ``share_with`` (checked on ``on``,
-    default today), all in one transaction: nothing is stored unless all of it is.
+    default today), and raise the alerts it calls for (queued to ``notify``), all in one
+    transaction: nothing is stored unless all of it is.
 
     :class:`PermissionDeniedError` without the report permission (or the share permission,
     with ``share_with``), when the same (source, source_id) belongs to another
@@ -88,4 +92,6 @@ def report_incident(
         )
         if checked:
             shares_in(connection, actor, "incident", uuid, uuid, checked, at=at)
+        raise_alerts(connection, [incident], atlas=atlas_of(atlas),
+                     rules=current_rules(connection), now=at, notify=notify)  # fmt: skip
     return incident

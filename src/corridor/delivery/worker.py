@@ -149,9 +149,13 @@ class Worker:
         on_outcome: Callable[[Outcome], None] | None = None,
         client: httpx.Client | None = None,
         rng: Random | None = None,
+        periodic: Callable[[], object] | None = None,
+        period_s: float = 30.0,
     ) -> None:
         import httpx
 
+        self.periodic, self.period_s = periodic, period_s
+        self._next_tick = 0.0
         self.store = store
         self.name = name or default_worker_name()
         self.options = options or WorkerOptions()
@@ -231,6 +235,7 @@ class Worker:
         look_first = True  # a poll looks (a read, no lock) before it claims; a wake-up claims
         try:
             while not stop.is_set():
+                self._tick()
                 in_flight = {f for f in in_flight if not _reaped(f)}
                 free = self.options.concurrency - len(in_flight)
                 found: list[Claimed] = []
@@ -262,6 +267,17 @@ class Worker:
             pool.shutdown()
             if listener is not None:
                 listener.join(timeout=5)
+
+    def _tick(self) -> None:
+        """Run the ``periodic`` job (escalating overdue alerts) every ``period_s``: it
+        queues deliveries of its own, which this loop then sends."""
+        if self.periodic is None or time.monotonic() < self._next_tick:
+            return
+        self._next_tick = time.monotonic() + self.period_s
+        try:
+            self.periodic()
+        except Exception as exc:  # the store or the job: the next tick tries again
+            log.warning("worker %s: the periodic job failed (%s)", self.name, _first_line(exc))
 
     def _listen(self, stop: threading.Event, wake: threading.Event) -> threading.Thread | None:
         """On PostgreSQL, a thread that LISTENs for enqueued deliveries and sets ``wake``."""
@@ -359,14 +375,18 @@ def _clock_text(moment: datetime) -> str:
 
 @contextmanager
 def background_worker(
-    store: Engine, *, options: WorkerOptions | None = None, name: str | None = None
+    store: Engine,
+    *,
+    options: WorkerOptions | None = None,
+    name: str | None = None,
+    periodic: Callable[[], object] | None = None,
 ) -> Iterator[Worker]:
     """A worker delivering in a thread of this process while the block runs (what
     ``corridor serve`` starts), woken by this process's own commits; on leaving, it
     finishes the POSTs under way and stops."""
     stop, wake = threading.Event(), threading.Event()
     unhook = wake_on_commit(store, wake)
-    worker = Worker(store, name=name, options=options, on_outcome=_log_outcome)
+    worker = Worker(store, name=name, options=options, on_outcome=_log_outcome, periodic=periodic)
     thread = threading.Thread(
         target=worker.run, args=(stop, wake), name="corridor-delivery-worker", daemon=True
     )

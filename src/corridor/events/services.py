@@ -37,6 +37,7 @@ from corridor.events.query import IncidentQuery
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+    from corridor.alerts.raising import Notify
     from corridor.atlas.catalog import Atlas
     from corridor.store.import_job import ImportReport
 
@@ -147,8 +148,13 @@ def import_file(
     rejects: Path | None = None,
     batch_size: int = 20_000,
     progress: Callable[[ImportProgress], None] | None = None,
+    alerts: bool = True,
+    atlas: Atlas | None = None,
+    notify: Notify | None = None,
 ) -> ImportReport:
-    """Import one file (a path, ``-`` for stdin, or an :class:`InputFile` already open).
+    """Import one file (a path, ``-`` for stdin, or an :class:`InputFile` already open),
+    then raise the alerts what it wrote calls for (``alerts``; rules and routing from
+    ``atlas``, the bundled one by default; messages queued to ``notify``).
 
     Re-importing changes nothing; an interrupted run of the same file resumes. Rejected
     records go to ``run-<id>-<file>.rejects.csv`` in ``rejects`` (a folder that must
@@ -163,13 +169,17 @@ def import_file(
     partner = _checked_partner(partner)
     if not isinstance(source, InputFile):
         with opened_input(source, fmt) as opened:
-            return _import(
+            report = _import(
                 store, opened, organization, partner, instance, strict, rejects, batch_size,
                 progress,
             )  # fmt: skip
-    return _import(
-        store, source, organization, partner, instance, strict, rejects, batch_size, progress
-    )
+    else:
+        report = _import(
+            store, source, organization, partner, instance, strict, rejects, batch_size, progress
+        )
+    if not alerts:
+        return report
+    return dataclasses.replace(report, alerts=_raise_import_alerts(store, report, atlas, notify))
 
 
 def _signed(
@@ -181,6 +191,28 @@ def _signed(
     if fmt == "stix":
         return from_partner(records, organization, partner)
     return records
+
+
+def _raise_import_alerts(
+    store: Engine, report: ImportReport, atlas: Atlas | None, notify: Notify | None
+) -> str:
+    """Raise the alerts of what the run wrote (all of it, resumed parts too), in one
+    transaction; the summary line for the report."""
+    from corridor.alerts.raising import raise_alerts_since
+    from corridor.alerts.services import current_rules
+    from corridor.cooperation.groups import atlas_of
+    from corridor.cooperation.records import utc
+    from corridor.store.import_job import run_started_at
+
+    if report.run_id is None:
+        return ""
+    with store.begin() as connection:
+        since = run_started_at(connection, report.run_id)
+        summary = raise_alerts_since(
+            connection, since, atlas=atlas_of(atlas), rules=current_rules(connection),
+            now=utc(), notify=notify,
+        )  # fmt: skip
+    return summary.describe()
 
 
 def _import(

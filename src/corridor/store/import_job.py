@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
-from typing import TextIO
+from typing import TextIO, cast
 
 from sqlalchemy import Connection, Engine, insert, select, update
 
@@ -39,6 +39,7 @@ __all__ = [
     "import_records",
     "import_run",
     "rejects_file_name",
+    "run_started_at",
 ]
 
 DEFAULT_BATCH = 20_000
@@ -58,6 +59,7 @@ class ImportReport:
     seconds: float = 0.0
     rejects_file: Path | None = None
     run_id: int | None = None
+    alerts: str = ""  # what raising alerts did with what the run wrote
 
     @property
     def records_per_second(self) -> float:
@@ -211,6 +213,12 @@ class ImportRun:
 
     report: ImportReport
     rejects: RejectFile | None
+
+
+def run_started_at(connection: Connection, run_id: int) -> datetime:
+    """When run ``run_id`` first started (a resumed run keeps its first start)."""
+    statement = select(import_runs.c.started_at).where(import_runs.c.id == run_id)
+    return cast(datetime, connection.execute(statement).scalar_one())
 
 
 def rejects_file_name(run_id: int, file_name: str) -> str:

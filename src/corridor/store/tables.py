@@ -428,3 +428,148 @@ delivery_attempts = Table(
     Column("duration_ms", Integer),
     Index(None, "delivery_id"),
 )
+
+
+# --------------------------------------------------------------------------- alerts (issue 14,
+# migration 0009). An alert is one rule firing on one asset; the incidents that raised it are
+# keyed by (rule, asset, incident), so re-reporting or re-importing never raises one twice.
+
+alert_rules = Table(
+    "alert_rules",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("owner", String(160)),  # the organization that wrote it
+    Column("body", Text, nullable=False),  # the AlertRule as JSON
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+)
+
+alerts = Table(
+    "alerts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("uuid", String(36), nullable=False, unique=True),
+    Column("rule_id", String(64), nullable=False),
+    Column("asset_id", String(64), nullable=False),
+    Column("status", String(16), nullable=False),  # open | acknowledged | closed
+    Column("level", SmallInteger, nullable=False, default=0),  # escalation steps taken
+    Column("severity", SmallInteger, nullable=False),  # the highest of its incidents
+    Column("threat_class", String(40), nullable=False),  # of the incident that raised it
+    Column("first_on", Date, nullable=False),  # the dates of its first and last incidents
+    Column("last_on", Date, nullable=False),
+    Column("incident_count", Integer, nullable=False),
+    Column("opened_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    Column("escalate_at", DateTime),  # None once acknowledged or at the last level
+    Column("acknowledged_at", DateTime),
+    Column("acknowledged_by", String(160)),
+    Column("closed_at", DateTime),
+    Column("case_uuid", String(36)),
+    Index(None, "rule_id", "asset_id", "status"),
+    Index(None, "status", "escalate_at"),
+)
+
+alert_incidents = Table(
+    "alert_incidents",
+    metadata,
+    Column("rule_id", String(64), primary_key=True),
+    Column("asset_id", String(64), primary_key=True),
+    Column("incident_uuid", String(36), primary_key=True),
+    Column("alert_id", Integer, ForeignKey("alerts.id", ondelete="CASCADE"), nullable=False),
+    Column("distance_km", Float, nullable=False),
+    Column("added_at", DateTime, nullable=False),
+    Index(None, "alert_id"),
+)
+
+alert_recipients = Table(
+    "alert_recipients",
+    metadata,
+    Column("alert_id", Integer, ForeignKey("alerts.id", ondelete="CASCADE"), primary_key=True),
+    Column("organization", String(160), primary_key=True),
+    Column("level", SmallInteger, nullable=False),  # 0: routed; 1..: added by escalation
+    Column("reasons", Text, nullable=False),  # JSON list of why it got the alert
+    Column("added_at", DateTime, nullable=False),
+    Index(None, "organization"),
+)
+
+alert_events = Table(
+    "alert_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("alert_id", Integer, ForeignKey("alerts.id", ondelete="CASCADE"), nullable=False),
+    Column("at", DateTime, nullable=False),
+    Column("kind", String(16), nullable=False),  # raised | grouped | acknowledged | ...
+    Column("actor", String(160)),  # who did it; None: the platform
+    Column("detail", Text, nullable=False, default=""),  # JSON
+    Index(None, "alert_id"),
+)
+
+# Cases (issue 14, section 6; migration 0009): the work that follows alerts, a joint action of
+# several organizations, or an exercise. Read through the sharing rule (owner, label, groups)
+# and by the organizations taking part.
+
+cases = Table(
+    "cases",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("uuid", String(36), nullable=False, unique=True),
+    Column("kind", String(16), nullable=False),  # case | exercise
+    Column("title", Text, nullable=False),
+    Column("status", String(16), nullable=False),  # open | closed
+    Column("owner", String(160), nullable=False),
+    Column("tlp", String(16), nullable=False),
+    Column("summary", Text, nullable=False, default=""),  # the closing summary
+    Column("opened_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    Column("closed_at", DateTime),
+    Index(None, "owner", "status"),
+)
+
+
+def _of_case(name: str, *columns: Column[object] | Index | UniqueConstraint) -> Table:
+    """A table of a case's parts, removed with the case."""
+    return Table(
+        name,
+        metadata,
+        Column("case_id", Integer, ForeignKey("cases.id", ondelete="CASCADE"), nullable=False),
+        *columns,
+    )
+
+
+case_participants = _of_case(
+    "case_participants",
+    Column("organization", String(160), nullable=False),
+    UniqueConstraint("case_id", "organization"),
+    Index(None, "organization"),
+)
+case_shares = _of_case(
+    "case_shares",
+    Column("group_id", String(64), nullable=False),
+    UniqueConstraint("case_id", "group_id"),
+)
+case_observables = _of_case(
+    "case_observables",
+    Column("kind", String(16), nullable=False),  # incident | asset | vessel
+    Column("value", String(160), nullable=False),
+    Column("note", Text, nullable=False, default=""),
+    UniqueConstraint("case_id", "kind", "value"),
+)
+case_tasks = _of_case(
+    "case_tasks",
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("title", Text, nullable=False),
+    Column("owner", String(160), nullable=False),  # the organization that must do it
+    Column("deadline", Date),
+    Column("status", String(8), nullable=False),  # open | done
+    Column("done_at", DateTime),
+    Index(None, "case_id"),
+)
+case_timeline = _of_case(
+    "case_timeline",
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime, nullable=False),
+    Column("actor", String(160)),
+    Column("kind", String(24), nullable=False),
+    Column("detail", Text, nullable=False, default=""),  # JSON
+    Index(None, "case_id"),
+)
