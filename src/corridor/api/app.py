@@ -72,27 +72,36 @@ def create_app(
     atlas_dir: Path | None = None,
     limiter: FailedAuthLimiter | None = None,
     max_body_bytes: int = MAX_BODY_BYTES,
+    principal_ttl_s: float = 5.0,
 ) -> FastAPI:
     """The API on the store at ``database_url`` (made if absent). ``token_secret`` is the
-    key tokens are hashed under; by default the same one the command line uses."""
+    key tokens are hashed under; by default the same one the command line uses.
+    ``principal_ttl_s``: how long a token's principal is remembered (0: never), so how
+    long a revocation by another process takes to reach this server."""
     from corridor.api.routes import atlas, directory, incidents, meetings, risk
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         from corridor.atlas import load_atlas
+        from corridor.cooperation.identity import PrincipalCache
         from corridor.store import open_store
+        from corridor.store.audit import AuditWriter
 
         secret = token_secret if token_secret is not None else _configured_secret()
         store = open_store(database_url, create=True)
+        audit = AuditWriter(store)
         app.state.corridor = ServerState(
             store=store,
             token_secret=secret,
             atlas_loader=lambda: load_atlas(atlas_dir),
             limiter=limiter or FailedAuthLimiter(),
+            principals=PrincipalCache(principal_ttl_s),
+            audit=audit,
         )
         try:
             yield
         finally:
+            audit.close()  # every read served is in the log before the store closes
             store.dispose()
 
     app = FastAPI(

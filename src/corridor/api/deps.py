@@ -1,8 +1,12 @@
 """What every route gets injected: the store, the atlas, and who is asking.
 
 The store is opened once when the app starts (:class:`ServerState`); the principal is
-read from ``Authorization: Bearer <token>`` on every request, and repeated failures
-from one client address are refused for a while (:class:`FailedAuthLimiter`).
+read from ``Authorization: Bearer <token>`` on every request (remembered a few seconds:
+:class:`~corridor.cooperation.identity.PrincipalCache`), and repeated failures from one
+client address are refused for a while (:class:`FailedAuthLimiter`).
+
+The dependencies that do no I/O are ``async``: FastAPI runs a plain ``def`` dependency
+in its thread pool, a hop that costs more than most of them do.
 """
 
 from __future__ import annotations
@@ -17,10 +21,13 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
+from starlette.concurrency import run_in_threadpool
 
 from corridor.api.problems import ProblemError
 from corridor.atlas.catalog import Atlas
+from corridor.cooperation.identity import PrincipalCache
 from corridor.cooperation.models import AuthenticationError, Principal
+from corridor.store.audit import AuditWriter
 
 __all__ = [
     "AtlasDep",
@@ -75,12 +82,15 @@ class FailedAuthLimiter:
 
 @dataclass
 class ServerState:
-    """What the app holds for its lifetime: the store, the token key, the atlas."""
+    """What the app holds for its lifetime: the store, the token key, the atlas, the
+    principals of recent tokens, and the writer of the audit entries of reads."""
 
     store: Engine
     token_secret: bytes
     atlas_loader: Callable[[], Atlas]
     limiter: FailedAuthLimiter = field(default_factory=FailedAuthLimiter)
+    principals: PrincipalCache = field(default_factory=PrincipalCache)
+    audit: AuditWriter | None = None
     _atlas: Atlas | None = None
 
     def atlas(self) -> Atlas:
@@ -90,7 +100,7 @@ class ServerState:
         return self._atlas
 
 
-def server_state(request: Request) -> ServerState:
+async def server_state(request: Request) -> ServerState:
     state: ServerState = request.app.state.corridor
     return state
 
@@ -98,15 +108,14 @@ def server_state(request: Request) -> ServerState:
 _bearer = HTTPBearer(auto_error=False, description="An API token: `corridor admin token issue`")
 
 
-def principal(
+async def principal(
     request: Request,
     state: Annotated[ServerState, Depends(server_state)],
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
     """Who presents the bearer token; 401 without one or with one that does not open,
-    429 for an address that failed too often lately."""
-    from corridor.cooperation.services import authenticate
-
+    429 for an address that failed too often lately. A token seen in the last seconds is
+    answered from memory; otherwise the store is asked, in the thread pool."""
     client = request.client.host if request.client else "unknown"
     wait_s = state.limiter.retry_after_s(client)
     if wait_s:
@@ -120,22 +129,26 @@ def principal(
         raise ProblemError(
             401, "send an API token: Authorization: Bearer <token>", {"WWW-Authenticate": "Bearer"}
         )
+    token, secret = credentials.credentials, state.token_secret
+    known = state.principals.remembered(token, secret=secret)
+    if known is not None:
+        return known
     try:
-        return authenticate(
-            state.store, credentials.credentials, secret=state.token_secret, atlas=state.atlas
+        return await run_in_threadpool(
+            state.principals.authenticate, state.store, token, secret=secret, atlas=state.atlas
         )
     except AuthenticationError:
         state.limiter.failed(client)
         raise
 
 
-def store(state: Annotated[ServerState, Depends(server_state)]) -> Engine:
+async def store(state: Annotated[ServerState, Depends(server_state)]) -> Engine:
     """The app's store, opened once at startup."""
     return state.store
 
 
 def _atlas(state: Annotated[ServerState, Depends(server_state)]) -> Atlas:
-    return state.atlas()
+    return state.atlas()  # the first call loads it (a second): in the thread pool
 
 
 PrincipalDep = Annotated[Principal, Depends(principal)]

@@ -1,19 +1,25 @@
 """The audit log's repository: append an entry, read entries. Nothing else.
 
 There is deliberately no function here (nor anywhere in the library) that updates
-or deletes an entry: the log is append-only.
+or deletes an entry: the log is append-only. A server appends through an
+:class:`AuditWriter`, which commits the entries of many requests in one transaction.
 """
 
 from __future__ import annotations
 
+import logging
+import threading
+import time
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, Engine, insert, select
 
 from corridor.store.tables import audit_log
 
-__all__ = ["append_entry", "entry_rows"]
+__all__ = ["AuditWriter", "append_entry", "entry_rows"]
+
+_log = logging.getLogger(__name__)
 
 
 def append_entry(
@@ -65,3 +71,90 @@ def entry_rows(
     if until is not None:
         statement = statement.where(c.at < until)
     return [dict(row) for row in connection.execute(statement).mappings()]
+
+
+class AuditWriter:
+    """Audit entries from many request threads, committed by one thread in batches.
+
+    One transaction per request costs a commit and, with several threads, a wait for
+    SQLite's single write lock; here :meth:`append` only queues the entry and a writer
+    thread commits what has queued every ``delay_s`` seconds (sooner once ``batch``
+    are waiting). :meth:`close` (the server's shutdown) commits everything queued
+    before it returns, so a clean stop loses nothing; a crash loses at most the
+    entries of the last ``delay_s`` and the one batch being written. A batch that fails
+    (the store busy beyond its timeout) stays queued and is tried again.
+    """
+
+    def __init__(self, engine: Engine, *, delay_s: float = 0.05, batch: int = 1000) -> None:
+        self.engine, self.delay_s, self.batch = engine, delay_s, batch
+        self._pending: list[dict[str, Any]] = []
+        self._appended = 0  # entries ever appended
+        self._written = 0  # entries committed
+        self._closing = False
+        self._changed = threading.Condition()
+        self._thread = threading.Thread(target=self._run, name="audit-writer", daemon=True)
+        self._thread.start()
+
+    def append(
+        self,
+        *,
+        at: datetime,
+        organization: str | None,
+        user: str | None,
+        action: str,
+        object_type: str,
+        object_id: str = "",
+        count: int | None = None,
+        detail: str = "",
+    ) -> None:
+        """Queue one entry (the fields of :func:`append_entry`); it is committed shortly."""
+        row = {"at": at, "organization": organization, "user_id": user, "action": action,
+               "object_type": object_type, "object_id": object_id, "count": count,
+               "detail": detail}  # fmt: skip
+        with self._changed:
+            if self._closing:
+                raise RuntimeError("the audit writer is closed")
+            self._pending.append(row)
+            self._appended += 1
+            if len(self._pending) >= self.batch:
+                self._changed.notify_all()
+
+    def flush(self, timeout_s: float | None = None) -> bool:
+        """Wait until every entry appended so far is committed; False if ``timeout_s``
+        passed first."""
+        with self._changed:
+            target = self._appended
+            self._changed.notify_all()
+            return self._changed.wait_for(lambda: self._written >= target, timeout_s)
+
+    def close(self, timeout_s: float = 30.0) -> None:
+        """Commit everything queued, then stop the writer thread (an error is logged with
+        what is left if the store refuses it for ``timeout_s``)."""
+        with self._changed:
+            self._closing = True
+            self._changed.notify_all()
+        self._thread.join(timeout_s)
+        if self._thread.is_alive():
+            _log.error("audit: %d entries could not be written", len(self._pending))
+
+    def _run(self) -> None:
+        while True:
+            with self._changed:
+                self._changed.wait_for(lambda: self._pending or self._closing)
+                if not self._pending and self._closing:
+                    return
+                if not self._closing and len(self._pending) < self.batch:
+                    self._changed.wait(self.delay_s)  # let more requests join this batch
+                rows, self._pending = self._pending, []
+            try:
+                with self.engine.begin() as connection:
+                    connection.execute(insert(audit_log), rows)
+            except Exception:
+                _log.exception("audit: %d entries not written yet; trying again", len(rows))
+                with self._changed:
+                    self._pending[:0] = rows
+                time.sleep(self.delay_s)
+                continue
+            with self._changed:
+                self._written += len(rows)
+                self._changed.notify_all()
