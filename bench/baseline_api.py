@@ -182,7 +182,9 @@ class Reader(BaseModel):
 def current_reader(db: DB, authorization: Annotated[str | None, Header()] = None) -> Reader:
     token = (authorization or "").removeprefix("Bearer ")
     found = db.execute(
-        select(ApiToken, User).join(User, User.id == ApiToken.user_id).where(ApiToken.id == token[4:16])
+        select(ApiToken, User)
+        .join(User, User.id == ApiToken.user_id)
+        .where(ApiToken.id == token[4:16])
     ).first()
     if found is None:
         raise HTTPException(401, "invalid token")
@@ -196,7 +198,9 @@ def current_reader(db: DB, authorization: Annotated[str | None, Header()] = None
     ):
         raise HTTPException(401, "invalid token")
     groups = set(
-        db.scalars(select(GroupMember.group_id).where(GroupMember.organization == user.organization))
+        db.scalars(
+            select(GroupMember.group_id).where(GroupMember.organization == user.organization)
+        )
     )
     groups |= MECHANISM_GROUPS.get(user.organization, set())
     return Reader(organization=user.organization, groups=sorted(groups))
@@ -248,11 +252,17 @@ def list_incidents(
         row_id = select(Incident.id).where(Incident.uuid == uuid).scalar_subquery()
         if newest:
             conditions.append(
-                or_(Incident.start_date < day, and_(Incident.start_date == day, Incident.id < row_id))
+                or_(
+                    Incident.start_date < day,
+                    and_(Incident.start_date == day, Incident.id < row_id),
+                )
             )
         else:
             conditions.append(
-                or_(Incident.start_date > day, and_(Incident.start_date == day, Incident.id > row_id))
+                or_(
+                    Incident.start_date > day,
+                    and_(Incident.start_date == day, Incident.id > row_id),
+                )
             )
     order = (
         (Incident.start_date.desc(), Incident.id.desc())

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import base64
 import json
 import os
 import random
@@ -34,7 +33,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -66,51 +65,28 @@ def build_store(cache: Path, rows: int, seed: int) -> dict[str, Any]:
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     meta_path.unlink(missing_ok=True)
 
-    from generate_platform import GROUPS, ORGANIZATIONS, READERS, USERS, incident_tables, shares_for
     from sqlalchemy import insert, select
 
-    from corridor.atlas import load_atlas
-    from corridor.cooperation.models import Principal
-    from corridor.cooperation.services import (
-        add_group_members,
-        create_group,
-        create_organization,
-        create_user,
-        issue_token,
-    )
     from corridor.store import open_store
     from corridor.store.import_columns import import_chunks
     from corridor.store.import_job import ImportJob
     from corridor.store.tables import incident_shares, incidents
+    from generate_platform import incident_tables, shares_for
 
     url = f"sqlite:///{path}"
     started = time.perf_counter()
     store = open_store(url, create=True)
-    atlas = load_atlas()
-    admin = Principal.operator("platform")
     secret = secrets.token_hex(32)
-    for org, (kind, country, mechanism) in ORGANIZATIONS.items():
-        create_organization(store, admin, org, name=org.upper(), kind=kind, country=country,
-                            mechanism=mechanism, atlas=atlas)  # fmt: skip
-    for group, (mechanism, confidential, owner, members) in GROUPS.items():
-        create_group(store, admin, group, name=group, mechanism=mechanism,
-                     confidential=confidential, owner=owner, atlas=atlas)  # fmt: skip
-        if members:
-            add_group_members(store, admin, group, members)
-    tokens: dict[str, str] = {}
-    for user, (org, roles) in USERS.items():
-        create_user(store, admin, user, organization=org, roles=roles)
-        issued = issue_token(store, admin, user, secret=secret.encode(), expires_in_days=366)
-        if user in READERS:
-            tokens[user] = issued.secret
+    tokens = _parties(store, secret.encode())
 
     def progress(done: int) -> None:
         elapsed = time.perf_counter() - started
         _say(f"  {done:>9,} / {rows:,} incidents stored  ({elapsed:5.1f} s)")
 
     _say(f"building {path}: {rows:,} incidents")
-    job = ImportJob(file_name="generated-platform", fmt="generic", batch_size=50_000,
-                    progress=progress)  # fmt: skip
+    job = ImportJob(
+        file_name="generated-platform", fmt="generic", batch_size=50_000, progress=progress
+    )
     report = import_chunks(store, incident_tables(rows, seed=seed), job, bulk=True)
     loaded = time.perf_counter() - started
     _say(f"  imported {report.counts.inserted:,} in {loaded:.1f} s; sharing with groups")
@@ -123,10 +99,14 @@ def build_store(cache: Path, rows: int, seed: int) -> dict[str, Any]:
         ).all()
         now = datetime.now(UTC).replace(tzinfo=None)
         shares = [
-            {"incident_uuid": uuid, "group_id": group, "shared_by": f"{org}-analyst@{org}",
-             "shared_at": now}
+            {
+                "incident_uuid": uuid,
+                "group_id": group,
+                "shared_by": f"{org}-analyst@{org}",
+                "shared_at": now,
+            }
             for uuid, group, org in shares_for([r[0] for r in reports], [r[1] for r in reports])
-        ]  # fmt: skip
+        ]
         connection.execute(insert(incident_shares), shares)
     store.dispose()
     meta = {
@@ -140,6 +120,39 @@ def build_store(cache: Path, rows: int, seed: int) -> dict[str, Any]:
     meta_path.write_text(json.dumps(meta, indent=1))
     _say(f"  {len(shares):,} shares; store built in {meta['build_s']} s")
     return meta
+
+
+def _parties(store: Any, secret: bytes) -> dict[str, str]:
+    """Organizations, groups, users and their tokens, through the cooperation services;
+    the readers' tokens."""
+    from corridor.atlas import load_atlas
+    from corridor.cooperation.models import Principal
+    from corridor.cooperation.services import (
+        add_group_members,
+        create_group,
+        create_organization,
+        create_user,
+        issue_token,
+    )
+    from generate_platform import GROUPS, ORGANIZATIONS, READERS, USERS
+
+    atlas = load_atlas()
+    admin = Principal.operator("platform")
+    for org, (kind, country, mechanism) in ORGANIZATIONS.items():
+        create_organization(store, admin, org, name=org.upper(), kind=kind, country=country,
+                            mechanism=mechanism, atlas=atlas)  # fmt: skip
+    for group, (mechanism, confidential, owner, members) in GROUPS.items():
+        create_group(store, admin, group, name=group, mechanism=mechanism,
+                     confidential=confidential, owner=owner, atlas=atlas)  # fmt: skip
+        if members:
+            add_group_members(store, admin, group, members)
+    tokens: dict[str, str] = {}
+    for user, (org, roles) in USERS.items():
+        create_user(store, admin, user, organization=org, roles=roles)
+        issued = issue_token(store, admin, user, secret=secret, expires_in_days=366)
+        if user in READERS:
+            tokens[user] = issued.secret
+    return tokens
 
 
 # --------------------------------------------------------------------------- the walks
@@ -160,14 +173,23 @@ def walks(count: int, seed: int, readers: list[str]) -> list[Walk]:
     from generate_platform import HOT_SPOTS
 
     rng = random.Random(seed)
-    classes = ("armed_conflict", "terrorism", "three_forces", "political_turmoil",
-               "infrastructure_attack", "organized_crime")  # fmt: skip
+    classes = (
+        "armed_conflict",
+        "terrorism",
+        "three_forces",
+        "political_turmoil",
+        "infrastructure_attack",
+        "organized_crime",
+    )
     found = []
     for _ in range(count):
         lon, lat, _spread, country = rng.choice(HOT_SPOTS)
         if rng.random() < 0.5:
             year = rng.randint(1990, 2024)
-            west, south = round(lon - 2.5 + rng.uniform(-1, 1), 1), round(lat - 2.5 + rng.uniform(-1, 1), 1)
+            west, south = (
+                round(lon - 2.5 + rng.uniform(-1, 1), 1),
+                round(lat - 2.5 + rng.uniform(-1, 1), 1),
+            )
             params: tuple[tuple[str, str], ...] = (
                 ("class", rng.choice(classes)),
                 ("since", f"{year}-01-01"),
@@ -197,17 +219,38 @@ class Server:
     settings: str
     log: Path
 
-    def peak_rss_mb(self) -> float:
-        """The server process's high-water resident size, from /proc."""
-        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-        return float("nan")
+    def _tree(self) -> list[int]:
+        """The server's process and its workers (uvicorn --workers forks them)."""
+        found = [self.process.pid]
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            if parent in found:
+                found.append(int(stat.parent.name))
+        return found
+
+    def peak_rss_mb(self) -> tuple[float, float]:
+        """The high-water resident size of the server's processes, and their private
+        (anonymous) memory now, from /proc: SQLite's memory map of the file counts in the
+        first once per connection that touched a page, though the pages are shared."""
+        peak = private = 0.0
+        for pid in self._tree():
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    peak += int(line.split()[1]) / 1024
+                if line.startswith("RssAnon:"):
+                    private += int(line.split()[1]) / 1024
+        return peak, private
 
     def cpu_s(self) -> float:
-        """CPU seconds the server process (and its threads) used so far."""
-        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        """CPU seconds the server's processes (and their threads) used so far."""
+        total = 0.0
+        for pid in self._tree():
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return total
 
     def stop(self) -> int:
         """Stop it as an operator would (SIGINT: uvicorn's clean shutdown)."""
@@ -232,13 +275,39 @@ def start_server(which: str, meta: dict[str, Any], args: argparse.Namespace, log
     port = args.port + (0 if which == "ours" else 1)
     pin = ["taskset", "-c", args.server_cpus]
     if which == "ours":
-        command = [*pin, sys.executable, "-m", "corridor.cli", "--db", meta["url"], "serve",
-                   "--port", str(port), "--workers", str(args.workers)]  # fmt: skip
+        command = [
+            *pin,
+            sys.executable,
+            "-m",
+            "corridor.cli",
+            "--db",
+            meta["url"],
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            str(args.workers),
+        ]
         settings = f"corridor serve --workers {args.workers} (uvicorn {_uvicorn_auto()})"
     else:
-        command = [*pin, sys.executable, "-m", "uvicorn", "baseline_api:app", "--port", str(port),
-                   "--workers", str(args.workers), "--log-level", "warning",
-                   "--loop", "auto", "--http", "auto", "--no-access-log"]  # fmt: skip
+        command = [
+            *pin,
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "baseline_api:app",
+            "--port",
+            str(port),
+            "--workers",
+            str(args.workers),
+            "--log-level",
+            "warning",
+            "--loop",
+            "auto",
+            "--http",
+            "auto",
+            "--no-access-log",
+        ]
         settings = f"uvicorn --workers {args.workers} ({_uvicorn_auto()})"
     settings += f", pinned to CPU {args.server_cpus}"
     handle = log.open("wb")
@@ -414,12 +483,16 @@ def answers(url: str, plan: list[Walk], tokens: dict[str, str]) -> list[Any]:
         for walk in plan:
             params = dict(walk.params)
             for _ in range(walk.pages):
-                response = client.get("/incidents", params=params,
-                                      headers={"Authorization": f"Bearer {tokens[walk.reader]}"})  # fmt: skip
+                response = client.get(
+                    "/incidents",
+                    params=params,
+                    headers={"Authorization": f"Bearer {tokens[walk.reader]}"},
+                )
                 response.raise_for_status()
                 page = response.json()
-                found.append((page["total"], [i["uuid"] for i in page["incidents"]],
-                              page["next_cursor"]))  # fmt: skip
+                found.append(
+                    (page["total"], [i["uuid"] for i in page["incidents"]], page["next_cursor"])
+                )
                 if page["next_cursor"] is None:
                     break
                 params["cursor"] = page["next_cursor"]
@@ -435,9 +508,12 @@ def audit_entries(meta: dict[str, Any]) -> int:
 
 
 def run_server(
-    which: str, meta: dict[str, Any], args: argparse.Namespace, plan: list[Walk],
+    which: str,
+    meta: dict[str, Any],
+    args: argparse.Namespace,
+    plan: list[Walk],
     sample: list[Walk],
-) -> dict[str, Any]:  # fmt: skip
+) -> dict[str, Any]:
     """Start one server, check its answers, warm it, load it, stop it; what was seen."""
     log = Path(args.cache) / f"server-{which}.log"
     before = audit_entries(meta)
@@ -445,20 +521,41 @@ def run_server(
     try:
         checked = answers(server.url, sample, meta["tokens"])
         served = len(checked)
-        warm = _run_loop(drive(server.url, plan[::-1], meta["tokens"], requests=args.warmup,
-                                 concurrency=args.concurrency))  # fmt: skip
+        warm = _run_loop(
+            drive(
+                server.url,
+                plan[::-1],
+                meta["tokens"],
+                requests=args.warmup,
+                concurrency=args.concurrency,
+            )
+        )
         served += warm.requests
         time.sleep(0.5)
         cpu = server.cpu_s()
-        load = _run_loop(drive(server.url, plan, meta["tokens"], requests=args.requests,
-                                 concurrency=args.concurrency))  # fmt: skip
+        load = _run_loop(
+            drive(
+                server.url,
+                plan,
+                meta["tokens"],
+                requests=args.requests,
+                concurrency=args.concurrency,
+            )
+        )
         served += load.requests
         cpu = server.cpu_s() - cpu
-        peak = server.peak_rss_mb()
+        peak, private = server.peak_rss_mb()
     finally:
         code = server.stop()
-    result = {**load.summary(), "peak_rss_mb": peak, "cpu_ms": cpu / load.requests * 1000, "settings": server.settings,
-              "answers": checked, "exit": code}  # fmt: skip
+    result = {
+        **load.summary(),
+        "peak_rss_mb": peak,
+        "private_mb": private,
+        "cpu_ms": cpu / load.requests * 1000,
+        "settings": server.settings,
+        "answers": checked,
+        "exit": code,
+    }
     result["audited"] = audit_entries(meta) - before
     result["served"] = served
     return result
@@ -470,12 +567,17 @@ def _uptime() -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(
-        description=__doc__.splitlines()[0], formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=__doc__.splitlines()[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog="\n".join(__doc__.splitlines()[1:]),
-    )  # fmt: skip
+    )
     parser.add_argument("--rows", type=int, default=1_000_000, help="incidents in the store")
-    parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE,
-                        help=f"where the store is built and reused (default {DEFAULT_CACHE})")  # fmt: skip
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        default=DEFAULT_CACHE,
+        help=f"where the store is built and reused (default {DEFAULT_CACHE})",
+    )
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--requests", type=int, default=20_000, help="measured requests per server")
     parser.add_argument("--warmup", type=int, default=2_000, help="requests before measuring")
@@ -512,7 +614,15 @@ def main() -> None:
         median = {
             name: {
                 key: statistics.median(r[name][key] for r in rounds)
-                for key in ("rps", "p50_ms", "p99_ms", "errors", "peak_rss_mb", "cpu_ms")
+                for key in (
+                    "rps",
+                    "p50_ms",
+                    "p99_ms",
+                    "errors",
+                    "peak_rss_mb",
+                    "private_mb",
+                    "cpu_ms",
+                )
             }
             | {"settings": rounds[0][name]["settings"]}
             for name in which
@@ -521,22 +631,32 @@ def main() -> None:
 
 
 def _report(
-    title: str, results: dict[str, dict[str, Any]], loads: list[list[str]],
-    args: argparse.Namespace, meta: dict[str, Any],
-) -> None:  # fmt: skip
-    print(f"\n{title}: GET /incidents, {meta['incidents']:,} incidents ({meta['shares']:,} shares), "
-          f"{args.requests:,} requests at concurrency {args.concurrency}, client on CPU "
-          f"{args.client_cpu}")  # fmt: skip
+    title: str,
+    results: dict[str, dict[str, Any]],
+    loads: list[list[str]],
+    args: argparse.Namespace,
+    meta: dict[str, Any],
+) -> None:
+    print(
+        f"\n{title}: GET /incidents, {meta['incidents']:,} incidents ({meta['shares']:,} shares), "
+        f"{args.requests:,} requests at concurrency {args.concurrency}, client on CPU "
+        f"{args.client_cpu}"
+    )
     if loads:
         print(f"  load average before/after: {' '.join(loads[0])} / {' '.join(loads[-1])}")
     for name, r in results.items():
-        print(f"  {name:8s} {r['rps']:7.0f} req/s  p50 {r['p50_ms']:6.1f} ms  "
-              f"p99 {r['p99_ms']:6.1f} ms  errors {r['errors']:.0f} {r.get('statuses') or ''} "
-              f"peak RSS {r['peak_rss_mb']:5.0f} MB  server CPU {r['cpu_ms']:.2f} ms/request  "
-              f"[{r['settings']}]")  # fmt: skip
+        print(
+            f"  {name:8s} {r['rps']:7.0f} req/s  p50 {r['p50_ms']:6.1f} ms  "
+            f"p99 {r['p99_ms']:6.1f} ms  errors {r['errors']:.0f} {r.get('statuses') or ''} "
+            f"peak RSS {r['peak_rss_mb']:5.0f} MB (private {r['private_mb']:.0f})  "
+            f"server CPU {r['cpu_ms']:.2f} ms/request  "
+            f"[{r['settings']}]"
+        )
         if "audited" in r and name == "ours":
-            print(f"           audit entries written: {r['audited']:,} for {r['served']:,} "
-                  "requests served")  # fmt: skip
+            print(
+                f"           audit entries written: {r['audited']:,} for {r['served']:,} "
+                "requests served"
+            )
     if len(results) == 2:
         ratio = results["ours"]["rps"] / results["baseline"]["rps"]
         print(f"  ratio (ours / baseline, req/s): {ratio:.1f}x")

@@ -11,10 +11,12 @@ lat -15..55, as ../shared/BENCHMARKS.md asks.
 from __future__ import annotations
 
 from collections.abc import Iterator
+
 import numpy as np
 import pyarrow as pa
 
 from corridor.events.columnar import RECORD_SCHEMA, uuid_column
+from generate import clustered_positions
 
 # id: (kind, country, mechanism)
 ORGANIZATIONS: dict[str, tuple[str, str | None, str | None]] = {
@@ -71,16 +73,39 @@ UNIFORM_COUNTRIES = ("CHN", "IND", "IRN", "TKM", "KGZ", "TJK", "MNG", "OMN")
 
 # source: (share of rows, reporter, classes, class weights)
 SOURCES = (
-    ("ucdp", 0.55, "public:ucdp", ("armed_conflict", "political_turmoil", "terrorism"),
-     (0.6, 0.2, 0.2)),
-    ("acled", 0.12, "public:acled",
-     ("political_turmoil", "armed_conflict", "terrorism", "separatism"), (0.4, 0.3, 0.2, 0.1)),
+    (
+        "ucdp",
+        0.55,
+        "public:ucdp",
+        ("armed_conflict", "political_turmoil", "terrorism"),
+        (0.6, 0.2, 0.2),
+    ),
+    (
+        "acled",
+        0.12,
+        "public:acled",
+        ("political_turmoil", "armed_conflict", "terrorism", "separatism"),
+        (0.4, 0.3, 0.2, 0.1),
+    ),
     ("asam", 0.03, "public:asam", ("piracy",), (1.0,)),
-    ("report", 0.30, None,
-     ("infrastructure_attack", "terrorism", "drug_trafficking", "human_smuggling",
-      "organized_crime", "cyber", "separatism", "religious_extremism", "armed_conflict"),
-     (0.25, 0.15, 0.12, 0.1, 0.1, 0.08, 0.08, 0.06, 0.06)),
-)  # fmt: skip
+    (
+        "report",
+        0.30,
+        None,
+        (
+            "infrastructure_attack",
+            "terrorism",
+            "drug_trafficking",
+            "human_smuggling",
+            "organized_crime",
+            "cyber",
+            "separatism",
+            "religious_extremism",
+            "armed_conflict",
+        ),
+        (0.25, 0.15, 0.12, 0.1, 0.1, 0.08, 0.08, 0.06, 0.06),
+    ),
+)
 # Labels of the agencies' own reports, and how often.
 REPORT_TLP = (("green", 0.35), ("amber", 0.40), ("amber+strict", 0.10), ("red", 0.15))
 SHARED_SHARE = 0.45  # of the AMBER/STRICT/RED reports, shared with one group (some two)
@@ -101,13 +126,8 @@ def incident_tables(rows: int, *, seed: int = 11, chunk: int = 100_000) -> Itera
         n = min(chunk, rows - first)
         kind = rng.choice(len(SOURCES), n, p=shares / shares.sum())
         ids = np.arange(first + 1, first + n + 1)
-        spot = rng.integers(0, len(HOT_SPOTS), n)
-        uniform = rng.random(n) < 0.2
         centres = np.array([h[:3] for h in HOT_SPOTS])
-        lon = np.where(uniform, rng.uniform(20, 125, n),
-                       centres[spot, 0] + rng.normal(0, 1, n) * centres[spot, 2])  # fmt: skip
-        lat = np.where(uniform, rng.uniform(-15, 55, n),
-                       centres[spot, 1] + rng.normal(0, 1, n) * centres[spot, 2])  # fmt: skip
+        spot, uniform, lon, lat = clustered_positions(rng, n, centres, 0.2)
         country = np.where(
             uniform,
             np.asarray(UNIFORM_COUNTRIES, dtype=object)[rng.integers(0, 8, n)],
@@ -126,7 +146,9 @@ def incident_tables(rows: int, *, seed: int = 11, chunk: int = 100_000) -> Itera
             if by is not None:
                 reporter[mask] = by
             else:
-                reporter[mask] = np.asarray(AGENCIES, dtype=object)[rng.integers(0, len(AGENCIES), m)]
+                reporter[mask] = np.asarray(AGENCIES, dtype=object)[
+                    rng.integers(0, len(AGENCIES), m)
+                ]
                 labels, p = zip(*REPORT_TLP, strict=True)
                 tlp[mask] = _choice(rng, labels, p, m)
         best = rng.geometric(0.3, n) - 1
@@ -142,9 +164,12 @@ def incident_tables(rows: int, *, seed: int = 11, chunk: int = 100_000) -> Itera
             "source": source,
             "source_id": id_text,
             "title": titles.astype(object),
-            "description": np.where(report, "Reported by the liaison office; details in the case "
-                                            "file. Local police and the operator were informed.",
-                                    ""),
+            "description": np.where(
+                report,
+                "Reported by the liaison office; details in the case "
+                "file. Local police and the operator were informed.",
+                "",
+            ),
             "start_date": day,
             "end_date": day,
             "date_precision": np.where(rng.random(n) < 0.9, "day", "month"),
@@ -160,8 +185,7 @@ def incident_tables(rows: int, *, seed: int = 11, chunk: int = 100_000) -> Itera
             "fatalities_low": best,
             "fatalities_high": best + 1,
             "actors": np.where(report, "[]", '["Government","insurgents"]'),
-            "target": np.where(report, np.asarray(TARGETS, dtype=object)[ids % len(TARGETS)],
-                               None),  # fmt: skip
+            "target": np.where(report, np.asarray(TARGETS, dtype=object)[ids % len(TARGETS)], None),
             "tags": "[]",
             "reporter": reporter,
             "tlp": tlp,

@@ -103,7 +103,9 @@ def page_json(incidents: list[str], total: int, next_cursor: str | None) -> byte
     """An :class:`IncidentPageOut` document around incidents already written as JSON
     objects (IncidentOut's fields)."""
     cursor = "null" if next_cursor is None else f'"{next_cursor}"'  # base64url: no escapes
-    return f'{{"incidents":[{",".join(incidents)}],"total":{total},"next_cursor":{cursor}}}'.encode()
+    return (
+        f'{{"incidents":[{",".join(incidents)}],"total":{total},"next_cursor":{cursor}}}'.encode()
+    )
 
 
 def decode_cursor(cursor: str) -> tuple[date, str]:

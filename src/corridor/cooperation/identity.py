@@ -207,7 +207,9 @@ class PrincipalCache:
         self._lock = threading.Lock()
         _caches.add(self)
 
-    def remembered(self, token: str, *, secret: bytes, now: datetime | None = None) -> Principal | None:
+    def remembered(
+        self, token: str, *, secret: bytes, now: datetime | None = None
+    ) -> Principal | None:
         """The principal of ``token`` if it is remembered and still good; no I/O."""
         if self.ttl_s <= 0:
             return None

@@ -258,27 +258,27 @@ def _audited(
     entry point reads through here, so every one leaves the same trail. With ``audit``
     (a server's batching writer) the entry is committed with others a moment later;
     without, in a transaction of its own now."""
-    from corridor.store.audit import append_entry
+    from corridor.store.audit import append_entry, audit_row
 
     filters = {
         f.name: v
         for f in dataclasses.fields(query)
         if (v := getattr(query, f.name)) not in (None, (), 0, False)
     }
-    entry: dict[str, Any] = {
-        "at": datetime.now(UTC).replace(tzinfo=None),
-        "organization": viewer.organization,
-        "user": viewer.user,
-        "action": action,
-        "object_type": "incidents",
-        "count": count,
-        "detail": json.dumps({**filters, **more}, sort_keys=True, default=str),
-    }
+    row = audit_row(
+        at=datetime.now(UTC).replace(tzinfo=None),
+        organization=viewer.organization,
+        user=viewer.user,
+        action=action,
+        object_type="incidents",
+        count=count,
+        detail=json.dumps({**filters, **more}, sort_keys=True, default=str),
+    )
     if audit is not None:
-        audit.append(**entry)
+        audit.append(row)
         return
     with store.begin() as connection:
-        append_entry(connection, **entry)
+        append_entry(connection, row)
 
 
 @dataclass(frozen=True)

@@ -17,13 +17,12 @@ from sqlalchemy import Connection, Engine, insert, select
 
 from corridor.store.tables import audit_log
 
-__all__ = ["AuditWriter", "append_entry", "entry_rows"]
+__all__ = ["AuditWriter", "append_entry", "audit_row", "entry_rows"]
 
 _log = logging.getLogger(__name__)
 
 
-def append_entry(
-    connection: Connection,
+def audit_row(
     *,
     at: datetime,
     organization: str | None,
@@ -33,20 +32,16 @@ def append_entry(
     object_id: str = "",
     count: int | None = None,
     detail: str = "",
-) -> int:
-    """Add one entry in the caller's transaction; its id."""
-    result = connection.execute(
-        insert(audit_log).values(
-            at=at,
-            organization=organization,
-            user_id=user,
-            action=action,
-            object_type=object_type,
-            object_id=object_id,
-            count=count,
-            detail=detail,
-        )
-    )
+) -> dict[str, Any]:
+    """One entry as the row :func:`append_entry` and :class:`AuditWriter` write."""
+    return {"at": at, "organization": organization, "user_id": user, "action": action,
+            "object_type": object_type, "object_id": object_id, "count": count,
+            "detail": detail}  # fmt: skip
+
+
+def append_entry(connection: Connection, row: dict[str, Any]) -> int:
+    """Add one entry (an :func:`audit_row`) in the caller's transaction; its id."""
+    result = connection.execute(insert(audit_log).values(**row))
     return int(result.inserted_primary_key[0])  # type: ignore[index]
 
 
@@ -91,32 +86,19 @@ class AuditWriter:
         self._appended = 0  # entries ever appended
         self._written = 0  # entries committed
         self._closing = False
+        self._urgent = False  # a flush waits: write without waiting for company
         self._changed = threading.Condition()
         self._thread = threading.Thread(target=self._run, name="audit-writer", daemon=True)
         self._thread.start()
 
-    def append(
-        self,
-        *,
-        at: datetime,
-        organization: str | None,
-        user: str | None,
-        action: str,
-        object_type: str,
-        object_id: str = "",
-        count: int | None = None,
-        detail: str = "",
-    ) -> None:
-        """Queue one entry (the fields of :func:`append_entry`); it is committed shortly."""
-        row = {"at": at, "organization": organization, "user_id": user, "action": action,
-               "object_type": object_type, "object_id": object_id, "count": count,
-               "detail": detail}  # fmt: skip
+    def append(self, row: dict[str, Any]) -> None:
+        """Queue one entry (an :func:`audit_row`); it is committed shortly."""
         with self._changed:
             if self._closing:
                 raise RuntimeError("the audit writer is closed")
             self._pending.append(row)
             self._appended += 1
-            if len(self._pending) >= self.batch:
+            if len(self._pending) in (1, self.batch):  # the writer starts waiting, or stops
                 self._changed.notify_all()
 
     def flush(self, timeout_s: float | None = None) -> bool:
@@ -124,6 +106,7 @@ class AuditWriter:
         passed first."""
         with self._changed:
             target = self._appended
+            self._urgent = True
             self._changed.notify_all()
             return self._changed.wait_for(lambda: self._written >= target, timeout_s)
 
@@ -143,9 +126,14 @@ class AuditWriter:
                 self._changed.wait_for(lambda: self._pending or self._closing)
                 if not self._pending and self._closing:
                     return
-                if not self._closing and len(self._pending) < self.batch:
-                    self._changed.wait(self.delay_s)  # let more requests join this batch
-                rows, self._pending = self._pending, []
+                # let more requests join this batch, unless it is full or someone waits
+                deadline = time.monotonic() + self.delay_s
+                while not (self._closing or self._urgent or len(self._pending) >= self.batch):
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        break
+                    self._changed.wait(left)
+                rows, self._pending, self._urgent = self._pending, [], False
             try:
                 with self.engine.begin() as connection:
                     connection.execute(insert(audit_log), rows)

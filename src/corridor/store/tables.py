@@ -96,8 +96,14 @@ incidents = Table(
     # the table only for the rows it returns (migration 0006).
     Index(
         "ix_incidents_class_read",
-        "threat_class", "start_date", "longitude", "latitude", "tlp", "reporter", "uuid",
-    ),  # fmt: skip
+        "threat_class",
+        "start_date",
+        "longitude",
+        "latitude",
+        "tlp",
+        "reporter",
+        "uuid",
+    ),
     Index("ix_incidents_country_read", "country", "start_date", "tlp", "reporter", "uuid"),
     Index(None, "start_date"),
     Index(None, "uuid"),

@@ -21,7 +21,6 @@ from corridor.api.schemas import (
     IncidentReport,
     cursor_after,
     decode_cursor,
-    encode_cursor,
     page_json,
 )
 from corridor.events.query import IncidentQuery
