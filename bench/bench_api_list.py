@@ -33,7 +33,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -610,6 +610,9 @@ def main() -> None:
             raise SystemExit("the two servers disagree on the sample walks: not the same query")
         rounds.append(results)
         _report(f"round {number}/{args.repeat}", results, loads, args, meta)
+    print("\nplans (ours, SQLite):")
+    for line in plans(meta, sample):
+        print(f"  {line}")
     if args.repeat > 1:
         median = {
             name: {
@@ -628,6 +631,55 @@ def main() -> None:
             for name in which
         }
         _report(f"median of {args.repeat} rounds", median, [], args, meta)
+
+
+def plans(meta: dict[str, Any], sample: list[Walk]) -> list[str]:
+    """The SQLite plans of our list's statements (page ids, page rows, count) for the first
+    class walk and the first country walk of ``sample``, read as the first reader."""
+    from sqlalchemy import event
+
+    from corridor.atlas import load_atlas
+    from corridor.cooperation.services import authenticate
+    from corridor.events.query import IncidentQuery, parse_bbox
+    from corridor.events.services import list_incidents_json
+    from corridor.store.database import make_engine
+
+    store = make_engine(meta["url"])
+    atlas = load_atlas()
+    reader = sorted(meta["tokens"])[0]
+    who = authenticate(store, meta["tokens"][reader], secret=meta["secret"].encode(), atlas=atlas)
+    lines = []
+    seen: list[tuple[str, Any]] = []
+
+    def grab(*args: Any) -> None:
+        seen.append((args[2], args[3]))
+
+    for kind in ("class", "country"):
+        walk = next(w for w in sample if kind in dict(w.params))
+        p = dict(walk.params)
+        query = IncidentQuery(
+            since=date.fromisoformat(p["since"]),
+            until=date.fromisoformat(p["until"]),
+            bbox=parse_bbox(p["bbox"]) if "bbox" in p else None,
+            countries=(p["country"],) if "country" in p else (),
+            threat_classes=(p["class"],) if "class" in p else (),
+            limit=100,
+            newest_first=True,
+        )
+        seen.clear()
+        event.listen(store, "before_cursor_execute", grab)
+        list_incidents_json(store, who.viewer, query, atlas=atlas)
+        event.remove(store, "before_cursor_execute", grab)
+        with store.connect() as connection:
+            raw = connection.connection.driver_connection
+            for statement, parameters in seen:
+                if "audit_log" in statement:
+                    continue
+                plan = raw.execute("EXPLAIN QUERY PLAN " + statement, parameters).fetchall()
+                what = "count" if "count(*)" in statement else "page"
+                lines.append(f"{kind} {what}: " + " | ".join(str(r[-1]) for r in plan))
+    store.dispose()
+    return lines
 
 
 def _report(
