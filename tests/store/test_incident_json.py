@@ -12,6 +12,7 @@ from sqlalchemy import Engine, delete
 
 from corridor.api.schemas import IncidentOut
 from corridor.events.access import Viewer
+from corridor.events.columnar import storable
 from corridor.events.model import Incident
 from corridor.store.incident_writes import upsert_incidents
 from corridor.store.incidents import IncidentQuery, incidents_matching, incidents_matching_json
@@ -31,7 +32,7 @@ def test_json_from_the_store_equals_the_model_of_each_incident(
     with store.begin() as connection:
         connection.execute(delete(incident_table))
         upsert_incidents(connection, records)
-    viewer = Viewer(records[0].reporter or "org-a")
+    viewer = Viewer(storable(records[0]).reporter or "org-a")  # its own, as stored
     for query in (IncidentQuery(), IncidentQuery(newest_first=True, limit=3)):
         with store.connect() as connection:
             expected = list(incidents_matching(connection, query, viewer))

@@ -80,7 +80,7 @@ class AuditWriter:
     (the store busy beyond its timeout) stays queued and is tried again.
     """
 
-    def __init__(self, engine: Engine, *, delay_s: float = 0.05, batch: int = 1000) -> None:
+    def __init__(self, engine: Engine, *, delay_s: float = 0.2, batch: int = 1000) -> None:
         self.engine, self.delay_s, self.batch = engine, delay_s, batch
         self._pending: list[dict[str, Any]] = []
         self._appended = 0  # entries ever appended
