@@ -37,12 +37,14 @@ HOT_SPOTS = (
 UNIFORM = ("India", 750, "Asia")
 
 
-def write_ged_csv(path: Path, rows: int, *, seed: int = 7, uniform_share: float = 0.2) -> Path:
-    """Write ``rows`` GED events (publisher layout: integers, ``YYYY-MM-DD 00:00:00.000``)."""
-    rng = np.random.default_rng(seed)
-    spot = rng.integers(0, len(HOT_SPOTS), rows)
+def clustered_positions(
+    rng: np.random.Generator, rows: int, centres: np.ndarray, uniform_share: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(hot spot, uniform?, longitude, latitude) of ``rows`` events: around ``centres``
+    (longitude, latitude, spread in degrees) or, a ``uniform_share`` of them, anywhere in
+    lon 20..125, lat -15..55."""
+    spot = rng.integers(0, len(centres), rows)
     uniform = rng.random(rows) < uniform_share
-    centres = np.array([(s[0], s[1], s[2]) for s in HOT_SPOTS])
     lon = np.where(
         uniform,
         rng.uniform(20, 125, rows),
@@ -53,6 +55,14 @@ def write_ged_csv(path: Path, rows: int, *, seed: int = 7, uniform_share: float 
         rng.uniform(-15, 55, rows),
         centres[spot, 1] + rng.normal(0, 1, rows) * centres[spot, 2],
     )
+    return spot, uniform, lon, lat
+
+
+def write_ged_csv(path: Path, rows: int, *, seed: int = 7, uniform_share: float = 0.2) -> Path:
+    """Write ``rows`` GED events (publisher layout: integers, ``YYYY-MM-DD 00:00:00.000``)."""
+    rng = np.random.default_rng(seed)
+    centres = np.array([(s[0], s[1], s[2]) for s in HOT_SPOTS])
+    spot, uniform, lon, lat = clustered_positions(rng, rows, centres, uniform_share)
     lon = np.clip(lon, -180, 180).round(6)
     lat = np.clip(lat, -90, 90).round(6)
     day = rng.integers(0, 35 * 365, rows)

@@ -10,7 +10,15 @@ from fastapi.testclient import TestClient
 
 from corridor.api.deps import FailedAuthLimiter
 from corridor.cooperation.services import revoke_token
-from tests.api.conftest import ADMIN, EXPECTED, ORGANIZATIONS, Platform, expired_token, make_app
+from tests.api.conftest import (
+    ADMIN,
+    EXPECTED,
+    ORGANIZATIONS,
+    SECRET,
+    Platform,
+    expired_token,
+    make_app,
+)
 
 
 def assert_problem(response: object, status: int, phrase: str = "") -> dict[str, object]:
@@ -242,3 +250,26 @@ def test_the_openapi_document_and_docs_are_served(client: TestClient) -> None:
     assert "/incidents" in document["paths"] and "/risk/countries" in document["paths"]
     assert "bearer" in str(document["components"]["securitySchemes"]).lower()
     assert client.get("/docs").status_code == 200
+
+
+def test_every_read_is_in_the_audit_log_once_the_server_stops(platform: Platform) -> None:
+    """Reads are logged by a batching writer: all of them are committed by the shutdown."""
+    from sqlalchemy import func, select
+
+    from corridor.cooperation.services import create_user, issue_token
+    from corridor.store.tables import audit_log
+
+    create_user(platform.store, ADMIN, "audited-user", organization="uz-mvd", roles=["viewer"])
+    token = issue_token(platform.store, ADMIN, "audited-user", secret=SECRET).secret
+    auth = {"Authorization": f"Bearer {token}"}
+    app = make_app(platform.url)
+    with TestClient(app) as client:
+        for page in range(30):
+            response = client.get("/incidents", params={"limit": 1 + page % 3}, headers=auth)
+            assert response.status_code == 200
+        assert client.get(f"/incidents/{platform.uuids['k-clear']}", headers=auth).is_success
+    with platform.store.connect() as connection:
+        logged = connection.execute(
+            select(func.count()).where(audit_log.c.user_id == "audited-user")
+        ).scalar()
+    assert logged == 31

@@ -67,4 +67,6 @@ def test_no_function_updates_or_deletes_an_entry() -> None:
     assert touching == []
     import corridor.store.audit as repository
 
-    assert set(repository.__all__) == {"append_entry", "entry_rows"}
+    assert set(repository.__all__) == {"AuditWriter", "append_entry", "audit_row", "entry_rows"}
+    public = {name for name in vars(repository.AuditWriter) if not name.startswith("_")}
+    assert public == {"append", "flush", "close"}  # the batching writer only appends

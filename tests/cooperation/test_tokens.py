@@ -138,3 +138,79 @@ def test_the_server_secret_file_is_made_once_and_private(tmp_path) -> None:  # t
     assert server_secret(None, path) == made and len(made) == 64
     assert path.stat().st_mode & 0o777 == 0o600
     assert server_secret("s" * 40, path) == b"s" * 40
+
+
+# --------------------------------------------------------------------------- a server's memory
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_remembered_token_revoked_in_this_process_is_refused_at_once(
+    platform: Engine, atlas: Atlas, alice: str
+) -> None:
+    from corridor.cooperation.identity import PrincipalCache
+
+    cache = PrincipalCache(ttl_s=3600)
+    issued = issue_token(platform, ADMIN, alice, secret=SECRET)
+    who = cache.authenticate(platform, issued.secret, secret=SECRET, atlas=atlas)
+    assert cache.remembered(issued.secret, secret=SECRET) == who
+    revoke_token(platform, ADMIN, issued.token.id)
+    assert cache.remembered(issued.secret, secret=SECRET) is None
+    with pytest.raises(AuthenticationError):
+        cache.authenticate(platform, issued.secret, secret=SECRET, atlas=atlas)
+
+
+def test_a_revocation_by_another_process_takes_effect_within_the_ttl(
+    platform: Engine, atlas: Atlas, alice: str
+) -> None:
+    from corridor.cooperation.identity import PrincipalCache
+    from corridor.store.parties import revoke_token as mark_revoked
+
+    clock = _Clock()
+    cache = PrincipalCache(ttl_s=5, clock=clock)
+    issued = issue_token(platform, ADMIN, alice, secret=SECRET)
+    who = cache.authenticate(platform, issued.secret, secret=SECRET, atlas=atlas)
+    with platform.begin() as connection:  # what `corridor admin token revoke` does elsewhere
+        mark_revoked(connection, issued.token.id, datetime.now(UTC).replace(tzinfo=None))
+    clock.now = 4.9
+    assert cache.authenticate(platform, issued.secret, secret=SECRET, atlas=atlas) == who
+    clock.now = 5.0
+    with pytest.raises(AuthenticationError):
+        cache.authenticate(platform, issued.secret, secret=SECRET, atlas=atlas)
+
+
+def test_a_remembered_token_is_refused_from_its_expiry_and_failures_are_not_kept(
+    platform: Engine, atlas: Atlas, alice: str
+) -> None:
+    from corridor.cooperation.identity import PrincipalCache
+
+    cache = PrincipalCache(ttl_s=3600)
+    issued = issue_token(platform, ADMIN, alice, secret=SECRET, expires_in_days=1, now=NOW)
+    seen = NOW + timedelta(hours=20)  # the next morning; it expires at noon
+    cache.authenticate(platform, issued.secret, secret=SECRET, now=seen, atlas=atlas)
+    later = NOW + timedelta(hours=23)
+    assert cache.remembered(issued.secret, secret=SECRET, now=later) is not None
+    assert cache.remembered(issued.secret, secret=SECRET, now=NOW + timedelta(days=1)) is None
+    wrong = issued.secret[:-2] + ("aa" if not issued.secret.endswith("aa") else "bb")
+    with pytest.raises(AuthenticationError):
+        cache.authenticate(platform, wrong, secret=SECRET, now=NOW, atlas=atlas)
+    assert cache.remembered(wrong, secret=SECRET, now=NOW) is None
+
+
+def test_a_remembered_principal_is_worked_out_again_on_a_new_day(
+    platform: Engine, atlas: Atlas, alice: str
+) -> None:
+    """Mechanism groups follow the calendar: a principal is never carried past its day."""
+    from corridor.cooperation.identity import PrincipalCache
+
+    cache = PrincipalCache(ttl_s=10 * 86400)
+    issued = issue_token(platform, ADMIN, alice, secret=SECRET, now=NOW)
+    cache.authenticate(platform, issued.secret, secret=SECRET, now=NOW, atlas=atlas)
+    tomorrow = NOW + timedelta(days=1)
+    assert cache.remembered(issued.secret, secret=SECRET, now=tomorrow) is None

@@ -79,12 +79,15 @@ def create_app(
     max_body_bytes: int = MAX_BODY_BYTES,
     today: Callable[[], date] = date.today,
     delivery_worker: bool = False,
+    principal_ttl_s: float = 5.0,
 ) -> FastAPI:
     """The API on the store at ``database_url`` (made if absent). ``token_secret`` is the
     key tokens are hashed under; by default the same one the command line uses. ``today``
     gives the day sharing-group membership is reckoned on (the calendar's, by default).
     With ``delivery_worker``, a thread sends webhook deliveries while the app runs (woken
-    at once by the app's own commits)."""
+    at once by the app's own commits). ``principal_ttl_s``: how long a token's principal
+    is remembered (0: never), so how long a revocation by another process takes to reach
+    this server."""
     from corridor.api.routes import (
         alerts,
         atlas,
@@ -100,21 +103,27 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         from corridor.atlas import load_atlas
+        from corridor.cooperation.identity import PrincipalCache
         from corridor.store import open_store
+        from corridor.store.audit import AuditWriter
 
         secret = token_secret if token_secret is not None else _configured_secret()
         store = open_store(database_url, create=True)
+        audit = AuditWriter(store)
         app.state.corridor = ServerState(
             store=store,
             token_secret=secret,
             atlas_loader=lambda: load_atlas(atlas_dir),
             limiter=limiter or FailedAuthLimiter(),
             today=today,
+            principals=PrincipalCache(principal_ttl_s),
+            audit=audit,
         )
         try:
             with _delivering(store, delivery_worker):
                 yield
         finally:
+            audit.close()  # every read served is in the log before the store closes
             store.dispose()
 
     app = FastAPI(

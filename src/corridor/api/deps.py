@@ -1,10 +1,15 @@
 """What every route gets injected: the store, the atlas, and who is asking.
 
 The store is opened once when the app starts (:class:`ServerState`); the principal is
-read from ``Authorization: Bearer <token>`` on every request, and repeated failures
-from one client address are refused for a while (:class:`FailedAuthLimiter`). Who is
-in a sharing group is reckoned on the server's day (``ServerState.today``), never on
-a day the caller names: a state that left a mechanism must not read as it once did.
+read from ``Authorization: Bearer <token>`` on every request (remembered a few seconds:
+:class:`~corridor.cooperation.identity.PrincipalCache`), and repeated failures from one
+client address are refused for a while (:class:`FailedAuthLimiter`).
+
+The dependencies that do no I/O are ``async``: FastAPI runs a plain ``def`` dependency
+in its thread pool, a hop that costs more than most of them do.
+
+Who is in a sharing group is reckoned on the server's day (``ServerState.today``), never
+on a day the caller names: a state that left a mechanism must not read as it once did.
 """
 
 from __future__ import annotations
@@ -20,10 +25,13 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
+from starlette.concurrency import run_in_threadpool
 
 from corridor.api.problems import ProblemError
 from corridor.atlas.catalog import Atlas
+from corridor.cooperation.identity import PrincipalCache
 from corridor.cooperation.models import AuthenticationError, Principal
+from corridor.store.audit import AuditWriter
 
 __all__ = [
     "AtlasDep",
@@ -78,14 +86,17 @@ class FailedAuthLimiter:
 
 @dataclass
 class ServerState:
-    """What the app holds for its lifetime: the store, the token key, the atlas, and the
-    clock that says which day group membership is reckoned on."""
+    """What the app holds for its lifetime: the store, the token key, the atlas, the
+    clock that says which day group membership is reckoned on, the principals of recent
+    tokens, and the writer of the audit entries of reads."""
 
     store: Engine
     token_secret: bytes
     atlas_loader: Callable[[], Atlas]
     limiter: FailedAuthLimiter = field(default_factory=FailedAuthLimiter)
     today: Callable[[], date] = date.today
+    principals: PrincipalCache = field(default_factory=PrincipalCache)
+    audit: AuditWriter | None = None
     _atlas: Atlas | None = None
 
     def atlas(self) -> Atlas:
@@ -95,7 +106,7 @@ class ServerState:
         return self._atlas
 
 
-def server_state(request: Request) -> ServerState:
+async def server_state(request: Request) -> ServerState:
     state: ServerState = request.app.state.corridor
     return state
 
@@ -103,15 +114,14 @@ def server_state(request: Request) -> ServerState:
 _bearer = HTTPBearer(auto_error=False, description="An API token: `corridor admin token issue`")
 
 
-def principal(
+async def principal(
     request: Request,
     state: Annotated[ServerState, Depends(server_state)],
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
     """Who presents the bearer token; 401 without one or with one that does not open,
-    429 for an address that failed too often lately."""
-    from corridor.cooperation.services import authenticate
-
+    429 for an address that failed too often lately. A token seen in the last seconds is
+    answered from memory; otherwise the store is asked, in the thread pool."""
     client = request.client.host if request.client else "unknown"
     wait_s = state.limiter.retry_after_s(client)
     if wait_s:
@@ -125,11 +135,16 @@ def principal(
         raise ProblemError(
             401, "send an API token: Authorization: Bearer <token>", {"WWW-Authenticate": "Bearer"}
         )
+    token, secret = credentials.credentials, state.token_secret
+    known = state.principals.remembered(token, secret=secret, on=state.today())
+    if known is not None:
+        return known
     try:
-        return authenticate(
+        return await run_in_threadpool(
+            state.principals.authenticate,
             state.store,
-            credentials.credentials,
-            secret=state.token_secret,
+            token,
+            secret=secret,
             on=state.today(),
             atlas=state.atlas,
         )
@@ -138,13 +153,13 @@ def principal(
         raise
 
 
-def store(state: Annotated[ServerState, Depends(server_state)]) -> Engine:
+async def store(state: Annotated[ServerState, Depends(server_state)]) -> Engine:
     """The app's store, opened once at startup."""
     return state.store
 
 
 def _atlas(state: Annotated[ServerState, Depends(server_state)]) -> Atlas:
-    return state.atlas()
+    return state.atlas()  # the first call loads it (a second): in the thread pool
 
 
 PrincipalDep = Annotated[Principal, Depends(principal)]

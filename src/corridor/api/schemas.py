@@ -20,8 +20,10 @@ __all__ = [
     "IncidentOut",
     "IncidentPageOut",
     "IncidentReport",
+    "cursor_after",
     "decode_cursor",
     "encode_cursor",
+    "page_json",
 ]
 
 _Text = Annotated[str, StringConstraints(max_length=10_000)]
@@ -88,8 +90,22 @@ class IncidentPageOut(BaseModel):
 
 def encode_cursor(incident: Incident) -> str:
     """An opaque cursor after ``incident``: its (start_date, uuid), base64."""
-    key = f"{incident.start_date.isoformat()}|{incident.uuid}"
+    return cursor_after(incident.start_date, str(incident.uuid))
+
+
+def cursor_after(start_date: date, uuid: str) -> str:
+    """An opaque cursor after the incident of ``start_date`` and ``uuid``."""
+    key = f"{start_date.isoformat()}|{uuid}"
     return base64.urlsafe_b64encode(key.encode("ascii")).decode("ascii")
+
+
+def page_json(incidents: list[str], total: int, next_cursor: str | None) -> bytes:
+    """An :class:`IncidentPageOut` document around incidents already written as JSON
+    objects (IncidentOut's fields)."""
+    cursor = "null" if next_cursor is None else f'"{next_cursor}"'  # base64url: no escapes
+    return (
+        f'{{"incidents":[{",".join(incidents)}],"total":{total},"next_cursor":{cursor}}}'.encode()
+    )
 
 
 def decode_cursor(cursor: str) -> tuple[date, str]:

@@ -60,7 +60,7 @@ def audit_in(
     now: datetime | None = None,
 ) -> AuditEntry:
     """:func:`audit` in the caller's transaction (a change and its entry commit together)."""
-    from corridor.store.audit import append_entry
+    from corridor.store.audit import append_entry, audit_row
 
     try:
         action = AuditAction(action)
@@ -68,8 +68,7 @@ def audit_in(
         raise UnknownValueError("audit action", str(action), list(AuditAction)) from exc
     text = detail if isinstance(detail, str) else json.dumps(detail, sort_keys=True, default=str)
     at = utc(now)
-    entry_id = append_entry(
-        connection,
+    row = audit_row(
         at=at,
         organization=viewer.organization,
         user=viewer.user,
@@ -79,6 +78,7 @@ def audit_in(
         count=count,
         detail=text,
     )
+    entry_id = append_entry(connection, row)
     return AuditEntry(
         entry_id, at, viewer.organization, viewer.user, action, object_type, object_id, count, text
     )

@@ -6,7 +6,11 @@ How tokens are made and hashed, and why an HMAC: :mod:`corridor.cooperation.toke
 from __future__ import annotations
 
 import json
+import threading
+import time
+import weakref
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -36,6 +40,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_TOKEN_DAYS",
     "LONGEST_TOKEN_DAYS",
+    "PrincipalCache",
     "authenticate",
     "issue_token",
     "list_tokens",
@@ -147,10 +152,115 @@ def authenticate(
 ) -> Principal:
     """Who presents ``token``: their roles, and what they read as on ``on`` (the date of
     ``now`` by default). :class:`AuthenticationError` if the token does not open."""
+    return _authenticated(store, token, secret=secret, now=now, on=on, atlas=atlas)[0]
+
+
+def _authenticated(
+    store: Engine,
+    token: str,
+    *,
+    secret: bytes,
+    now: datetime | None,
+    on: date | None,
+    atlas: Atlas | Callable[[], Atlas] | None,
+) -> tuple[Principal, Token]:
     at = utc(now)
     found, organization, roles = verify_token(store, token, secret=secret, now=at)
     viewer = viewer_for(store, organization, on=on or at.date(), user=found.user, atlas=atlas)
-    return Principal(viewer, roles)
+    return Principal(viewer, roles), found
+
+
+@dataclass(frozen=True, slots=True)
+class _Remembered:
+    principal: Principal
+    token: str  # the public id, for forgetting on revocation
+    expires_at: datetime
+    day: date
+    until: float  # on the cache's clock
+
+
+# Every live cache, so a revocation in this process reaches them at once.
+_caches: weakref.WeakSet[PrincipalCache] = weakref.WeakSet()
+
+
+class PrincipalCache:
+    """:func:`authenticate` with a short memory, for a server that sees the same tokens
+    many times a second: a token's principal is kept ``ttl_s`` seconds (keyed by the
+    token's HMAC, never the token), within its expiry and the day it was worked out on.
+
+    What that costs: a token revoked in this process (:func:`revoke_token`) is refused
+    at once; revoked by another process (``corridor admin token revoke`` while the server
+    runs, or another worker), or its user's organization moved between groups, it takes
+    effect within ``ttl_s``; ``last_used_at`` is noted once per ``ttl_s``, not per request.
+    Failed authentications are never remembered.
+    """
+
+    def __init__(
+        self,
+        ttl_s: float = 5.0,
+        *,
+        max_entries: int = 10_000,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.ttl_s, self.max_entries, self.clock = ttl_s, max_entries, clock
+        self._entries: dict[str, _Remembered] = {}
+        self._lock = threading.Lock()
+        _caches.add(self)
+
+    def remembered(
+        self, token: str, *, secret: bytes, now: datetime | None = None, on: date | None = None
+    ) -> Principal | None:
+        """The principal of ``token`` (groups reckoned on ``on``, default today) if it is
+        remembered and still good; no I/O."""
+        if self.ttl_s <= 0:
+            return None
+        at = utc(now)
+        day = on or at.date()
+        key = token_digest(token, secret)
+        with self._lock:
+            found = self._entries.get(key)
+            if found is None:
+                return None
+            if found.until <= self.clock() or found.expires_at <= at or found.day != day:
+                del self._entries[key]
+                return None
+            return found.principal
+
+    def authenticate(
+        self,
+        store: Engine,
+        token: str,
+        *,
+        secret: bytes,
+        now: datetime | None = None,
+        on: date | None = None,
+        atlas: Atlas | Callable[[], Atlas] | None = None,
+    ) -> Principal:
+        """:func:`authenticate` (groups reckoned on ``on``), answered from memory when it
+        can be."""
+        at = utc(now)
+        day = on or at.date()
+        known = self.remembered(token, secret=secret, now=at, on=day)
+        if known is not None:
+            return known
+        principal, found = _authenticated(store, token, secret=secret, now=at, on=day, atlas=atlas)
+        if self.ttl_s > 0:
+            entry = _Remembered(principal, found.id, found.expires_at, day,
+                                self.clock() + self.ttl_s)  # fmt: skip
+            with self._lock:
+                if len(self._entries) >= self.max_entries:
+                    self._entries.clear()
+                self._entries[token_digest(token, secret)] = entry
+        return principal
+
+    def forget(self, token: str | None = None) -> None:
+        """Forget the token with public id ``token`` (None: every token)."""
+        with self._lock:
+            if token is None:
+                self._entries.clear()
+                return
+            for key in [k for k, e in self._entries.items() if e.token == token]:
+                del self._entries[key]
 
 
 def revoke_token(
@@ -178,7 +288,9 @@ def revoke_token(
             detail={"user": row["user_id"]},
             now=at,
         )
-        return _token({**row, "revoked_at": at})
+    for cache in list(_caches):
+        cache.forget(identifier)
+    return _token({**row, "revoked_at": at})
 
 
 def list_tokens(

@@ -39,13 +39,16 @@ if TYPE_CHECKING:
 
     from corridor.alerts.raising import Notify
     from corridor.atlas.catalog import Atlas
+    from corridor.store.audit import AuditWriter
     from corridor.store.import_job import ImportReport
+    from corridor.store.incidents import IncidentJson
 
 __all__ = [
     "COLUMNAR_FORMATS",
     "OWN_REPORT_FORMATS",
     "ExportFormat",
     "ImportProgress",
+    "IncidentJsonPage",
     "IncidentPage",
     "IncidentStats",
     "checked_query",
@@ -56,6 +59,7 @@ __all__ = [
     "import_file",
     "incident_stats",
     "list_incidents",
+    "list_incidents_json",
     "rejects_folder",
     "reported_by",
 ]
@@ -339,19 +343,39 @@ def _importer_sources(formats: dict[str, Any]) -> set[str]:
 
 
 def _audited(
-    store: Engine, viewer: Viewer, action: str, count: int, query: IncidentQuery, **more: Any
+    store: Engine,
+    viewer: Viewer,
+    action: str,
+    count: int,
+    query: IncidentQuery,
+    audit: AuditWriter | None = None,
+    **more: Any,
 ) -> None:
     """Log that ``viewer`` read or exported ``count`` incidents matching ``query``: every
-    entry point reads through here, so every one leaves the same trail."""
-    from corridor.store.audit import append_entry
+    entry point reads through here, so every one leaves the same trail. With ``audit``
+    (a server's batching writer) the entry is committed with others a moment later;
+    without, in a transaction of its own now."""
+    from corridor.store.audit import append_entry, audit_row
 
-    filters = {k: v for k, v in dataclasses.asdict(query).items() if v not in (None, (), 0, False)}
-    detail = json.dumps({**filters, **more}, sort_keys=True, default=str)
+    filters = {
+        f.name: v
+        for f in dataclasses.fields(query)
+        if (v := getattr(query, f.name)) not in (None, (), 0, False)
+    }
+    row = audit_row(
+        at=datetime.now(UTC).replace(tzinfo=None),
+        organization=viewer.organization,
+        user=viewer.user,
+        action=action,
+        object_type="incidents",
+        count=count,
+        detail=json.dumps({**filters, **more}, sort_keys=True, default=str),
+    )
+    if audit is not None:
+        audit.append(row)
+        return
     with store.begin() as connection:
-        append_entry(
-            connection, at=datetime.now(UTC).replace(tzinfo=None), organization=viewer.organization,
-            user=viewer.user, action=action, object_type="incidents", count=count, detail=detail,
-        )  # fmt: skip
+        append_entry(connection, row)
 
 
 @dataclass(frozen=True)
@@ -370,21 +394,57 @@ class IncidentPage:
 
 
 def list_incidents(
-    store: Engine, viewer: Viewer, query: IncidentQuery, *, atlas: Atlas | None = None
+    store: Engine,
+    viewer: Viewer,
+    query: IncidentQuery,
+    *,
+    atlas: Atlas | None = None,
+    audit: AuditWriter | None = None,
 ) -> IncidentPage:
     """The page of incidents ``query`` asks for (``limit``, ``offset``, ``newest_first``)
-    that ``viewer`` may read, and the total that match."""
+    that ``viewer`` may read, and the total that match. ``audit``: see :func:`_audited`."""
     from corridor.store.incidents import count_matching, incidents_matching
 
     query = checked_query(store, viewer, query, atlas)
     with store.connect() as connection:
         found = tuple(incidents_matching(connection, query, viewer))
         total = count_matching(connection, query, viewer)
-    _audited(store, viewer, "read", len(found), query, total=total)
+    _audited(store, viewer, "read", len(found), query, audit, total=total)
     return IncidentPage(found, total, query.offset)
 
 
-def get_incident(store: Engine, viewer: Viewer, uuid: str) -> Incident:
+@dataclass(frozen=True)
+class IncidentJsonPage:
+    """A page as :func:`list_incidents` reads it, each incident a JSON object rendered by
+    the store (what the HTTP API sends as it is), and how many match in all."""
+
+    incidents: tuple[IncidentJson, ...]
+    total: int
+
+
+def list_incidents_json(
+    store: Engine,
+    viewer: Viewer,
+    query: IncidentQuery,
+    *,
+    atlas: Atlas | None = None,
+    audit: AuditWriter | None = None,
+) -> IncidentJsonPage:
+    """:func:`list_incidents` with the incidents as JSON objects (the fields and values of
+    ``incident_to_dict``, and ``uuid``): the same rule, filters, order, total and audit."""
+    from corridor.store.incidents import count_matching, incidents_matching_json
+
+    query = checked_query(store, viewer, query, atlas)
+    with store.connect() as connection:
+        found = tuple(incidents_matching_json(connection, query, viewer))
+        total = count_matching(connection, query, viewer)
+    _audited(store, viewer, "read", len(found), query, audit, total=total)
+    return IncidentJsonPage(found, total)
+
+
+def get_incident(
+    store: Engine, viewer: Viewer, uuid: str, *, audit: AuditWriter | None = None
+) -> Incident:
     """The incident with ``uuid``, if ``viewer`` may read it; :class:`UnknownValueError`
     whether it is missing or hidden, so nobody learns what they may not see."""
     from corridor.store.incidents import incident_by_uuid
@@ -393,7 +453,7 @@ def get_incident(store: Engine, viewer: Viewer, uuid: str) -> Incident:
         found = incident_by_uuid(connection, uuid, viewer)
     if found is None:
         raise UnknownValueError("incident", uuid)
-    _audited(store, viewer, "read", 1, IncidentQuery(), uuid=uuid)
+    _audited(store, viewer, "read", 1, IncidentQuery(), audit, uuid=uuid)
     return found
 
 

