@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine
 
 from corridor.alerts.routing import Recipient, route_alert
 from corridor.alerts.rules import AlertRule
@@ -29,7 +29,14 @@ from corridor.events.model import Incident
 if TYPE_CHECKING:  # matching brings numpy and the compiled index: loaded on first use
     from corridor.alerts.matching import Match
 
-__all__ = ["AlertSummary", "Notify", "raise_alerts", "raise_alerts_since", "to_outbox"]
+__all__ = [
+    "AlertSummary",
+    "Notify",
+    "alerts_after_import",
+    "raise_alerts",
+    "raise_alerts_since",
+    "to_outbox",
+]
 
 
 def to_outbox(
@@ -329,3 +336,22 @@ def raise_alerts_since(
     recent, history = incidents_written_since(connection, since, recent_from=cutoff)
     summary = raise_alerts(connection, recent, atlas=atlas, rules=active, now=now, notify=notify)
     return dataclasses.replace(summary, too_old=summary.too_old + history)
+
+
+def alerts_after_import(
+    store: Engine, run_id: int, *, atlas: Atlas | None = None, notify: Notify | None = None
+) -> str:
+    """Raise the alerts of everything import run ``run_id`` wrote (its resumed parts too),
+    in one transaction, with the rules in force; the summary line for the import report."""
+    from corridor.alerts.services import current_rules
+    from corridor.cooperation.groups import atlas_of
+    from corridor.cooperation.records import utc
+    from corridor.store.import_job import run_started_at
+
+    with store.begin() as connection:
+        since = run_started_at(connection, run_id)
+        summary = raise_alerts_since(
+            connection, since, atlas=atlas_of(atlas), rules=current_rules(connection),
+            now=utc(), notify=notify,
+        )  # fmt: skip
+    return summary.describe()

@@ -200,23 +200,12 @@ def _signed(
 def _raise_import_alerts(
     store: Engine, report: ImportReport, atlas: Atlas | None, notify: Notify | None
 ) -> str:
-    """Raise the alerts of what the run wrote (all of it, resumed parts too), in one
-    transaction; the summary line for the report."""
-    from corridor.alerts.raising import raise_alerts_since
-    from corridor.alerts.services import current_rules
-    from corridor.cooperation.groups import atlas_of
-    from corridor.cooperation.records import utc
-    from corridor.store.import_job import run_started_at
+    """The alerts of what the run wrote (the alerts capability decides): its summary."""
+    from corridor.alerts.raising import alerts_after_import
 
     if report.run_id is None:
         return ""
-    with store.begin() as connection:
-        since = run_started_at(connection, report.run_id)
-        summary = raise_alerts_since(
-            connection, since, atlas=atlas_of(atlas), rules=current_rules(connection),
-            now=utc(), notify=notify,
-        )  # fmt: skip
-    return summary.describe()
+    return alerts_after_import(store, report.run_id, atlas=atlas, notify=notify)
 
 
 def _import(
