@@ -187,6 +187,10 @@ class Platform:
         token = self.tokens[organization, role or DEFAULT_ROLE[organization]]
         return {"Authorization": f"Bearer {token}"}
 
+    def admin_auth(self, organization: str) -> dict[str, str]:
+        """The headers of the organization's org_admin."""
+        return self.auth(organization, "org_admin")
+
 
 def _records(store: Engine, atlas: Atlas) -> None:
     kz = Viewer("kz-mvd")
