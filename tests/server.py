@@ -53,10 +53,13 @@ def serving(app: FastAPI) -> Iterator[str]:
 
 
 @contextmanager
-def corridor_server(store_url: str, atlas: Atlas) -> Iterator[str]:
+def corridor_server(
+    store_url: str, atlas: Atlas, *, delivery_worker: bool = False
+) -> Iterator[str]:
     """The API on the store at ``store_url`` (tokens hashed under :data:`SECRET`), served
-    with the session's atlas; its base URL."""
-    app = create_app(store_url, token_secret=SECRET)
+    with the session's atlas; its base URL. With ``delivery_worker``, the webhook worker
+    runs in a thread beside it, as in ``corridor serve``."""
+    app = create_app(store_url, token_secret=SECRET, delivery_worker=delivery_worker)
     with serving(app) as url:
         app.state.corridor._atlas = atlas  # no second load of the bundled atlas
         yield url

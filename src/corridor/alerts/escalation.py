@@ -51,20 +51,25 @@ def escalate_due(
 
 
 def escalation_job(
-    store: Engine, atlas: Atlas | Callable[[], Atlas] | None = None
+    store: Engine,
+    atlas: Atlas | Callable[[], Atlas] | None = None,
+    *,
+    clock: Callable[[], datetime] | None = None,
 ) -> Callable[[], list[Escalation]]:
     """What a worker runs on its clock: every escalation step that is due now (the atlas
-    loaded on the first step it takes)."""
+    loaded on the first step it takes). ``clock`` gives now (UTC without a zone; the wall
+    clock by default), so a test can run the worker's very job at a moment it chooses."""
 
     def job() -> list[Escalation]:
         from corridor.cooperation.groups import atlas_of
         from corridor.cooperation.records import utc
         from corridor.store.alerts import due_alerts
 
+        now = clock() if clock is not None else utc()
         with store.connect() as connection:
-            if not due_alerts(connection, utc(), limit=1):
+            if not due_alerts(connection, now, limit=1):
                 return []
-        return escalate_due(store, atlas=atlas_of(atlas), now=utc())
+        return escalate_due(store, atlas=atlas_of(atlas), now=now)
 
     return job
 
