@@ -30,7 +30,6 @@ import argparse
 import json
 import logging
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -42,113 +41,24 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from delivery_rig import Receiver, arrivals, drop_database, fresh_database, percentile
+
 ROOT = Path(__file__).resolve().parents[1]
-POSTGRES = "postgresql://postgres@127.0.0.1:5432"
 ORG = "pipechina"
-
-
-# --------------------------------------------------------------------------- the receiver
-
-
-def receive(port: int, log_path: Path) -> None:
-    """Run as its own process: answer every POST 204 and log "id received_at" per body."""
-    lock = threading.Lock()
-    log = log_path.open("a", buffering=1)
-
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def do_POST(self) -> None:
-            self.rfile.read(int(self.headers.get("Content-Length", "0")))
-            at = time.time()
-            with lock:
-                log.write(f"{self.headers.get('X-Corridor-Delivery')} {at:.6f}\n")
-            self.send_response(204)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    class Server(ThreadingHTTPServer):
-        daemon_threads = True
-        request_queue_size = 128  # the worker opens up to 32 connections at once
-
-    server = Server(("127.0.0.1", port), Handler)
-    server.serve_forever(poll_interval=0.05)
-
-
-class Receiver:
-    """The receiver process, which can be stopped and started again on the same port."""
-
-    def __init__(self, log_path: Path) -> None:
-        self.log_path = log_path
-        log_path.write_text("")
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = int(probe.getsockname()[1])
-        self.process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/hook"
-
-    def up(self) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, __file__, "--receiver", str(self.port), str(self.log_path)]
-        )
-        for _ in range(200):
-            with socket.socket() as probe:
-                if probe.connect_ex(("127.0.0.1", self.port)) == 0:
-                    return
-            time.sleep(0.02)
-        raise RuntimeError("the receiver did not start")
-
-    def down(self) -> None:
-        if self.process is not None:
-            self.process.kill()
-            self.process.wait()
-            self.process = None
-
-    def received(self) -> dict[str, list[float]]:
-        found: dict[str, list[float]] = {}
-        for line in self.log_path.read_text().splitlines():
-            delivery, at = line.split()
-            found.setdefault(delivery, []).append(float(at))
-        return found
 
 
 # --------------------------------------------------------------------------- stores
 
 
 def _store(database: str, folder: Path, name: str) -> Any:
-    from sqlalchemy import create_engine, text
-
     from corridor.cooperation.models import Principal
     from corridor.cooperation.services import create_organization
     from corridor.store.database import make_engine, migrate
 
-    if database == "sqlite":
-        path = folder / f"{name}.sqlite"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        url = f"sqlite:///{path}"
-    else:
-        admin = create_engine(
-            f"{POSTGRES.replace('postgresql://', 'postgresql+psycopg://')}/postgres",
-            isolation_level="AUTOCOMMIT",
-        )
-        db = f"corridor_bench_delivery_{name}"
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)'))
-            connection.execute(text(f'CREATE DATABASE "{db}"'))
-        admin.dispose()
-        url = f"{POSTGRES}/{db}"
-    store = make_engine(url)
+    store = make_engine(fresh_database(database, folder, name))
     migrate(store)
     create_organization(
         store,
@@ -171,18 +81,7 @@ def _atlas() -> Any:
 
 def _drop(database: str, store: Any, name: str) -> None:
     store.dispose()
-    if database == "postgresql":
-        from sqlalchemy import create_engine, text
-
-        admin = create_engine(
-            f"{POSTGRES.replace('postgresql://', 'postgresql+psycopg://')}/postgres",
-            isolation_level="AUTOCOMMIT",
-        )
-        with admin.connect() as connection:
-            connection.execute(
-                text(f'DROP DATABASE IF EXISTS "corridor_bench_delivery_{name}" WITH (FORCE)')
-            )
-        admin.dispose()
+    drop_database(database, name)
 
 
 # --------------------------------------------------------------------------- one run
@@ -205,18 +104,13 @@ def _report(store: Any, *, deliver: bool) -> tuple[list[str], float]:
     """One report: a transaction writing an entry and enqueuing its delivery (ours), or only
     the entry (naive: the caller then POSTs). (delivery ids, commit time)."""
     from corridor.delivery import enqueue
-    from corridor.store.audit import append_entry
+    from corridor.store.audit import append_entry, audit_row
 
     now = datetime.now(UTC)
     with store.begin() as connection:
-        append_entry(
-            connection,
-            at=now.replace(tzinfo=None),
-            organization=ORG,
-            user="bench",
-            action="create",
-            object_type="alert",
-        )
+        entry = audit_row(at=now.replace(tzinfo=None), organization=ORG, user="bench",
+                          action="create", object_type="alert")  # fmt: skip
+        append_entry(connection, entry)
         made = (
             enqueue(
                 connection,
@@ -362,50 +256,39 @@ def run_one(
     return result
 
 
-def _pct(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
-
-
 def _summary(
     run: Run, received: dict[str, list[float]], behind_s: float, load_before: float
 ) -> dict[str, Any]:
-    latencies = [(min(received[d]) - at) * 1000 for d, at in run.committed.items() if d in received]
+    counted = arrivals(run.committed, received)
+    latencies = counted.latencies_ms
     down_from, down_to = run.down or (float("inf"), float("inf"))
     during = {d for d, at in run.committed.items() if down_from <= at < down_to}
-    late = [(min(received[d]) - run.committed[d]) * 1000 for d in during if d in received]
-    calm = [
-        (min(received[d]) - at) * 1000
-        for d, at in run.committed.items()
-        if d in received and d not in during
-    ]
+    late = arrivals({d: run.committed[d] for d in during}, received).latencies_ms
+    calm = arrivals(
+        {d: at for d, at in run.committed.items() if d not in during}, received
+    ).latencies_ms
     return {
         "database": run.database,
         "way": run.way,
         "scenario": run.scenario,
         "events": len(run.committed),
         "received": sum(d in received for d in run.committed),
-        "lost": sum(d not in received for d in run.committed),
-        "doubled": sum(len(received.get(d, ())) > 1 for d in run.committed),
+        "lost": counted.lost,
+        "doubled": counted.doubled,
         "latency_ms": {
-            "p50": _pct(latencies, 0.5),
-            "p90": _pct(latencies, 0.9),
-            "p99": _pct(latencies, 0.99),
-            "max": max(latencies, default=float("nan")),
+            **counted.figures(),
             "mean": statistics.fmean(latencies) if latencies else float("nan"),
         },
         "while_down": {
             "events": len(during),
             "lost": sum(d not in received for d in during),
-            "latency_p50_ms": _pct(late, 0.5),
+            "latency_p50_ms": percentile(late, 0.5),
             "latency_max_ms": max(late, default=float("nan")),
         },
-        "latency_receiver_up_ms": {"p50": _pct(calm, 0.5), "p99": _pct(calm, 0.99)},
+        "latency_receiver_up_ms": {"p50": percentile(calm, 0.5), "p99": percentile(calm, 0.99)},
         "request_ms": {
-            "p50": _pct(run.request_ms, 0.5),
-            "p99": _pct(run.request_ms, 0.99),
+            "p50": percentile(run.request_ms, 0.5),
+            "p99": percentile(run.request_ms, 0.99),
             "max": max(run.request_ms),
         },
         "reporter_behind_s": round(behind_s, 2),
@@ -453,11 +336,7 @@ def main() -> None:
     parser.add_argument("--postgres", action="store_true", help="also on PostgreSQL")
     parser.add_argument("--folder", type=Path, default=Path("/tmp/corridor-bench-delivery"))
     parser.add_argument("--json", type=Path, help="write the results here too")
-    parser.add_argument("--receiver", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.receiver:
-        receive(int(args.receiver[0]), Path(args.receiver[1]))
-        return
     ways = args.ways.split(",")
     databases = ["sqlite", *(["postgresql"] if args.postgres else [])]
     print(
