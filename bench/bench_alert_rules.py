@@ -18,6 +18,7 @@ import dataclasses
 import random
 import sys
 import time
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from corridor.alerts.matching import AlertMatcher
@@ -57,6 +58,63 @@ def incidents(count: int, today: date, seed: int = 11) -> list[Incident]:
     return found
 
 
+@dataclass(frozen=True)
+class RuleCheck:
+    """The bulk check of ``incidents`` against every asset, beside one at a time."""
+
+    incidents: int
+    assets: int
+    rules: int
+    build_s: float  # the spatial index
+    bulk_s: float  # the median of the bulk runs
+    matches: int
+    one_at_a_time_s: float  # timed on ``sample`` incidents, scaled to all
+    sample: int
+    same: bool  # the same matches on the sample both ways
+
+    def lines(self) -> list[str]:
+        return [
+            f"assets {self.assets}, rules {self.rules}, index built in {self.build_s:.3f} s",
+            f"bulk:          {self.bulk_s:8.3f} s for {self.incidents:,} incidents "
+            f"({self.incidents / self.bulk_s:,.0f}/s), {self.matches:,} matches",
+            f"one at a time: {self.one_at_a_time_s:8.3f} s (timed on {self.sample:,}, scaled)",
+            f"ratio:         {self.one_at_a_time_s / self.bulk_s:8.1f}x; "
+            f"same matches on the sample: {self.same}",
+        ]
+
+
+def compare(count: int, sample: int, runs: int = 3) -> RuleCheck:
+    """Check ``count`` generated incidents against the atlas's assets under the bundled
+    rules in bulk (median of ``runs``), and ``sample`` of them one at a time."""
+    today = date.today()
+    print(f"generating {count:,} incidents ...", file=sys.stderr)
+    batch = incidents(count, today)
+    atlas = load_atlas()
+    rules = bundled_rules()
+    start = time.perf_counter()
+    matcher = AlertMatcher(atlas)
+    build = time.perf_counter() - start
+    matcher.matches(batch[:10], rules, {}, today=today)  # compile the kernels first
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        found, _old = matcher.matches(batch, rules, {}, today=today)
+        times.append(time.perf_counter() - start)
+    bulk = sorted(times)[len(times) // 2]
+    picked = batch[:sample]
+    start = time.perf_counter()
+    single = []
+    for incident in picked:
+        single += matcher.matches([incident], rules, {}, today=today)[0]
+    one_by_one = (time.perf_counter() - start) * len(batch) / len(picked)
+    bulk_keys = {m.key for m in found if int(m.incident.source_id) < len(picked)}
+    return RuleCheck(
+        incidents=len(batch), assets=len(matcher.asset_ids), rules=len(rules), build_s=build,
+        bulk_s=bulk, matches=len(found), one_at_a_time_s=one_by_one, sample=len(picked),
+        same=bulk_keys == {m.key for m in single},
+    )  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--incidents", type=int, default=100_000)
@@ -69,37 +127,9 @@ def main() -> None:
     )
     parser.add_argument("--runs", type=int, default=3, help="bulk runs; the median counts")
     args = parser.parse_args()
-    today = date.today()
-    print(f"generating {args.incidents:,} incidents ...", file=sys.stderr)
-    batch = incidents(args.incidents, today)
-    atlas = load_atlas()
-    rules = bundled_rules()
-    start = time.perf_counter()
-    matcher = AlertMatcher(atlas)
-    build = time.perf_counter() - start
-    matcher.matches(batch[:10], rules, {}, today=today)  # compile the kernels first
-    times = []
-    for _ in range(args.runs):
-        start = time.perf_counter()
-        found, _old = matcher.matches(batch, rules, {}, today=today)
-        times.append(time.perf_counter() - start)
-    bulk = sorted(times)[len(times) // 2]
-    sample = batch[: args.one_at_a_time]
-    start = time.perf_counter()
-    single = []
-    for incident in sample:
-        single += matcher.matches([incident], rules, {}, today=today)[0]
-    one_by_one = (time.perf_counter() - start) * len(batch) / len(sample)
-    bulk_keys = {m.key for m in found if int(m.incident.source_id) < len(sample)}
-    same = bulk_keys == {m.key for m in single}
-    print(f"assets {len(matcher.asset_ids)}, rules {len(rules)}, index built in {build:.3f} s")
-    print(
-        f"bulk:          {bulk:8.3f} s for {len(batch):,} incidents "
-        f"({len(batch) / bulk:,.0f}/s), {len(found):,} matches"
-    )
-    print(f"one at a time: {one_by_one:8.3f} s (timed on {len(sample):,}, scaled)")
-    print(f"ratio:         {one_by_one / bulk:8.1f}x; same matches on the sample: {same}")
-    if not same:
+    result = compare(args.incidents, args.one_at_a_time, args.runs)
+    print("\n".join(result.lines()))
+    if not result.same:
         sys.exit(1)
 
 
