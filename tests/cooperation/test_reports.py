@@ -3,6 +3,7 @@ group the report may not go to leaves nothing behind, neither incident nor audit
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 
 import pytest
@@ -67,3 +68,29 @@ def test_a_report_and_its_sharing_land_together(
     cn = viewer_for(platform, "cn-mps", on=ON, atlas=atlas)
     assert [i.uuid for i in list_incidents(platform, cn, IncidentQuery()).incidents] == [made.uuid]
     assert _counts(platform)[:2] == (1, 1)
+
+
+def test_reports_made_at_once_by_many_threads_are_all_stored(
+    platform: Engine, atlas: Atlas, reporter: Principal
+) -> None:
+    """A server reports from many threads at once. On SQLite a report's transaction writes
+    a temporary staging table before it reads and writes the incidents: begun deferred, it
+    failed at once ("database is locked") whenever another report committed in between;
+    it must wait its turn instead."""
+    failed: list[BaseException] = []
+
+    def report_some(thread: int) -> None:
+        for n in range(15):
+            record = {**RECORD, "source_id": f"T{thread}-{n}", "tlp": "green"}
+            try:
+                report_incident(platform, reporter, record, on=ON, atlas=atlas)
+            except Exception as exc:  # counted below, with what it said
+                failed.append(exc)
+
+    threads = [threading.Thread(target=report_some, args=(t,)) for t in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failed == []
+    assert _counts(platform)[0] == 8 * 15

@@ -57,6 +57,7 @@ def report_incident(
     unknown group; ``FieldError`` for a bad field.
     """
     from corridor.events.importers.generic import incident_from_record
+    from corridor.store.database import writing
     from corridor.store.incident_writes import upsert_incidents
     from corridor.store.parties import incident_owner
 
@@ -70,7 +71,7 @@ def report_incident(
     incident = dataclasses.replace(incident_from_record(record), reporter=organization)
     uuid = str(incident.uuid)
     at = utc(now)
-    with store.begin() as connection:
+    with writing(store) as connection:  # on SQLite: the write lock first, then the reads
         owner = incident_owner(connection, uuid)
         if owner is not None and owner != organization:
             raise PermissionDeniedError(

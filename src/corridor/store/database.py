@@ -3,21 +3,42 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 
 from corridor.store.indexes import ensure_indexes
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
-__all__ = ["alembic_config", "is_sqlite", "make_engine", "migrate"]
+__all__ = ["alembic_config", "is_sqlite", "make_engine", "migrate", "writing"]
 
 
 def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
+
+
+@contextmanager
+def writing(store: Engine) -> Iterator[Connection]:
+    """A transaction that will write, like ``store.begin()``; on SQLite it takes the write
+    lock at once (``BEGIN IMMEDIATE``), waiting its turn behind other writers up to the
+    busy timeout. Begun deferred, a transaction that has read the database takes the lock
+    at its first write to it, and fails there at once ("database is locked") if another
+    writer committed meanwhile: one that writes a temporary table first is such a one."""
+    with store.connect() as connection:
+        if is_sqlite(store):
+            # pysqlite begins on its own only before a write; an explicit BEGIN runs as is.
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        try:
+            yield connection
+        except BaseException:
+            connection.rollback()
+            raise
+        connection.commit()
 
 
 _SORT_THREADS = min(os.cpu_count() or 1, 4)

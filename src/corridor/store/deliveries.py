@@ -26,7 +26,7 @@ from sqlalchemy import (
     update,
 )
 
-from corridor.store.database import is_sqlite
+from corridor.store.database import is_sqlite, writing
 from corridor.store.tables import deliveries, delivery_attempts, webhooks
 
 __all__ = [
@@ -107,18 +107,10 @@ def bookkeeping(store: Engine) -> Iterator[Connection]:
     own id (a claim or a "delivered" forgotten); the deliveries themselves are written in
     the caller's transaction, durable as it is.
     """
-    with store.connect() as connection:
-        if is_sqlite(store):
-            # pysqlite begins on its own only before a write; an explicit BEGIN runs as is.
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
-        else:
+    with writing(store) as connection:
+        if not is_sqlite(store):
             connection.exec_driver_sql("SET LOCAL synchronous_commit = off")
-        try:
-            yield connection
-        except BaseException:
-            connection.rollback()
-            raise
-        connection.commit()
+        yield connection
 
 
 def _due(now: datetime) -> Any:
