@@ -7,10 +7,10 @@ import json
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, event, func, select
 
 from corridor.alerts.raising import AlertSummary, raise_alerts
-from corridor.alerts.rules import bundled_rules
+from corridor.alerts.rules import AlertRule, bundled_rules
 from corridor.atlas import Atlas
 from corridor.cooperation.groups import viewer_for
 from corridor.cooperation.services import create_organization, share_incident
@@ -199,3 +199,46 @@ def test_an_incident_others_may_read_brings_them_into_a_grouped_alert(
     assert summary.raised == 0 and summary.grouped >= 1
     widened = set(recipients(platform, alert_on(platform, "cagp-line-a")))
     assert {"kz-mvd", "cn-mps", "uz-mvd", "pipechina", "rats-ec"} <= widened
+
+
+def _statements(
+    store: Engine, atlas: Atlas, incident: Incident, rules: tuple[AlertRule, ...]
+) -> int:
+    """How many SQL statements raising the alerts of ``incident`` took."""
+    seen: list[str] = []
+
+    def count(*args: object) -> None:
+        seen.append(str(args[2]))
+
+    event.listen(store, "before_cursor_execute", count)
+    try:
+        assert run(store, atlas, [incident], rules=rules).raised == 1
+    finally:
+        event.remove(store, "before_cursor_execute", count)
+    return len(seen)
+
+
+def test_raising_does_not_slow_down_as_old_open_alerts_pile_up(
+    platform: Engine, atlas: Atlas
+) -> None:
+    """Open alerts nobody closed stay open for months; an incident is compared only with
+    those of its rule and asset its window can reach, not with every one of them."""
+    lon, lat = kazakh_point(atlas)
+    daily = tuple(
+        r.model_copy(update={"assets": ("cagp-line-a",), "window_hours": 1, "horizon_days": 3660})
+        for r in bundled_rules()
+        if r.id == "attack-near-pipeline"
+    )
+    first = _statements(
+        platform, atlas, attack(30, lon, lat, start_date=TODAY - timedelta(days=400)), daily
+    )
+    for n in range(40):  # forty open alerts on line A, two days apart
+        day = TODAY - timedelta(days=398 - 2 * n)
+        assert (
+            run(platform, atlas, [attack(31 + n, lon, lat, start_date=day)], rules=daily).raised
+            == 1
+        )
+    last = _statements(
+        platform, atlas, attack(80, lon, lat, start_date=TODAY - timedelta(days=2)), daily
+    )
+    assert last <= first

@@ -188,8 +188,11 @@ def _store(
     by_pair: dict[tuple[str, str], list[Match]] = defaultdict(list)
     for match in sorted(matches, key=lambda m: (m.rule.id, m.asset, _day(m.incident))):
         by_pair[(match.rule.id, match.asset)].append(match)
+    # Only open alerts a window can reach: months of alerts nobody closed cost nothing.
+    reach = min((_day(m.incident) - timedelta(hours=m.rule.window_hours) for m in matches),
+                default=None)  # fmt: skip
     standing: dict[tuple[str, str], list[_Open]] = defaultdict(list)
-    for row in open_alerts(connection, by_pair):
+    for row in open_alerts(connection, by_pair, last_on_from=reach):
         standing[(row.rule_id, row.asset_id)].append(_Open.of(connection, row))
     raised: list[str] = []
     joins: list[dict[str, Any]] = []
@@ -235,7 +238,8 @@ class _Open:
     last_on: date
     count: int
     severity: int
-    reached: set[str]  # its recipients
+    reached: set[str] | None  # its recipients; None: not read yet (see :meth:`reach`)
+    connection: Connection | None = None  # where to read them
     changed: bool = False
     joined: int = 0
     newly_reached: list[Recipient] = field(default_factory=list)
@@ -243,11 +247,8 @@ class _Open:
 
     @classmethod
     def of(cls, connection: Connection, row: Any) -> _Open:
-        from corridor.store.alerts import recipients_of
-
-        reached = {r.organization for r in recipients_of(connection, row.id)}
         return cls(row.id, row.uuid, row.first_on, row.last_on, row.incident_count,
-                   row.severity, reached)  # fmt: skip
+                   row.severity, None, connection)  # fmt: skip
 
     def takes(self, day: date, window: timedelta) -> bool:
         return self.first_on - window <= day <= self.last_on + window
@@ -260,7 +261,13 @@ class _Open:
         self.changed = True
 
     def reach(self, recipients: Sequence[Recipient]) -> list[Recipient]:
-        """Those of ``recipients`` the alert had not reached; they are now."""
+        """Those of ``recipients`` the alert had not reached; they are now. The stored
+        recipients are read here, for the alerts an incident joins only."""
+        if self.reached is None:
+            from corridor.store.alerts import recipients_of
+
+            assert self.connection is not None  # a stored alert's, set by :meth:`of`
+            self.reached = {r.organization for r in recipients_of(self.connection, self.id)}
         new = [r for r in recipients if r.organization not in self.reached]
         self.reached |= {r.organization for r in new}
         self.newly_reached += new

@@ -115,16 +115,20 @@ def incidents_written_since(
     return recent, int(older)
 
 
-def open_alerts(connection: Connection, pairs: Iterable[tuple[str, str]]) -> list[Row[Any]]:
-    """The alerts not yet closed of these (rule, asset) pairs, oldest first."""
+def open_alerts(
+    connection: Connection, pairs: Iterable[tuple[str, str]], *, last_on_from: date | None = None
+) -> list[Row[Any]]:
+    """The alerts not yet closed of these (rule, asset) pairs, oldest first; only those
+    whose last incident is on or after ``last_on_from``, if given."""
     wanted = sorted(set(pairs))
     c = alerts.c
+    recent = [c.last_on >= last_on_from] if last_on_from is not None else []
     rows: list[Row[Any]] = []
     for start in range(0, len(wanted), _CHUNK):
         chunk = wanted[start : start + _CHUNK]
         statement = (
             select(alerts)
-            .where(tuple_(c.rule_id, c.asset_id).in_(chunk), c.status.in_(OPEN_STATUSES))
+            .where(tuple_(c.rule_id, c.asset_id).in_(chunk), c.status.in_(OPEN_STATUSES), *recent)
             .order_by(c.id)
         )
         rows += list(connection.execute(statement))
