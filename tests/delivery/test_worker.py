@@ -4,19 +4,25 @@ getting each delivery exactly once by id, dead deliveries, two workers sharing o
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from pathlib import Path
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 
-from corridor.delivery import DeliveryStatus, RetryPolicy, remove_webhook, verify
+from corridor.atlas import Atlas
+from corridor.delivery import DeliveryStatus, RetryPolicy, add_webhook, remove_webhook, verify
 from corridor.delivery.models import Outcome
 from corridor.delivery.worker import Worker, WorkerOptions
+from corridor.store.database import make_engine, migrate
 from corridor.store.deliveries import attempt_rows, delivery_rows
-from tests.delivery.conftest import ADMIN, QUICK, Hooked
+from tests.delivery.conftest import ADMIN, QUICK, Hooked, add_organizations
+from tests.delivery.receiver import Receiver
 
 
 @contextmanager
@@ -165,3 +171,30 @@ def test_on_postgresql_a_notify_wakes_the_worker_between_polls(hooked: Hooked) -
         assert hooked.receiver.wait_for(1, timeout_s=2)
         assert time.monotonic() - started < 1.5
     assert hooked.receiver.delivered() == {made: 1}
+
+
+def test_an_answer_is_recorded_when_a_busy_store_frees_up(
+    tmp_path: Path, atlas: Atlas, receiver: Receiver
+) -> None:
+    """Another writer holds SQLite's lock past the busy timeout just as the receiver has
+    answered: the worker records the answer once the store frees up, within the lease,
+    instead of leaving the delivery to go out again (a duplicate) when the lease ends."""
+    store = make_engine(f"sqlite:///{tmp_path / 'busy.sqlite'}")
+    event.listen(store, "connect", lambda dbapi, _: dbapi.execute("PRAGMA busy_timeout=100"))
+    migrate(store)
+    add_organizations(store, atlas)
+    hooked = Hooked(store, receiver, add_webhook(store, ADMIN, "pipechina", receiver.url))
+    (made,) = hooked.enqueue()
+    with Worker(store, options=dataclasses.replace(QUICK, lease_s=10)) as worker:
+        (claimed,) = worker.claim(1)
+        with store.connect() as holder, ThreadPoolExecutor(1) as pool:
+            holder.exec_driver_sql("BEGIN IMMEDIATE")
+            sending = pool.submit(worker.attempt, claimed)
+            assert receiver.wait_for(1, timeout_s=5)
+            time.sleep(1.5)  # the first try to record it gave up after 0.1 s
+            holder.rollback()
+            outcome = sending.result(timeout=15)
+    assert outcome.status is DeliveryStatus.DELIVERED
+    assert _rows(store)[made]["status"] == "delivered" and len(_attempts(store, made)) == 1
+    assert receiver.delivered() == {made: 1}
+    store.dispose()

@@ -199,11 +199,30 @@ class Worker:
             answer, retry = Answer(None, "the webhook was removed", 0), False
         with self._rng_lock:
             rng = Random(self.rng.random())
-        outcome = settle(self.store, claimed, answer, policy=self.options.retry, rng=rng,
-                         retry=retry)  # fmt: skip
+        outcome = self._settle(claimed, answer, rng=rng, retry=retry)
         if self.on_outcome is not None:
             self.on_outcome(outcome)
         return outcome
+
+    def _settle(self, claimed: Claimed, answer: Answer, *, rng: Random, retry: bool) -> Outcome:
+        """Record the attempt; if the store is busy or away, try again while the claim's
+        lease lasts. The POST is done: a claim left ``sending`` goes out again when its
+        lease ends, a duplicate (under its id) that waiting a moment here avoids."""
+        from sqlalchemy.exc import OperationalError
+
+        from corridor.cooperation.records import utc
+
+        while True:
+            try:
+                return settle(self.store, claimed, answer, policy=self.options.retry, rng=rng,
+                              retry=retry)  # fmt: skip
+            except OperationalError as exc:
+                left_s = (utc(claimed.lease_until) - utc()).total_seconds()
+                if left_s < 2 * _ERROR_PAUSE_S:
+                    raise
+                log.info("worker %s: recording %s waits for the store (%s)", self.name,
+                         claimed.uuid, _first_line(exc))  # fmt: skip
+                time.sleep(_ERROR_PAUSE_S)
 
     def deliver_due(self, limit: int = 100) -> list[Outcome]:
         """One pass: claim up to ``limit`` due deliveries and send them (``concurrency`` at a
