@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
@@ -25,11 +26,15 @@ def is_sqlite(engine: Engine) -> bool:
 @contextmanager
 def writing(store: Engine) -> Iterator[Connection]:
     """A transaction that will write, like ``store.begin()``; on SQLite it takes the write
-    lock at once (``BEGIN IMMEDIATE``), waiting its turn behind other writers up to the
-    busy timeout. Begun deferred, a transaction that has read the database takes the lock
-    at its first write to it, and fails there at once ("database is locked") if another
-    writer committed meanwhile: one that writes a temporary table first is such a one."""
-    with store.connect() as connection:
+    lock at once (``BEGIN IMMEDIATE``), after the other writers of this process.
+
+    Begun deferred, a transaction that has read the database takes SQLite's lock at its
+    first write to it, and fails there at once ("database is locked") if another writer
+    committed meanwhile: one that writes a temporary table first is such a one. Between
+    processes writers wait on the busy timeout, whose sleeps grow to 100 ms and go to
+    whoever polls first; within one (a server's request threads and its delivery worker)
+    they queue on a lock of the file's instead, each taking it the moment it is free."""
+    with _file_lock(store), store.connect() as connection:
         if is_sqlite(store):
             # pysqlite begins on its own only before a write; an explicit BEGIN runs as is.
             connection.exec_driver_sql("BEGIN IMMEDIATE")
@@ -39,6 +44,21 @@ def writing(store: Engine) -> Iterator[Connection]:
             connection.rollback()
             raise
         connection.commit()
+
+
+_FILE_LOCKS: dict[str, threading.RLock] = {}
+_FILE_LOCKS_GUARD = threading.Lock()
+
+
+def _file_lock(store: Engine) -> AbstractContextManager[object]:
+    """This process's lock on the SQLite file ``store`` writes (none for PostgreSQL, whose
+    writers do not exclude each other). Re-entrant: a writer that opens a second write
+    transaction in the same thread waits on SQLite, not here forever."""
+    if not is_sqlite(store):
+        return nullcontext()
+    key = str(store.url.database or ":memory:")
+    with _FILE_LOCKS_GUARD:
+        return _FILE_LOCKS.setdefault(key, threading.RLock())
 
 
 _SORT_THREADS = min(os.cpu_count() or 1, 4)
