@@ -314,7 +314,7 @@ def start_server(which: str, meta: dict[str, Any], args: argparse.Namespace, log
     process = subprocess.Popen(command, env=_environment(meta), stdout=handle, stderr=handle)
     url = f"http://127.0.0.1:{port}"
     server = Server(which, process, url, settings, log)
-    _wait_ready(server)
+    wait_ready(server)
     return server
 
 
@@ -335,7 +335,7 @@ def _uvicorn_auto() -> str:
     return f"loop {loop}, http {http}"
 
 
-def _wait_ready(server: Server) -> None:
+def wait_ready(server: Server) -> None:
     import httpx
 
     deadline = time.monotonic() + 120
