@@ -348,7 +348,9 @@ def lines(result: dict[str, Any]) -> list[str]:
         f"{result['client_behind_s']} s behind; load average {result['load'][0]} -> "
         f"{result['load'][1]}",
         *(f"  error: {e}" for e in result["errors"]),
-    ]
+        *(["  the client fell behind its schedule: these figures measure a starved machine"]
+          if result["client_behind_s"] > 0.5 else []),
+    ]  # fmt: skip
 
 
 def main() -> None:
