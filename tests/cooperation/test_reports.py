@@ -7,7 +7,7 @@ import threading
 from datetime import date
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, event, func, select
 
 from corridor.atlas import Atlas
 from corridor.cooperation.models import PermissionDeniedError, Principal, Role
@@ -94,3 +94,23 @@ def test_reports_made_at_once_by_many_threads_are_all_stored(
         thread.join()
     assert failed == []
     assert _counts(platform)[0] == 8 * 15
+
+
+def test_a_report_reads_the_directory_once(
+    platform: Engine, atlas: Atlas, reporter: Principal
+) -> None:
+    """Every report raises its alerts, which read the organizations and the sharing groups;
+    nothing else in the report reads them again (a report shared with no group needs no
+    sharing check at all)."""
+    seen: list[str] = []
+
+    def count(*args: object) -> None:
+        seen.append(" ".join(str(args[2]).split()))
+
+    event.listen(platform, "before_cursor_execute", count)
+    try:
+        report_incident(platform, reporter, {**RECORD, "source_id": "once"}, on=ON, atlas=atlas)
+    finally:
+        event.remove(platform, "before_cursor_execute", count)
+    for table in ("organizations", "sharing_groups", "group_members"):
+        assert sum(f"FROM {table} " in f"{s} " for s in seen) == 1, table

@@ -110,7 +110,8 @@ def raise_alerts(
     found, too_old = matcher.matches(incidents, active, operated, today=now.date())
     seen = known_keys(connection, (m.key for m in found))
     fresh = [m for m in found if m.key not in seen]
-    router = _Router(connection, atlas, organizations, memberships(connection, atlas))
+    groups_on = memberships(connection, atlas, organizations=organizations)
+    router = _Router(connection, atlas, organizations, groups_on)
     raised, grouped = _store(connection, fresh, router, now, notify)
     return AlertSummary(
         raised=len(raised),

@@ -81,11 +81,15 @@ class _Directory:
     organizations: dict[str, Organization]
 
     @classmethod
-    def read(cls, connection: Connection) -> _Directory:
+    def read(
+        cls, connection: Connection, organizations: Mapping[str, Organization] | None = None
+    ) -> _Directory:
+        """The directory; ``organizations`` if the caller has read them already."""
         from corridor.store.parties import explicit_members, group_rows
 
         groups = {row["id"]: _group(row) for row in group_rows(connection)}
-        return cls(groups, explicit_members(connection), organizations_by_id(connection))
+        known = organizations_by_id(connection) if organizations is None else dict(organizations)
+        return cls(groups, explicit_members(connection), known)
 
     def members(
         self, group: SharingGroup, atlas: Atlas | Callable[[], Atlas] | None, day: date
@@ -112,11 +116,15 @@ class _Directory:
 
 
 def memberships(
-    connection: Connection, atlas: Atlas | Callable[[], Atlas] | None = None
+    connection: Connection,
+    atlas: Atlas | Callable[[], Atlas] | None = None,
+    *,
+    organizations: Mapping[str, Organization] | None = None,
 ) -> Callable[[str, date], frozenset[str]]:
     """The groups an organization belongs to on a day, with the directory read once:
-    for work that asks for many organizations and days (routing an alert)."""
-    directory = _Directory.read(connection)
+    for work that asks for many organizations and days (routing an alert). Pass the
+    ``organizations`` (``organizations_by_id``) if read already in this transaction."""
+    directory = _Directory.read(connection, organizations)
     known: dict[tuple[str, date], frozenset[str]] = {}
 
     def groups(organization: str, day: date) -> frozenset[str]:
@@ -326,6 +334,8 @@ def sharable_groups(
     them on ``on``: the group exists, and ``owner`` is a member that day, or ``actor``
     administers the group or the platform. Raises before anything is written."""
     wanted = list(dict.fromkeys(groups))
+    if not wanted:  # most reports: nothing to check, nothing to read
+        return []
     admin = actor.can(Permission.MANAGE_PLATFORM)
     directory = _Directory.read(connection)
     for group in wanted:
