@@ -28,6 +28,7 @@ __all__ = [
     "action_items",
     "api_tokens",
     "audit_log",
+    "data_versions",
     "deliveries",
     "delivery_attempts",
     "group_members",
@@ -239,6 +240,15 @@ def _shares(name: str, key: str) -> Table:
 
 
 incident_shares = _shares("incident_shares", "incident_uuid")
+
+# A number per kind of data, raised in every transaction that changes that data: a reader
+# tells in one lookup whether a figure it worked out before (a filter's total) still holds.
+data_versions = Table(
+    "data_versions",
+    metadata,
+    Column("name", String(32), primary_key=True),
+    Column("version", Integer, nullable=False),
+)
 
 # Append-only: the library has a function to add an entry and one to read, none to change.
 audit_log = Table(
