@@ -38,8 +38,6 @@ __all__ = [
 
 
 def _day(value: str | None, *, end: bool) -> date | None:
-    if value is None:
-        return None
     from corridor.dates import parse_day
 
     try:
