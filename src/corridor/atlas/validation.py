@@ -9,6 +9,7 @@ from itertools import pairwise
 from corridor.atlas.entries import Entry
 from corridor.atlas.models import Asset, Mechanism, Membership, Region, ThreatClass
 from corridor.atlas.problems import AtlasProblem
+from corridor.atlas.sourcefile import NodePath, field_path
 
 __all__ = ["cross_reference_problems", "placement_report"]
 
@@ -27,15 +28,18 @@ def _duplicate_ids(entries: list[Entry]) -> list[AtlasProblem]:
     return problems
 
 
+def _unknown(entry: Entry, where: NodePath, what: str, value: str) -> AtlasProblem:
+    """A reference at ``where`` in ``entry`` to a ``what`` the atlas does not have."""
+    return entry.problem(field_path(where), f"unknown {what} {value!r}", where)
+
+
 def _threat_problems(entries: list[Entry], declared: set[str]) -> list[AtlasProblem]:
     threats: dict[str, ThreatClass] = {e.record.id: e.record for e in entries}
     problems = []
     for entry in entries:
         threat: ThreatClass = entry.record
         if threat.parent is not None and threat.parent not in declared:
-            problems.append(
-                entry.problem("parent", f"unknown threat class {threat.parent!r}", ("parent",))
-            )
+            problems.append(_unknown(entry, ("parent",), "threat class", threat.parent))
             continue
         seen, current = {threat.id}, threat.parent
         while current is not None and current in threats:
@@ -58,15 +62,9 @@ def _membership_problems(
     problems = []
     by_party: dict[str, list[Membership]] = defaultdict(list)
     for index, member in enumerate(memberships):
-        where = (role, index)
         if member.mechanism is not None and member.mechanism not in mechanism_ids:
-            problems.append(
-                entry.problem(
-                    f"{role}[{index}].mechanism",
-                    f"unknown mechanism {member.mechanism!r}",
-                    (*where, "mechanism"),
-                )
-            )
+            where = (role, index, "mechanism")
+            problems.append(_unknown(entry, where, "mechanism", member.mechanism))
         by_party[member.party].append(member)
     for party, periods in by_party.items():
         if len(periods) > 1 and _overlapping(periods):
@@ -84,28 +82,16 @@ def _mechanism_problems(
         mechanism: Mechanism = entry.record
         for index, domain in enumerate(mechanism.domains):
             if domain not in threat_ids:
-                problems.append(
-                    entry.problem(
-                        f"domains[{index}]", f"unknown threat class {domain!r}", ("domains", index)
-                    )
-                )
+                problems.append(_unknown(entry, ("domains", index), "threat class", domain))
         if mechanism.parent is not None and mechanism.parent not in ids:
-            problems.append(
-                entry.problem("parent", f"unknown mechanism {mechanism.parent!r}", ("parent",))
-            )
+            problems.append(_unknown(entry, ("parent",), "mechanism", mechanism.parent))
         for role in ("members", "observers", "partners"):
             problems += _membership_problems(entry, role, getattr(mechanism, role), ids)
         for m_index, meeting in enumerate(mechanism.meetings):
             for o_index, org in enumerate(meeting.organizations):
                 if org not in ids:
                     where = ("meetings", m_index, "organizations", o_index)
-                    problems.append(
-                        entry.problem(
-                            f"meetings[{m_index}].organizations[{o_index}]",
-                            f"unknown mechanism {org!r}",
-                            where,
-                        )
-                    )
+                    problems.append(_unknown(entry, where, "mechanism", org))
     return problems
 
 
@@ -117,20 +103,11 @@ def _region_problems(
         region: Region = entry.record
         for index, sub in enumerate(region.regions):
             if sub not in region_ids:
-                problems.append(
-                    entry.problem(
-                        f"regions[{index}]", f"unknown region {sub!r}", ("regions", index)
-                    )
-                )
+                problems.append(_unknown(entry, ("regions", index), "region", sub))
         for index, ref in enumerate(region.mechanisms):
             if ref.mechanism not in mechanism_ids:
-                problems.append(
-                    entry.problem(
-                        f"mechanisms[{index}].mechanism",
-                        f"unknown mechanism {ref.mechanism!r}",
-                        ("mechanisms", index, "mechanism"),
-                    )
-                )
+                where = ("mechanisms", index, "mechanism")
+                problems.append(_unknown(entry, where, "mechanism", ref.mechanism))
     return problems
 
 
