@@ -28,9 +28,16 @@ def _duplicate_ids(entries: list[Entry]) -> list[AtlasProblem]:
     return problems
 
 
-def _unknown(entry: Entry, where: NodePath, what: str, value: str) -> AtlasProblem:
-    """A reference at ``where`` in ``entry`` to a ``what`` the atlas does not have."""
-    return entry.problem(field_path(where), f"unknown {what} {value!r}", where)
+def _unknown(
+    entry: Entry, what: str, known: set[str], refs: Iterable[tuple[NodePath, str | None]]
+) -> list[AtlasProblem]:
+    """A problem for each reference of ``entry`` (where it is, the id it names) to a
+    ``what`` that is not among the ``known`` ids."""
+    return [
+        entry.problem(field_path(where), f"unknown {what} {value!r}", where)
+        for where, value in refs
+        if value is not None and value not in known
+    ]
 
 
 def _threat_problems(entries: list[Entry], declared: set[str]) -> list[AtlasProblem]:
@@ -38,8 +45,8 @@ def _threat_problems(entries: list[Entry], declared: set[str]) -> list[AtlasProb
     problems = []
     for entry in entries:
         threat: ThreatClass = entry.record
-        if threat.parent is not None and threat.parent not in declared:
-            problems.append(_unknown(entry, ("parent",), "threat class", threat.parent))
+        if unknown := _unknown(entry, "threat class", declared, [(("parent",), threat.parent)]):
+            problems += unknown
             continue
         seen, current = {threat.id}, threat.parent
         while current is not None and current in threats:
@@ -59,12 +66,11 @@ def _overlapping(periods: list[Membership]) -> bool:
 def _membership_problems(
     entry: Entry, role: str, memberships: Iterable[Membership], mechanism_ids: set[str]
 ) -> list[AtlasProblem]:
-    problems = []
+    listed = list(memberships)
+    refs = [((role, index, "mechanism"), m.mechanism) for index, m in enumerate(listed)]
+    problems = _unknown(entry, "mechanism", mechanism_ids, refs)
     by_party: dict[str, list[Membership]] = defaultdict(list)
-    for index, member in enumerate(memberships):
-        if member.mechanism is not None and member.mechanism not in mechanism_ids:
-            where = (role, index, "mechanism")
-            problems.append(_unknown(entry, where, "mechanism", member.mechanism))
+    for member in listed:
         by_party[member.party].append(member)
     for party, periods in by_party.items():
         if len(periods) > 1 and _overlapping(periods):
@@ -80,18 +86,17 @@ def _mechanism_problems(
     problems = []
     for entry in entries:
         mechanism: Mechanism = entry.record
-        for index, domain in enumerate(mechanism.domains):
-            if domain not in threat_ids:
-                problems.append(_unknown(entry, ("domains", index), "threat class", domain))
-        if mechanism.parent is not None and mechanism.parent not in ids:
-            problems.append(_unknown(entry, ("parent",), "mechanism", mechanism.parent))
+        domains = [(("domains", index), d) for index, d in enumerate(mechanism.domains)]
+        problems += _unknown(entry, "threat class", threat_ids, domains)
+        problems += _unknown(entry, "mechanism", ids, [(("parent",), mechanism.parent)])
         for role in ("members", "observers", "partners"):
             problems += _membership_problems(entry, role, getattr(mechanism, role), ids)
-        for m_index, meeting in enumerate(mechanism.meetings):
-            for o_index, org in enumerate(meeting.organizations):
-                if org not in ids:
-                    where = ("meetings", m_index, "organizations", o_index)
-                    problems.append(_unknown(entry, where, "mechanism", org))
+        organizations = [
+            (("meetings", m_index, "organizations", o_index), org)
+            for m_index, meeting in enumerate(mechanism.meetings)
+            for o_index, org in enumerate(meeting.organizations)
+        ]
+        problems += _unknown(entry, "mechanism", ids, organizations)
     return problems
 
 
@@ -101,13 +106,13 @@ def _region_problems(
     problems = []
     for entry in entries:
         region: Region = entry.record
-        for index, sub in enumerate(region.regions):
-            if sub not in region_ids:
-                problems.append(_unknown(entry, ("regions", index), "region", sub))
-        for index, ref in enumerate(region.mechanisms):
-            if ref.mechanism not in mechanism_ids:
-                where = ("mechanisms", index, "mechanism")
-                problems.append(_unknown(entry, where, "mechanism", ref.mechanism))
+        subregions = [(("regions", index), sub) for index, sub in enumerate(region.regions)]
+        problems += _unknown(entry, "region", region_ids, subregions)
+        refs = [
+            (("mechanisms", index, "mechanism"), ref.mechanism)
+            for index, ref in enumerate(region.mechanisms)
+        ]
+        problems += _unknown(entry, "mechanism", mechanism_ids, refs)
     return problems
 
 
