@@ -27,6 +27,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TextIO, cast
 
+from corridor.choices import member
 from corridor.errors import InputError, UnknownValueError
 from corridor.events.access import Viewer
 from corridor.events.importers.base import ParsedRecord
@@ -484,10 +485,7 @@ def export_incidents(
     from corridor.store.incidents import incidents_matching
 
     writers = {"csv": write_csv_reports, "geojson": write_geojson_reports, "stix": write_stix}
-    try:
-        write = writers[str(ExportFormat(fmt))]
-    except ValueError as exc:
-        raise UnknownValueError("export format", str(fmt), list(writers)) from exc
+    write = writers[member(ExportFormat, fmt, "export format").value]
     query = checked_query(store, viewer, query, atlas)
     with store.connect() as connection:
         count = write(incidents_matching(connection, query, viewer), cast(TextIO, handle))
