@@ -465,6 +465,87 @@ async def drive(
     return outcome
 
 
+async def drive_at_rate(
+    url: str, plan: list[Walk], tokens: dict[str, str], *, requests: int, rate: float
+) -> Outcome:
+    """Open loop: send exactly ``requests`` requests at ``rate`` a second, on schedule
+    whether or not earlier ones have been answered (as users arrive), each on an idle
+    keep-alive connection or a new one. A latency runs from the request's scheduled time,
+    so a client that fell behind counts against the server, not in its favour
+    (coordinated omission). Walks go on as before: the next page of a walk is sent at the
+    next free slot after its previous page came back."""
+    from collections import deque
+    from urllib.parse import urlencode, urlsplit
+
+    where = urlsplit(url)
+    outcome = Outcome()
+    bearer = {reader: f"Bearer {token}" for reader, token in tokens.items()}
+    idle: list[_Connection] = []
+    follow_ons: deque[tuple[Walk, dict[str, str], int]] = deque()
+    walk_at = [0]
+
+    async def fresh() -> _Connection:
+        return _Connection(*await asyncio.open_connection(where.hostname, where.port))
+
+    async def one(walk: Walk, params: dict[str, str], page: int, scheduled: float) -> None:
+        target, authorization = "/incidents?" + urlencode(params), bearer[walk.reader]
+        connection = idle.pop() if idle else await fresh()
+        try:
+            try:
+                status, body = await connection.get(target, authorization)
+            except (OSError, asyncio.IncompleteReadError):
+                # an idle connection the server closed (its keep-alive timeout): as an HTTP
+                # client library does, send again on a new one
+                connection.writer.close()
+                connection = await fresh()
+                status, body = await connection.get(target, authorization)
+        except (OSError, ValueError, asyncio.IncompleteReadError):
+            status, body = 0, b""
+        outcome.latencies.append(time.perf_counter() - scheduled)
+        outcome.requests += 1
+        if status != 200:
+            outcome.errors += 1
+            outcome.statuses[status] = outcome.statuses.get(status, 0) + 1
+            connection.writer.close()
+            return
+        idle.append(connection)
+        if page + 1 < walk.pages and (cursor := _next_cursor(body)) is not None:
+            follow_ons.append((walk, {**params, "cursor": cursor}, page + 1))
+
+    def next_request() -> tuple[Walk, dict[str, str], int]:
+        if follow_ons:
+            return follow_ons.popleft()
+        walk = plan[walk_at[0] % len(plan)]
+        walk_at[0] += 1
+        return walk, dict(walk.params), 0
+
+    tasks = []
+    started = time.perf_counter()
+    for number in range(requests):
+        scheduled = started + number / rate
+        delay = scheduled - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        tasks.append(asyncio.create_task(one(*next_request(), scheduled)))
+    await asyncio.gather(*tasks)
+    outcome.seconds = time.perf_counter() - started
+    for connection in idle:
+        connection.writer.close()
+    return outcome
+
+
+def load_generator(args: argparse.Namespace, requests: int) -> Any:
+    """The load ``args`` ask for: at a fixed rate (open loop) or at a fixed concurrency."""
+
+    def run(url: str, plan: list[Walk], tokens: dict[str, str]) -> Outcome:
+        if args.rate:
+            return _run_loop(drive_at_rate(url, plan, tokens, requests=requests, rate=args.rate))
+        work = drive(url, plan, tokens, requests=requests, concurrency=args.concurrency)
+        return _run_loop(work)
+
+    return run
+
+
 def _run_loop(work: Any) -> Outcome:
     """Run the load on uvloop when it is installed (the client's own cost, lower)."""
     try:
@@ -521,27 +602,11 @@ def run_server(
     try:
         checked = answers(server.url, sample, meta["tokens"])
         served = len(checked)
-        warm = _run_loop(
-            drive(
-                server.url,
-                plan[::-1],
-                meta["tokens"],
-                requests=args.warmup,
-                concurrency=args.concurrency,
-            )
-        )
+        warm = load_generator(args, args.warmup)(server.url, plan[::-1], meta["tokens"])
         served += warm.requests
         time.sleep(0.5)
         cpu = server.cpu_s()
-        load = _run_loop(
-            drive(
-                server.url,
-                plan,
-                meta["tokens"],
-                requests=args.requests,
-                concurrency=args.concurrency,
-            )
-        )
+        load = load_generator(args, args.requests)(server.url, plan, meta["tokens"])
         served += load.requests
         cpu = server.cpu_s() - cpu
         peak, private = server.peak_rss_mb()
@@ -582,7 +647,18 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=20_000, help="measured requests per server")
     parser.add_argument("--warmup", type=int, default=2_000, help="requests before measuring")
     parser.add_argument("--concurrency", type=int, default=16, help="requests in flight")
-    parser.add_argument("--walks", type=int, default=4_000, help="distinct query walks")
+    parser.add_argument(
+        "--rate",
+        type=float,
+        help="open loop: requests a second, sent on schedule (instead of --concurrency)",
+    )
+    parser.add_argument(
+        "--walks",
+        type=int,
+        default=20_000,
+        help="distinct query walks (as many as requests: no walk is read twice, so a kept "
+        "total comes only from the walk's own first page)",
+    )
     parser.add_argument("--sample", type=int, default=40, help="walks both servers must agree on")
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     parser.add_argument("--server-cpus", default="0", help="taskset CPU list for the servers")
@@ -689,10 +765,12 @@ def _report(
     args: argparse.Namespace,
     meta: dict[str, Any],
 ) -> None:
+    pace = f"at concurrency {args.concurrency}"
+    if args.rate:
+        pace = f"at {args.rate:.0f}/s (open loop)"
     print(
         f"\n{title}: GET /incidents, {meta['incidents']:,} incidents ({meta['shares']:,} shares), "
-        f"{args.requests:,} requests at concurrency {args.concurrency}, client on CPU "
-        f"{args.client_cpu}"
+        f"{args.requests:,} requests {pace}, client on CPU {args.client_cpu}"
     )
     if loads:
         print(f"  load average before/after: {' '.join(loads[0])} / {' '.join(loads[-1])}")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import date
+from typing import overload
 
 from corridor.errors import InputError
 
@@ -19,11 +20,22 @@ DATE_FORMS = "YYYY, YYYY-MM or YYYY-MM-DD"
 _PATTERN = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 
 
-def parse_day(text: str, *, end: bool = False) -> date:
+@overload
+def parse_day(text: str, *, end: bool = False) -> date: ...
+@overload
+def parse_day(text: None, *, end: bool = False) -> None: ...
+@overload
+def parse_day(text: str | None, *, end: bool = False) -> date | None: ...
+
+
+def parse_day(text: str | None, *, end: bool = False) -> date | None:
     """The day ``text`` names; a year or month gives its first day, or its last with ``end``.
+    None for None (an option or a parameter not given).
 
     Raises :class:`InputError` naming the text and the accepted forms.
     """
+    if text is None:
+        return None
     match = _PATTERN.fullmatch(text.strip())
     if match is None:
         raise InputError(f"{text!r} is not a date ({DATE_FORMS})")

@@ -46,6 +46,7 @@ from corridor.events.access import Viewer
 from corridor.events.model import Incident, Tlp
 from corridor.store import open_store
 from corridor.store.incident_writes import upsert_incidents
+from tests.cooperation.conftest import incident as reported
 
 SECRET = b"api-test-secret-" + b"x" * 32
 ADMIN = Principal.operator("platform")
@@ -149,19 +150,8 @@ EXPECTED = {k: v for k, v in READERS["today"].items() if k in INCIDENTS}  # the 
 
 
 def incident(source_id: str, tlp: Tlp, owner: str = "kz-mvd", **changes: object) -> Incident:
-    base = Incident(
-        source="report",
-        source_id=source_id,
-        title=f"pipeline sabotage {source_id}",
-        start_date=date(2022, 5, 1),
-        threat_class="infrastructure_attack",
-        longitude=66.7383,
-        latitude=39.5101,
-        country="KAZ",
-        reporter=owner,
-        tlp=tlp,
-    )
-    return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
+    """The cooperation tests' report, at 66.7383, 39.5101 unless ``changes`` move it."""
+    return reported(source_id, tlp, owner, **{"longitude": 66.7383, "latitude": 39.5101, **changes})
 
 
 @dataclasses.dataclass

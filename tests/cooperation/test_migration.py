@@ -11,11 +11,12 @@ from sqlalchemy import Engine, inspect, text
 
 from corridor.atlas import Atlas
 from corridor.events.access import Viewer
-from corridor.events.model import Tlp
+from corridor.events.model import Incident, Tlp
 from corridor.events.query import IncidentQuery
 from corridor.events.services import list_incidents
 from corridor.store.database import alembic_config, make_engine
-from tests.cooperation.conftest import incident, store_incidents
+from corridor.store.incident_writes import upsert_incidents
+from tests.cooperation.conftest import incident
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -27,11 +28,22 @@ def empty(request: pytest.FixtureRequest, tmp_path: Path) -> Engine:
     return _reset_postgres(request.getfixturevalue("postgres_server"))
 
 
+def store_old_incidents(store: Engine, *records: Incident) -> None:
+    """``records`` stored by today's code in a store at an older revision: the data version
+    that code raises lives in a temporary table for the while (the old schema has none)."""
+    with store.begin() as connection:
+        connection.execute(
+            text("CREATE TEMPORARY TABLE data_versions (name VARCHAR(32) PRIMARY KEY, version INT)")
+        )
+        upsert_incidents(connection, list(records))
+        connection.execute(text("DROP TABLE data_versions"))
+
+
 def test_upgrading_a_store_at_0001_keeps_its_incidents(empty: Engine) -> None:
     command.upgrade(alembic_config(empty), "0001")
     assert "organizations" not in inspect(empty).get_table_names()
     kept = [incident("old-1", Tlp.GREEN, "kz-mvd"), incident("old-2", Tlp.AMBER, "kz-mvd")]
-    store_incidents(empty, *kept)
+    store_old_incidents(empty, *kept)
     command.upgrade(alembic_config(empty), "0002")  # the migration under test, no further
     names = set(inspect(empty).get_table_names())
     assert {"organizations", "users", "api_tokens", "sharing_groups", "group_members",
@@ -66,7 +78,7 @@ def test_upgrading_a_store_at_0003_adds_trust_and_keeps_the_rest(
     from tests.cooperation.conftest import ADMIN
 
     command.upgrade(alembic_config(empty), "0003")
-    store_incidents(empty, incident("old-1", Tlp.GREEN, "kz-mvd"))
+    store_old_incidents(empty, incident("old-1", Tlp.GREEN, "kz-mvd"))
     create_organization(empty, ADMIN, "kz-mvd", name="MVD", kind="ministry", atlas=atlas)
     assert "source_trust" not in inspect(empty).get_table_names()
     command.upgrade(alembic_config(empty), "0004")

@@ -17,7 +17,7 @@ from corridor.events.categories import category_map
 from corridor.events.importers.acled import read_acled
 from corridor.events.importers.base import ParsedRecord, Rejected
 from corridor.events.model import DatePrecision, Incident, LocationPrecision, Target, Tlp
-from tests.events.records import by_id, rejects
+from tests.events.records import EndlessFile, by_id, rejects
 
 FIXTURES = Path(__file__).parent / "fixtures" / "acled"
 EXPORT_2023 = FIXTURES / "acled_2023_export.csv"
@@ -293,20 +293,7 @@ def test_empty_stream_gives_nothing() -> None:
 
 def test_reading_streams_row_by_row() -> None:
     header, row = export_with().splitlines(keepends=True)
-
-    class EndlessFile(io.TextIOBase):
-        """An export that never ends: only a streaming reader returns from it."""
-
-        def __init__(self) -> None:
-            self.lines = itertools.chain([header], itertools.repeat(row))
-
-        def readable(self) -> bool:
-            return True
-
-        def __next__(self) -> str:
-            return next(self.lines)
-
-    first = list(itertools.islice(read_acled(EndlessFile(), file_name="endless.csv"), 3))
+    first = list(itertools.islice(read_acled(EndlessFile(header, row), file_name="endless.csv"), 3))
     assert [r.source_id for r in first if isinstance(r, Incident)] == ["PAK95117"] * 3
 
 

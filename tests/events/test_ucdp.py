@@ -18,7 +18,7 @@ from corridor.events.categories import category_map
 from corridor.events.importers.base import ParsedRecord, Rejected, country_code
 from corridor.events.importers.ucdp import read_ucdp, ucdp_country
 from corridor.events.model import DatePrecision, Incident, LocationPrecision, Target, Tlp
-from tests.events.records import by_id, rejects
+from tests.events.records import EndlessFile, by_id, rejects
 from tests.shared import shared_file
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ucdp"
@@ -381,20 +381,7 @@ def test_empty_stream_gives_nothing() -> None:
 
 def test_reading_streams_row_by_row() -> None:
     header, row = slice_lines()[:2]
-
-    class EndlessFile(io.TextIOBase):
-        """A GED file that never ends: only a streaming reader returns from it."""
-
-        def __init__(self) -> None:
-            self.lines = itertools.chain([header], itertools.repeat(row))
-
-        def readable(self) -> bool:
-            return True
-
-        def __next__(self) -> str:
-            return next(self.lines)
-
-    first = list(itertools.islice(read_ucdp(EndlessFile(), file_name="endless.csv"), 3))
+    first = list(itertools.islice(read_ucdp(EndlessFile(header, row), file_name="endless.csv"), 3))
     assert [r.source_id for r in first if isinstance(r, Incident)] == ["214797"] * 3
 
 

@@ -16,24 +16,10 @@ from corridor.risk.exposure import IncidentArrays
 from corridor.store.incident_columns import incident_arrays
 from corridor.store.incident_writes import upsert_incidents
 from corridor.store.incidents import IncidentQuery, incidents_matching
+from tests.store.records import clash
 from tests.strategies import incidents
 
 COLUMNS = [f.name for f in dataclasses.fields(IncidentArrays)]
-
-
-def _incident(source_id: str, **changes: object) -> Incident:
-    base = Incident(
-        source="test",
-        source_id=source_id,
-        title=f"event {source_id}",
-        start_date=date(2016, 5, 1),
-        threat_class="armed_conflict",
-        longitude=36.2,
-        latitude=33.5,
-        country="SYR",
-        fatalities_best=3,
-    )
-    return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
 
 
 def _store(engine: Engine, batch: list[Incident]) -> None:
@@ -64,9 +50,9 @@ def test_rows_come_oldest_first_with_nan_for_what_is_unknown(store: Engine) -> N
     _store(
         store,
         [
-            _incident("late", start_date=date(2019, 1, 1)),
-            _incident("nowhere", start_date=date(2017, 1, 1), longitude=None, latitude=None),
-            _incident("unknown-toll", start_date=date(2016, 1, 1), fatalities_best=None),
+            clash("late", start_date=date(2019, 1, 1)),
+            clash("nowhere", start_date=date(2017, 1, 1), longitude=None, latitude=None),
+            clash("unknown-toll", start_date=date(2016, 1, 1), fatalities_best=None),
         ],
     )
     with store.connect() as connection:
@@ -75,18 +61,16 @@ def test_rows_come_oldest_first_with_nan_for_what_is_unknown(store: Engine) -> N
     assert found.start_date.tolist() == [date(2016, 1, 1), date(2017, 1, 1), date(2019, 1, 1)]
     assert np.isnan(found.fatalities[0]) and found.fatalities[2] == 3.0
     assert np.isnan(found.lon[1]) and np.isnan(found.lat[1]) and found.lon[0] == 36.2
-    assert found.ids.tolist() == [
-        str(_incident(s).uuid) for s in ("unknown-toll", "nowhere", "late")
-    ]
+    assert found.ids.tolist() == [str(clash(s).uuid) for s in ("unknown-toll", "nowhere", "late")]
 
 
 def test_the_sharing_rule_and_the_filters_apply(store: Engine) -> None:
     _store(
         store,
         [
-            _incident("public"),
-            _incident("b-only", tlp=Tlp.AMBER, reporter="org-b"),
-            _incident("piracy", threat_class="piracy", start_date=date(2011, 3, 1)),
+            clash("public"),
+            clash("b-only", tlp=Tlp.AMBER, reporter="org-b"),
+            clash("piracy", threat_class="piracy", start_date=date(2011, 3, 1)),
         ],
     )
     with store.connect() as connection:

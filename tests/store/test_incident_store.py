@@ -15,25 +15,10 @@ from corridor.events.model import Incident, Tlp
 from corridor.store.incident_writes import upsert_incidents
 from corridor.store.incidents import IncidentQuery, incidents_matching, stats
 from corridor.store.tables import incidents as incident_table
+from tests.store.records import clash
 from tests.strategies import incidents
 
 EVERYONE = Viewer("org-a")
-
-
-def _incident(source_id: str, **changes: object) -> Incident:
-    base = Incident(
-        source="ucdp",
-        source_id=source_id,
-        title=f"event {source_id}",
-        start_date=date(2016, 5, 1),
-        threat_class="armed_conflict",
-        longitude=36.2,
-        latitude=33.5,
-        country="SYR",
-        fatalities_best=3,
-        actors=("Government of Syria", "IS"),
-    )
-    return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
 
 
 def _all(
@@ -50,7 +35,7 @@ def _versions(engine: Engine) -> dict[str, int]:
 
 
 def test_reimporting_the_same_records_changes_nothing(store: Engine) -> None:
-    batch = [_incident(str(i)) for i in range(10)]
+    batch = [clash(str(i)) for i in range(10)]
     with store.begin() as connection:
         first = upsert_incidents(connection, batch)
     with store.begin() as connection:
@@ -63,21 +48,17 @@ def test_reimporting_the_same_records_changes_nothing(store: Engine) -> None:
 
 def test_a_changed_record_is_updated_and_its_version_grows(store: Engine) -> None:
     with store.begin() as connection:
-        upsert_incidents(connection, [_incident("1"), _incident("2")])
+        upsert_incidents(connection, [clash("1"), clash("2")])
     with store.begin() as connection:
-        counts = upsert_incidents(connection, [_incident("1", fatalities_best=7), _incident("2")])
+        counts = upsert_incidents(connection, [clash("1", fatalities_best=7), clash("2")])
     assert (counts.inserted, counts.updated, counts.unchanged) == (0, 1, 1)
     assert _versions(store) == {"1": 2, "2": 1}
     assert {i.source_id: i.fatalities_best for i in _all(store)} == {"1": 7, "2": 3}
 
 
 def test_an_older_version_does_not_overwrite_a_newer_one(store: Engine) -> None:
-    newer = _incident(
-        "1", title="corrected", source_updated=datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
-    )
-    older = _incident(
-        "1", title="first draft", source_updated=datetime(2024, 1, 1, 12, 0, tzinfo=UTC)
-    )
+    newer = clash("1", title="corrected", source_updated=datetime(2024, 3, 1, 12, 0, tzinfo=UTC))
+    older = clash("1", title="first draft", source_updated=datetime(2024, 1, 1, 12, 0, tzinfo=UTC))
     with store.begin() as connection:
         upsert_incidents(connection, [newer])
     with store.begin() as connection:
@@ -88,21 +69,19 @@ def test_an_older_version_does_not_overwrite_a_newer_one(store: Engine) -> None:
 
 def test_a_batch_naming_a_record_twice_keeps_the_last(store: Engine) -> None:
     with store.begin() as connection:
-        counts = upsert_incidents(
-            connection, [_incident("1", title="a"), _incident("1", title="b")]
-        )
+        counts = upsert_incidents(connection, [clash("1", title="a"), clash("1", title="b")])
     assert counts.inserted == 1
     assert [i.title for i in _all(store)] == ["b"]
 
 
 def test_filters_by_date_box_country_class_source_and_deaths(store: Engine) -> None:
     batch = [
-        _incident("a", start_date=date(2015, 6, 1)),
-        _incident("b", longitude=45.0, latitude=12.5, country="YEM", threat_class="piracy"),
-        _incident("c", fatalities_best=60),
-        _incident("d", start_date=date(2019, 1, 1), threat_class="terrorism"),
-        dataclasses.replace(_incident("e"), source="acled"),
-        _incident("f", longitude=179.5, latitude=-17.0, country="FJI"),
+        clash("a", start_date=date(2015, 6, 1)),
+        clash("b", longitude=45.0, latitude=12.5, country="YEM", threat_class="piracy"),
+        clash("c", fatalities_best=60),
+        clash("d", start_date=date(2019, 1, 1), threat_class="terrorism"),
+        dataclasses.replace(clash("e"), source="acled"),
+        clash("f", longitude=179.5, latitude=-17.0, country="FJI"),
     ]
     with store.begin() as connection:
         upsert_incidents(connection, batch)
@@ -121,8 +100,8 @@ def test_filters_by_date_box_country_class_source_and_deaths(store: Engine) -> N
 
 
 def test_stats_count_per_class_country_and_year(store: Engine) -> None:
-    batch = [_incident(str(i), start_date=date(2016 + i % 3, 1, 1)) for i in range(9)]
-    batch.append(_incident("p", threat_class="piracy", country="SOM"))
+    batch = [clash(str(i), start_date=date(2016 + i % 3, 1, 1)) for i in range(9)]
+    batch.append(clash("p", threat_class="piracy", country="SOM"))
     with store.begin() as connection:
         upsert_incidents(connection, batch)
     with store.connect() as connection:
@@ -136,10 +115,10 @@ def test_stats_count_per_class_country_and_year(store: Engine) -> None:
 
 def test_amber_reports_stay_with_their_organization(store: Engine) -> None:
     batch = [
-        _incident("clear", tlp=Tlp.CLEAR, reporter="org-a"),
-        _incident("green", tlp=Tlp.GREEN, reporter="org-a"),
-        _incident("amber", tlp=Tlp.AMBER, reporter="org-a"),
-        _incident("red", tlp=Tlp.RED, reporter="org-a"),
+        clash("clear", tlp=Tlp.CLEAR, reporter="org-a"),
+        clash("green", tlp=Tlp.GREEN, reporter="org-a"),
+        clash("amber", tlp=Tlp.AMBER, reporter="org-a"),
+        clash("red", tlp=Tlp.RED, reporter="org-a"),
     ]
     with store.begin() as connection:
         upsert_incidents(connection, batch)
@@ -164,8 +143,8 @@ def test_the_counts_say_what_each_record_met(
     """New, changed and unchanged records counted as a record-by-record comparison would."""
     with store.begin() as connection:
         connection.exec_driver_sql("DELETE FROM incidents")
-        upsert_incidents(connection, [_incident(str(i)) for i in sorted(stored)])
-    batch = [_incident(str(i), fatalities_best=9 if i in edited else 3) for i in sorted(incoming)]
+        upsert_incidents(connection, [clash(str(i)) for i in sorted(stored)])
+    batch = [clash(str(i), fatalities_best=9 if i in edited else 3) for i in sorted(incoming)]
     with store.begin() as connection:
         counts = upsert_incidents(connection, batch)
     old = incoming & stored
@@ -217,6 +196,6 @@ def test_what_goes_in_comes_out_unchanged(store: Engine, batch: list[Incident]) 
 def test_nul_characters_are_stored_as_the_replacement_character(store: Engine) -> None:
     """PostgreSQL text cannot hold NUL; both databases keep U+FFFD instead, nothing is lost."""
     with store.begin() as connection:
-        upsert_incidents(connection, [_incident("1", title="a\x00b", actors=("x\x00",))])
+        upsert_incidents(connection, [clash("1", title="a\x00b", actors=("x\x00",))])
     stored = _all(store)[0]
     assert (stored.title, stored.actors) == ("a\ufffdb", ("x\ufffd",))

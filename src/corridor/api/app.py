@@ -102,6 +102,9 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        from anyio import CapacityLimiter
+
+        from corridor.api.deps import cores
         from corridor.atlas import load_atlas
         from corridor.cooperation.identity import PrincipalCache
         from corridor.store import open_store
@@ -118,6 +121,7 @@ def create_app(
             today=today,
             principals=PrincipalCache(principal_ttl_s),
             audit=audit,
+            quick_reads=CapacityLimiter(cores()),
         )
         try:
             with _delivering(store, delivery_worker):

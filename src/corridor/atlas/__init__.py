@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     )
     from corridor.atlas.problems import AtlasError, AtlasProblem, MissingAtlasDirError
 
+# Where each name lives, besides the records of ``models`` (the rest of ``__all__``).
 _HOMES = {
     "Atlas": "catalog",
     "BUNDLED_ATLAS_DIR": "loader",
@@ -47,24 +48,6 @@ _HOMES = {
     "AtlasError": "problems",
     "AtlasProblem": "problems",
     "MissingAtlasDirError": "problems",
-    **dict.fromkeys(
-        (
-            "Asset",
-            "AssetKind",
-            "Binding",
-            "Chokepoint",
-            "Country",
-            "Criticality",
-            "Dispute",
-            "DisputeKind",
-            "Mechanism",
-            "MechanismKind",
-            "Membership",
-            "Region",
-            "ThreatClass",
-        ),
-        "models",
-    ),
 }
 
 __all__ = [
@@ -93,9 +76,8 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
+    if name not in __all__:
         raise AttributeError(f"module 'corridor.atlas' has no attribute {name!r}")
-    value = getattr(import_module(f"corridor.atlas.{home}"), name)
+    value = getattr(import_module(f"corridor.atlas.{_HOMES.get(name, 'models')}"), name)
     globals()[name] = value
     return value

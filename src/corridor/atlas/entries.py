@@ -34,12 +34,6 @@ class Entry:
         return (*self.path, *where)
 
 
-def _problem(
-    source: SourceFile, path: NodePath, entry: str | None, field: str | None, message: str
-) -> AtlasProblem:
-    return AtlasProblem(source.path.name, source.line_of(path), entry, field, message)
-
-
 def problem_at(
     source: SourceFile, path: NodePath, entry: str | None, field: str | None, message: str
 ) -> AtlasProblem:

@@ -26,7 +26,7 @@ from corridor.atlas.models import (
     ThreatClass,
 )
 from corridor.atlas.problems import AtlasError, AtlasProblem, MissingAtlasDirError
-from corridor.atlas.sourcefile import NodePath, SourceFile, SourceFileError
+from corridor.atlas.sourcefile import NodePath, SourceFile, SourceFileError, field_path
 from corridor.atlas.validation import cross_reference_problems, placement_report
 
 __all__ = [
@@ -78,13 +78,6 @@ def atlas_file_paths(directory: Path | None = None) -> dict[str, Path]:
     return paths
 
 
-def _field_name(loc: tuple[str | int, ...]) -> str:
-    text = ""
-    for step in loc:
-        text += f"[{step}]" if isinstance(step, int) else (f".{step}" if text else str(step))
-    return text
-
-
 def _raw_entries(source: SourceFile, section: _Section) -> Iterator[tuple[NodePath, Any]]:
     """(path, mapping) for every item of the section's list; GeoJSON features flattened."""
     items = source.data.get(section.key, []) if isinstance(source.data, dict) else None
@@ -123,7 +116,7 @@ def _read_section(
             for error in exc.errors():
                 loc = tuple(error["loc"])
                 message = error["msg"].removeprefix("Value error, ")
-                problem = shell.problem(_field_name(loc) or None, message, loc)
+                problem = shell.problem(field_path(loc) or None, message, loc)
                 problems.append(
                     AtlasProblem(problem.file, problem.line, name, problem.field, problem.message)
                 )

@@ -7,7 +7,7 @@ never quietly matches nothing. Countries may be ISO codes or names.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 from corridor.atlas.catalog import Atlas
 from corridor.atlas.countries import resolve_country
@@ -21,6 +21,7 @@ from corridor.atlas.models import (
     Mechanism,
     MechanismKind,
 )
+from corridor.choices import choose, normal_name
 from corridor.errors import UnknownValueError
 
 __all__ = [
@@ -36,13 +37,9 @@ __all__ = [
 DISPUTE_CATEGORIES = ("dispute", "hot_spot")
 
 
-def _normal(text: str) -> str:
-    return text.strip().lower().replace("-", "_").replace(" ", "_")
-
-
 def kind_matches(kind: str, wanted: str) -> bool:
     """``pipeline`` matches ``oil_pipeline`` and ``gas_pipeline``; exact names match too."""
-    wanted = _normal(wanted)
+    wanted = normal_name(wanted)
     return kind == wanted or wanted in kind.split("_")
 
 
@@ -56,18 +53,6 @@ def _kind(what: str, wanted: str | None, kinds: Iterable[str]) -> str | None:
     return wanted
 
 
-def _one_of(
-    what: str, wanted: str | None, choices: Sequence[str], hint: str | None = None
-) -> str | None:
-    """The choice ``wanted`` names (any case, ``-`` or ``_``); unknown ones are refused."""
-    if wanted is None:
-        return None
-    for choice in choices:
-        if _normal(choice) == _normal(wanted):
-            return choice
-    raise UnknownValueError(what, wanted, list(choices), hint)
-
-
 def _countries(wanted: Iterable[str] | None) -> frozenset[str] | None:
     """Alpha-3 codes of countries given as codes or names; None when no filter was given."""
     if not wanted:
@@ -77,9 +62,9 @@ def _countries(wanted: Iterable[str] | None) -> frozenset[str] | None:
 
 def mechanism_named(atlas: Atlas, name: str) -> Mechanism:
     """The mechanism with this id or acronym, in any case (``sco``, ``SCO-RATS``)."""
-    wanted = _normal(name)
+    wanted = normal_name(name)
     for mechanism in atlas.mechanisms.values():
-        if wanted in (_normal(mechanism.id), _normal(mechanism.acronym)):
+        if wanted in (normal_name(mechanism.id), normal_name(mechanism.acronym)):
             return mechanism
     raise UnknownValueError(
         "mechanism", name, list(atlas.mechanisms), hint="see `corridor atlas mechanisms`"
@@ -96,8 +81,8 @@ def find_countries(
     classified_only: bool = False,
 ) -> list[Country]:
     """Countries in a Belt zone, on a Road route, or members of a mechanism (in ``year``)."""
-    zone = _one_of("belt zone", zone, list(atlas.belt_zones))
-    route = _one_of("road route", route, list(atlas.road_routes))
+    zone = choose("belt zone", zone, list(atlas.belt_zones))
+    route = choose("road route", route, list(atlas.road_routes))
     members = None
     if member_of is not None:
         members = atlas.member_states(mechanism_named(atlas, member_of), year)
@@ -126,7 +111,7 @@ def find_mechanisms(
     """Mechanisms any of ``countries`` belongs to (in ``year``, else today), that cover a
     threat class (itself, a broader or a narrower one), of a kind, active in ``year``."""
     codes = _countries(countries)
-    domain = _one_of("threat class", domain, list(atlas.threats), "see `corridor atlas threats`")
+    domain = choose("threat class", domain, list(atlas.threats), "see `corridor atlas threats`")
     kind = _kind("mechanism kind", kind, (k.value for k in MechanismKind))
     found = []
     for mechanism in atlas.mechanisms.values():
@@ -154,9 +139,9 @@ def find_assets(
     criticality and status."""
     kind = _kind("asset kind", kind, (k.value for k in AssetKind))
     codes = _countries(countries)
-    criticality = _one_of("criticality", criticality, [c.value for c in Criticality])
+    criticality = choose("criticality", criticality, [c.value for c in Criticality])
     statuses = sorted({a.status for a in atlas.assets.values()})
-    status = _one_of("status", status, statuses)
+    status = choose("status", status, statuses)
     found = []
     for asset in atlas.assets.values():
         if kind is not None and not kind_matches(asset.kind.value, kind):
@@ -180,8 +165,8 @@ def find_disputes(
 ) -> list[Dispute]:
     """Disputes and hot spots involving any of ``countries``, land or maritime."""
     codes = _countries(countries)
-    kind = _one_of("dispute kind", kind, [k.value for k in DisputeKind])
-    category = _one_of("dispute category", category, DISPUTE_CATEGORIES)
+    kind = choose("dispute kind", kind, [k.value for k in DisputeKind])
+    category = choose("dispute category", category, DISPUTE_CATEGORIES)
     found = []
     for dispute in atlas.disputes.values():
         if codes is not None and not codes & set(dispute.parties):

@@ -17,9 +17,18 @@ import yaml
 
 from corridor.errors import InputError
 
-__all__ = ["NodePath", "SourceFile", "SourceFileError"]
+__all__ = ["NodePath", "SourceFile", "SourceFileError", "field_path"]
 
 NodePath = tuple[str | int, ...]
+
+
+def field_path(path: NodePath) -> str:
+    """A path inside a record as problems name it: ``meetings[0].organizations[1]``."""
+    text = ""
+    for step in path:
+        text += f"[{step}]" if isinstance(step, int) else (f".{step}" if text else str(step))
+    return text
+
 
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

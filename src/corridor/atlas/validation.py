@@ -9,6 +9,7 @@ from itertools import pairwise
 from corridor.atlas.entries import Entry
 from corridor.atlas.models import Asset, Mechanism, Membership, Region, ThreatClass
 from corridor.atlas.problems import AtlasProblem
+from corridor.atlas.sourcefile import NodePath, field_path
 
 __all__ = ["cross_reference_problems", "placement_report"]
 
@@ -27,15 +28,25 @@ def _duplicate_ids(entries: list[Entry]) -> list[AtlasProblem]:
     return problems
 
 
+def _unknown(
+    entry: Entry, what: str, known: set[str], refs: Iterable[tuple[NodePath, str | None]]
+) -> list[AtlasProblem]:
+    """A problem for each reference of ``entry`` (where it is, the id it names) to a
+    ``what`` that is not among the ``known`` ids."""
+    return [
+        entry.problem(field_path(where), f"unknown {what} {value!r}", where)
+        for where, value in refs
+        if value is not None and value not in known
+    ]
+
+
 def _threat_problems(entries: list[Entry], declared: set[str]) -> list[AtlasProblem]:
     threats: dict[str, ThreatClass] = {e.record.id: e.record for e in entries}
     problems = []
     for entry in entries:
         threat: ThreatClass = entry.record
-        if threat.parent is not None and threat.parent not in declared:
-            problems.append(
-                entry.problem("parent", f"unknown threat class {threat.parent!r}", ("parent",))
-            )
+        if unknown := _unknown(entry, "threat class", declared, [(("parent",), threat.parent)]):
+            problems += unknown
             continue
         seen, current = {threat.id}, threat.parent
         while current is not None and current in threats:
@@ -55,18 +66,11 @@ def _overlapping(periods: list[Membership]) -> bool:
 def _membership_problems(
     entry: Entry, role: str, memberships: Iterable[Membership], mechanism_ids: set[str]
 ) -> list[AtlasProblem]:
-    problems = []
+    listed = list(memberships)
+    refs = [((role, index, "mechanism"), m.mechanism) for index, m in enumerate(listed)]
+    problems = _unknown(entry, "mechanism", mechanism_ids, refs)
     by_party: dict[str, list[Membership]] = defaultdict(list)
-    for index, member in enumerate(memberships):
-        where = (role, index)
-        if member.mechanism is not None and member.mechanism not in mechanism_ids:
-            problems.append(
-                entry.problem(
-                    f"{role}[{index}].mechanism",
-                    f"unknown mechanism {member.mechanism!r}",
-                    (*where, "mechanism"),
-                )
-            )
+    for member in listed:
         by_party[member.party].append(member)
     for party, periods in by_party.items():
         if len(periods) > 1 and _overlapping(periods):
@@ -82,30 +86,17 @@ def _mechanism_problems(
     problems = []
     for entry in entries:
         mechanism: Mechanism = entry.record
-        for index, domain in enumerate(mechanism.domains):
-            if domain not in threat_ids:
-                problems.append(
-                    entry.problem(
-                        f"domains[{index}]", f"unknown threat class {domain!r}", ("domains", index)
-                    )
-                )
-        if mechanism.parent is not None and mechanism.parent not in ids:
-            problems.append(
-                entry.problem("parent", f"unknown mechanism {mechanism.parent!r}", ("parent",))
-            )
+        domains = [(("domains", index), d) for index, d in enumerate(mechanism.domains)]
+        problems += _unknown(entry, "threat class", threat_ids, domains)
+        problems += _unknown(entry, "mechanism", ids, [(("parent",), mechanism.parent)])
         for role in ("members", "observers", "partners"):
             problems += _membership_problems(entry, role, getattr(mechanism, role), ids)
-        for m_index, meeting in enumerate(mechanism.meetings):
-            for o_index, org in enumerate(meeting.organizations):
-                if org not in ids:
-                    where = ("meetings", m_index, "organizations", o_index)
-                    problems.append(
-                        entry.problem(
-                            f"meetings[{m_index}].organizations[{o_index}]",
-                            f"unknown mechanism {org!r}",
-                            where,
-                        )
-                    )
+        organizations = [
+            (("meetings", m_index, "organizations", o_index), org)
+            for m_index, meeting in enumerate(mechanism.meetings)
+            for o_index, org in enumerate(meeting.organizations)
+        ]
+        problems += _unknown(entry, "mechanism", ids, organizations)
     return problems
 
 
@@ -115,22 +106,13 @@ def _region_problems(
     problems = []
     for entry in entries:
         region: Region = entry.record
-        for index, sub in enumerate(region.regions):
-            if sub not in region_ids:
-                problems.append(
-                    entry.problem(
-                        f"regions[{index}]", f"unknown region {sub!r}", ("regions", index)
-                    )
-                )
-        for index, ref in enumerate(region.mechanisms):
-            if ref.mechanism not in mechanism_ids:
-                problems.append(
-                    entry.problem(
-                        f"mechanisms[{index}].mechanism",
-                        f"unknown mechanism {ref.mechanism!r}",
-                        ("mechanisms", index, "mechanism"),
-                    )
-                )
+        subregions = [(("regions", index), sub) for index, sub in enumerate(region.regions)]
+        problems += _unknown(entry, "region", region_ids, subregions)
+        refs = [
+            (("mechanisms", index, "mechanism"), ref.mechanism)
+            for index, ref in enumerate(region.mechanisms)
+        ]
+        problems += _unknown(entry, "mechanism", mechanism_ids, refs)
     return problems
 
 

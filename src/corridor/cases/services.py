@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine
 
+from corridor.choices import member
 from corridor.cooperation.audit import audit_in
 from corridor.cooperation.models import AuditAction, Permission, PermissionDeniedError, Principal
 from corridor.cooperation.records import ReadModel, utc
@@ -200,8 +201,8 @@ def open_case(
         raise PermissionDeniedError("an anonymous reader may not open cases")
     if not title.strip():
         raise InputError("a case needs a title")
-    chosen_kind = _choice(CaseKind, "case kind", kind)
-    label = _choice(Tlp, "TLP label", tlp)
+    chosen_kind = member(CaseKind, kind, "case kind")
+    label = member(Tlp, tlp, "TLP label")
     at = utc(now)
     with store.begin() as connection:
         _check_parties(connection, participants, share_with)
@@ -220,16 +221,6 @@ def open_case(
         _merge(connection, actor, row, alerts, at)
         audit_in(connection, actor.viewer, AuditAction.CREATE, "case", case_uuid, now=at)
         return _view(connection, row)
-
-
-def _choice(enum: Any, what: str, value: object) -> Any:
-    """``value`` as a member of ``enum`` (case-insensitive), or UnknownValueError."""
-    if isinstance(value, enum):
-        return value
-    try:
-        return enum(str(value).strip().lower())
-    except ValueError:
-        raise UnknownValueError(what, str(value), [e.value for e in enum]) from None
 
 
 def _changed(
@@ -339,7 +330,7 @@ def add_observable(
     """Record an incident, asset or vessel the case concerns."""
     from corridor.store.cases import add_observables, add_timeline
 
-    chosen = _choice(ObservableKind, "observable kind", kind)
+    chosen = member(ObservableKind, kind, "observable kind")
 
     def change(connection: Connection, row: Any, at: datetime) -> None:
         if not value.strip():
@@ -380,7 +371,7 @@ def list_cases(
 
     if status is not None and status not in ("open", "closed"):
         raise UnknownValueError("case status", status, ["open", "closed"])
-    chosen = _choice(CaseKind, "case kind", kind).value if kind is not None else None
+    chosen = member(CaseKind, kind, "case kind").value if kind is not None else None
     with store.begin() as connection:
         found = [_view(connection, r) for r in case_rows(connection, viewer, status=status,
                                                             kind=chosen)]  # fmt: skip

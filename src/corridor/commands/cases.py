@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from corridor.commands.context import current
 from corridor.commands.options import end_day_option
 from corridor.commands.output import JsonOption, note, out, print_json, print_table
 
@@ -57,12 +58,6 @@ def _show(case: CaseView, as_json: bool) -> None:
         note(f"summary: {case.summary}")
 
 
-def _run() -> Any:
-    from corridor.commands.context import current
-
-    return current()
-
-
 @app.command("open")
 def open_command(
     title: Annotated[str, typer.Option("--title", help="What the case is about.")],
@@ -85,7 +80,7 @@ def open_command(
     """
     from corridor.cases.services import open_case
 
-    run = _run()
+    run = current()
     case = open_case(run.store(create=True), run.principal(), title=title, kind=kind, tlp=tlp,
                      alerts=alerts or [], participants=participants or [],
                      share_with=share_with or [])  # fmt: skip
@@ -104,7 +99,7 @@ def list_command(
     """
     from corridor.cases.services import list_cases
 
-    run = _run()
+    run = current()
     found = list_cases(run.store(), run.viewer(), status=status, kind=kind)
     if as_json:
         print_json([c.model_dump(mode="json") for c in found])
@@ -121,7 +116,7 @@ def show_command(uuid: CaseArgument, as_json: JsonOption = False) -> None:
     """
     from corridor.cases.services import get_case
 
-    run = _run()
+    run = current()
     _show(get_case(run.store(), run.viewer(), uuid), as_json)
 
 
@@ -135,7 +130,7 @@ def merge_command(uuid: CaseArgument, alerts: AlertsOption = None) -> None:
 
     if not alerts:
         raise typer.BadParameter("name at least one --alert", param_hint="--alert")
-    run = _run()
+    run = current()
     _show(merge_alerts(run.store(), run.principal(), uuid, alerts), False)
 
 
@@ -150,7 +145,7 @@ def detach_command(
     """
     from corridor.cases.services import detach_alert
 
-    run = _run()
+    run = current()
     _show(detach_alert(run.store(), run.principal(), uuid, alert), False)
 
 
@@ -172,7 +167,7 @@ def task_command(
     """
     from corridor.cases.services import add_task
 
-    run = _run()
+    run = current()
     _show(add_task(run.store(), run.principal(), uuid, title=title, owner=owner,
                    deadline=deadline), False)  # fmt: skip
 
@@ -188,5 +183,5 @@ def close_command(
     """
     from corridor.cases.services import close_case
 
-    run = _run()
+    run = current()
     _show(close_case(run.store(), run.principal(), uuid, summary), False)

@@ -24,7 +24,7 @@ from corridor.commands.options import (
 from corridor.commands.output import JsonOption, note, out, print_json, print_table
 
 if TYPE_CHECKING:
-    from corridor.cooperation.meeting_services import MeetingDetail, MeetingRecord
+    from corridor.cooperation.meeting_services import Listing, MeetingDetail, MeetingRecord
     from corridor.cooperation.training_services import TrainingPage
 
 app = typer.Typer(
@@ -91,6 +91,23 @@ StatusOption = Annotated[
 ]
 
 
+def _listing(
+    mechanism: str | None, countries: list[str] | None, since: date | None, until: date | None
+) -> Listing:
+    """What `meetings list` and `training list` are narrowed by; the atlas loads only to
+    check a mechanism."""
+    run = current()
+    atlas = run.atlas() if mechanism else None
+    return {"mechanism": mechanism, "country": countries, "since": since, "until": until,
+            "atlas": atlas}  # fmt: skip
+
+
+def _print_fields(title: str, rows: list[tuple[str, Any]]) -> None:
+    """A record's title, then a table of its fields that have a value."""
+    out.print(Text(title, style="bold"))
+    print_table([{"field": k, "value": v} for k, v in rows if v], ("field", "value"))
+
+
 # --------------------------------------------------------------------------- meetings
 
 
@@ -135,15 +152,7 @@ def list_command(
     from corridor.cooperation.meeting_services import list_meetings
 
     run = current()
-    found = list_meetings(
-        run.store(),
-        run.viewer(),
-        mechanism=mechanism,
-        country=countries,
-        since=since,
-        until=until,
-        atlas=run.atlas() if mechanism else None,
-    )
+    found = list_meetings(run.store(), run.viewer(), **_listing(mechanism, countries, since, until))
     if as_json:
         print_json([f.model_dump(mode="json") for f in found])
         return
@@ -180,7 +189,6 @@ def _print_detail(detail: MeetingDetail) -> None:
 
     found = detail.record
     m = found.meeting
-    out.print(Text(m.title, style="bold"))
     rows = [
         ("id", m.id),
         ("kind", m.kind.value.replace("_", " ")),
@@ -196,7 +204,7 @@ def _print_detail(detail: MeetingDetail) -> None:
         ("components", "; ".join(m.components)),
         ("sharing", _sharing(found.tlp.value, found.owner, found.shared_with, found.version)),
     ]
-    print_table([{"field": k, "value": v} for k, v in rows if v], ("field", "value"))
+    _print_fields(m.title, rows)
     for outcome in m.outcomes:
         out.print(Text(f"{outcome.kind.value.replace('_', ' ')}: {outcome.title}", style="bold"))
         for number, point in enumerate(outcome.points, 1):
@@ -507,15 +515,7 @@ def training_list_command(
     from corridor.cooperation.training_services import list_courses
 
     run = current()
-    page = list_courses(
-        run.store(),
-        run.viewer(),
-        mechanism=mechanism,
-        country=countries,
-        since=since,
-        until=until,
-        atlas=run.atlas() if mechanism else None,
-    )
+    page = list_courses(run.store(), run.viewer(), **_listing(mechanism, countries, since, until))
     if as_json:
         print_json(page.model_dump(mode="json"))
         return
@@ -540,14 +540,13 @@ def training_show_command(
         print_json(found.model_dump(mode="json"))
         return
     c = found.course
-    out.print(Text(c.title, style="bold"))
     rows = [
         ("id", c.id), ("mechanism", c.mechanism), ("host", c.host), ("place", c.place),
         ("starts", c.starts), ("ends", c.ends), ("topic", c.topic),
         ("participants", c.participant_count),
         ("sharing", _sharing(found.tlp.value, found.owner, found.shared_with, found.version)),
     ]  # fmt: skip
-    print_table([{"field": k, "value": v} for k, v in rows if v], ("field", "value"))
+    _print_fields(c.title, rows)
     by_country = [
         {"country": country_name(p.country), "code": p.country, "participants": p.count}
         for p in c.participants

@@ -38,8 +38,6 @@ __all__ = [
 
 
 def _day(value: str | None, *, end: bool) -> date | None:
-    if value is None:
-        return None
     from corridor.dates import parse_day
 
     try:
@@ -145,18 +143,22 @@ ClassFilterOption = Annotated[
 
 
 def one_of(module: str, name: str) -> Any:
-    """A callback accepting a value of the enum ``module.name`` (loaded only when used)."""
+    """A callback accepting a value of the enum ``module.name`` (loaded only when used), read
+    as :func:`corridor.choices.choose` reads it; it gives the member's value."""
 
     def check(value: str | None) -> str | None:
         if value is None:
             return None
         import importlib
 
+        from corridor.choices import choose
+        from corridor.errors import UnknownValueError
+
         choices = [e.value for e in getattr(importlib.import_module(module), name)]
-        normal = value.strip().lower().replace("-", "_") if name != "Tlp" else value.lower()
-        if normal not in choices:
-            raise typer.BadParameter(f"{value!r} is not one of {', '.join(choices)}")
-        return normal
+        try:
+            return choose(name, value, choices)
+        except UnknownValueError:
+            raise typer.BadParameter(f"{value!r} is not one of {', '.join(choices)}") from None
 
     return check
 

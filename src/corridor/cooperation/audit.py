@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
+from corridor.choices import member
 from corridor.cooperation.models import (
     AuditAction,
     AuditEntry,
@@ -20,7 +21,7 @@ from corridor.cooperation.models import (
     Principal,
 )
 from corridor.cooperation.records import utc
-from corridor.errors import InputError, UnknownValueError
+from corridor.errors import InputError
 from corridor.events.access import Viewer
 
 if TYPE_CHECKING:
@@ -62,10 +63,7 @@ def audit_in(
     """:func:`audit` in the caller's transaction (a change and its entry commit together)."""
     from corridor.store.audit import append_entry, audit_row
 
-    try:
-        action = AuditAction(action)
-    except ValueError as exc:
-        raise UnknownValueError("audit action", str(action), list(AuditAction)) from exc
+    action = member(AuditAction, action, "audit action")
     text = detail if isinstance(detail, str) else json.dumps(detail, sort_keys=True, default=str)
     at = utc(now)
     row = audit_row(
@@ -108,10 +106,7 @@ def audit_log(
     if limit < 1:
         raise InputError(f"limit {limit}: must be at least 1")
     if action is not None:
-        try:
-            action = AuditAction(action)
-        except ValueError as exc:
-            raise UnknownValueError("audit action", str(action), list(AuditAction)) from exc
+        action = member(AuditAction, action, "audit action")
     start = datetime.combine(since, time()) if since else None
     end = datetime.combine(until + timedelta(days=1), time()) if until else None
     with store.connect() as connection:

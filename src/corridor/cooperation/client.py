@@ -28,7 +28,8 @@ from urllib.parse import urlsplit
 import httpx
 
 from corridor import __version__
-from corridor.errors import CorridorError, InputError, UnknownValueError
+from corridor.choices import member
+from corridor.errors import CorridorError, InputError
 from corridor.events.importers.generic import FIELDS, incident_from_record
 from corridor.events.model import Incident
 from corridor.events.query import IncidentQuery
@@ -226,10 +227,7 @@ class CorridorServer:
         """Write what ``query``'s filters match to ``handle`` as the server streams it, in
         ``fmt`` (csv, geojson or stix) and ``query``'s order; how many incidents, as the
         server counts them (None if it does not say)."""
-        try:
-            chosen = ExportFormat(fmt)
-        except ValueError as exc:
-            raise UnknownValueError("export format", str(fmt), list(ExportFormat)) from exc
+        chosen = member(ExportFormat, fmt, "export format")
         order = "newest" if query.newest_first else "oldest"
         params = [*_filters(query), ("format", chosen.value), ("sort", order)]
         with self._exchange("GET", "incidents/export", params=params) as response:

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from corridor.choices import member
 from corridor.cooperation.audit import audit_in
 from corridor.cooperation.models import (
     AuditAction,
@@ -43,13 +44,6 @@ __all__ = [
     "list_users",
     "organization_of",
 ]
-
-
-def _choice(enum: Any, what: str, value: object) -> Any:
-    try:
-        return enum(value)
-    except ValueError as exc:
-        raise UnknownValueError(what, str(value), [str(v) for v in enum]) from exc
 
 
 def _organization(row: Mapping[str, Any]) -> Organization:
@@ -102,7 +96,7 @@ def create_organization(
 
     actor.require(Permission.MANAGE_PLATFORM, "register organizations")
     check_identifier("organization", organization, longest=160)
-    chosen: OrganizationKind = _choice(OrganizationKind, "organization kind", kind)
+    chosen = member(OrganizationKind, kind, "organization kind")
     if not name.strip():
         raise InputError(f"organization {organization!r}: the name is empty")
     if country is not None and country not in atlas.countries:
@@ -176,7 +170,7 @@ def create_user(
     from corridor.store.parties import insert_user, user_rows
 
     check_identifier("user", user, longest=160)
-    granted = frozenset(_choice(Role, "role", r) for r in roles)
+    granted = frozenset(member(Role, r, "role") for r in roles)
     if not granted:
         raise InputError(f"user {user!r}: give at least one role ({', '.join(Role)})")
     if not actor.may_manage(organization):
@@ -258,7 +252,7 @@ def add_contact(
 
     if not actor.may_manage(organization):
         raise PermissionDeniedError(f"{actor.viewer.who} may not add contacts to {organization!r}")
-    chosen = _choice(ContactLevel, "contact level", level)
+    chosen = member(ContactLevel, level, "contact level")
     if not name.strip():
         raise InputError(f"contact of {organization!r}: the name is empty")
     at = utc(now)

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 from corridor.atlas.entries import problem_at
 from corridor.atlas.problems import AtlasProblem
-from corridor.atlas.sourcefile import NodePath, SourceFile, SourceFileError
+from corridor.atlas.sourcefile import NodePath, SourceFile, SourceFileError, field_path
 from corridor.cooperation.meetings import Meeting, count_note
 from corridor.cooperation.training import TrainingCourse, TrainingTally
 from corridor.errors import InputError, closest
@@ -131,7 +131,7 @@ class _Reader:
                 for error in exc.errors():
                     loc = tuple(error["loc"])
                     message = error["msg"].removeprefix("Value error, ")
-                    self.problem((*at, *loc), name, _dotted(loc) or None, message)
+                    self.problem((*at, *loc), name, field_path(loc) or None, message)
         return found
 
     def unique(self, entries: list[_Entry]) -> None:
@@ -169,13 +169,6 @@ class _Reader:
                 f"sources.{field}",
                 f"quotes a source for {field!r}, which states nothing here",
             )
-
-
-def _dotted(loc: tuple[str | int, ...]) -> str:
-    text = ""
-    for step in loc:
-        text += f"[{step}]" if isinstance(step, int) else (f".{step}" if text else str(step))
-    return text
 
 
 def _meeting_checks(reader: _Reader, meetings: list[_Entry]) -> None:

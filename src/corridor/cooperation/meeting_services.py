@@ -17,10 +17,11 @@ with groups: :mod:`corridor.cooperation.record_sharing`.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import date
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import TYPE_CHECKING, Any, Protocol, TypedDict, TypeVar, Unpack
 
 from pydantic import BaseModel, ConfigDict
 
@@ -40,10 +41,11 @@ if TYPE_CHECKING:
 
     from corridor.atlas.catalog import Atlas
     from corridor.store.meetings import ActionRow, StoredAction
-    from corridor.store.shared_records import Stored
+    from corridor.store.shared_records import PeriodFilters, Stored
 
 __all__ = [
     "ForumLoad",
+    "Listing",
     "MeetingDetail",
     "MeetingRecord",
     "Result",
@@ -56,10 +58,13 @@ __all__ = [
     "load_forum_record",
     "mechanism_family",
     "meeting",
+    "period_filters",
     "readable",
+    "readable_one",
     "readable_record",
     "resolved_countries",
     "shares_seen",
+    "taken_by_another",
     "update_action_item",
 ]
 
@@ -74,6 +79,33 @@ def readable(viewer: Viewer, owner: str, tlp: Tlp, shared_with: Collection[str])
 def readable_record(viewer: Viewer, stored: Stored[Any]) -> bool:
     """:func:`readable` for a record as the store gives it."""
     return readable(viewer, stored.owner, stored.tlp, stored.shared_with)
+
+
+class _Keyed(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+K = TypeVar("K", bound=_Keyed)
+if TYPE_CHECKING:
+    # A store read narrowed by keyword filters (``keys=[...]``, or none: every record).
+    Where = Callable[..., list[Stored[K]]]
+
+
+def readable_one(viewer: Viewer, where: Where[K], key: str, *, what: str, hint: str) -> Stored[K]:
+    """The stored record ``key`` if ``viewer`` may read it; :class:`UnknownValueError`
+    naming those it may read otherwise (a record one may not read is not said to exist)."""
+    for stored in where(keys=[key]):
+        if readable_record(viewer, stored):
+            return stored
+    choices = [s.record.id for s in where() if readable_record(viewer, s)]
+    raise UnknownValueError(what, key, choices, hint=hint)
+
+
+def taken_by_another(where: Where[Any], key: str, organization: str) -> bool:
+    """Whether the id ``key`` is stored already as another organization's record (it stays
+    theirs: nobody else saves over it)."""
+    return any(s.owner != organization for s in where(keys=[key]))
 
 
 def shares_seen(viewer: Viewer, owner: str, shared_with: Sequence[str]) -> tuple[str, ...]:
@@ -123,6 +155,38 @@ class ForumLoad(Result):
 
 
 # --------------------------------------------------------------------------- shared arguments
+
+
+class Listing(TypedDict, total=False):
+    """What a listing of meetings or courses is narrowed by (left out or None: no filter):
+    ``mechanism`` and those under it, a ``country`` taking part (codes or names), a period
+    ``since``..``until`` overlapped, and the ``atlas`` that knows the mechanisms (default:
+    the bundled one)."""
+
+    mechanism: str | None
+    country: str | Sequence[str] | None
+    since: date | None
+    until: date | None
+    atlas: Atlas | None
+
+
+def period_filters(listing: Listing) -> PeriodFilters:
+    """The store's filters for ``listing``: the mechanism checked and widened to those under
+    it, the countries resolved to alpha-3 codes (unknown ones are refused). A key that is
+    not one of :class:`Listing`'s is a ``TypeError``, as a misspelled keyword would be."""
+    if unknown := sorted(listing.keys() - Listing.__optional_keys__):
+        raise TypeError(f"unexpected keyword argument {unknown[0]!r}")
+    mechanism = listing.get("mechanism")
+    return {
+        "mechanisms": (
+            mechanism_family(atlas_or_bundled(listing.get("atlas")), mechanism)
+            if mechanism
+            else None
+        ),
+        "countries": resolved_countries(listing.get("country")),
+        "since": listing.get("since"),
+        "until": listing.get("until"),
+    }
 
 
 def mechanism_family(atlas: Atlas, mechanism: str | None) -> list[str] | None:
@@ -187,8 +251,7 @@ def _check_meeting(connection: Connection, viewer: Viewer, meeting: Meeting, atl
         parents = meetings_where(connection, Meeting, keys=[meeting.part_of])
         if not [p for p in parents if readable_record(viewer, p)]:
             raise UnknownValueError("meeting", meeting.part_of, hint="the meeting it is part of")
-    taken = meetings_where(connection, Meeting, keys=[meeting.id])
-    if taken and taken[0].owner != viewer.organization:
+    if taken_by_another(partial(meetings_where, connection, Meeting), meeting.id, acting(viewer)):
         raise NotAllowedError(f"meeting id {meeting.id!r} is taken; choose another")
 
 
@@ -215,30 +278,14 @@ def add_meeting(
         return _record(viewer, meetings_where(connection, Meeting, keys=[meeting.id])[0])
 
 
-def list_meetings(
-    store: Engine,
-    viewer: Viewer,
-    *,
-    mechanism: str | None = None,
-    country: str | Sequence[str] | None = None,
-    since: date | None = None,
-    until: date | None = None,
-    atlas: Atlas | None = None,
-) -> list[MeetingRecord]:
-    """The meetings ``viewer`` may read, oldest first: of ``mechanism`` and those under it, that
-    ``country`` (codes or names) attended or hosted, overlapping ``since``..``until``."""
+def list_meetings(store: Engine, viewer: Viewer, **listing: Unpack[Listing]) -> list[MeetingRecord]:
+    """The meetings ``viewer`` may read, oldest first, narrowed by ``listing`` (see
+    :class:`Listing`; a country counts if it attended or hosted)."""
     from corridor.store.meetings import meetings_where
 
-    mechanisms = mechanism_family(atlas_or_bundled(atlas), mechanism) if mechanism else None
+    filters = period_filters(listing)
     with store.connect() as connection:
-        found = meetings_where(
-            connection,
-            Meeting,
-            mechanisms=mechanisms,
-            countries=resolved_countries(country),
-            since=since,
-            until=until,
-        )
+        found = meetings_where(connection, Meeting, **filters)
     return [_record(viewer, s) for s in found if readable_record(viewer, s)]
 
 
@@ -247,13 +294,8 @@ def _readable_meeting(connection: Connection, viewer: Viewer, key: str) -> Store
     may not read is not said to exist)."""
     from corridor.store.meetings import meetings_where
 
-    for stored in meetings_where(connection, Meeting, keys=[key]):
-        if readable_record(viewer, stored):
-            return stored
-    choices = [
-        s.record.id for s in meetings_where(connection, Meeting) if readable_record(viewer, s)
-    ]
-    raise UnknownValueError("meeting", key, choices, hint="see `corridor meetings list`")
+    where = partial(meetings_where, connection, Meeting)
+    return readable_one(viewer, where, key, what="meeting", hint="see `corridor meetings list`")
 
 
 def meeting(store: Engine, viewer: Viewer, id: str, *, as_of: date | None = None) -> MeetingDetail:
@@ -422,18 +464,15 @@ def load_forum_record(
 
     sign = _Signature(owner=organization, tlp=tlp, instance=instance)
     with store.begin() as connection:
+        meetings = partial(meetings_where, connection, Meeting)
         for m in record.meetings:
-            taken = meetings_where(connection, Meeting, keys=[m.id])
-            if taken and taken[0].owner != organization:
+            if taken_by_another(meetings, m.id, organization):
                 count("meetings", "kept")
                 continue
             count("meetings", save_meeting(connection, m, **sign).value)
+        courses = partial(courses_where, connection, TrainingCourse)
         for c in record.courses:
-            if [
-                s
-                for s in courses_where(connection, TrainingCourse, keys=[c.id])
-                if s.owner != organization
-            ]:
+            if taken_by_another(courses, c.id, organization):
                 count("courses", "kept")
                 continue
             count("courses", save_course(connection, c, **sign).value)

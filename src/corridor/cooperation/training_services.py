@@ -7,22 +7,23 @@ through :func:`~corridor.cooperation.meeting_services.readable`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import date
-from typing import TYPE_CHECKING
+from functools import partial
+from typing import TYPE_CHECKING, Unpack
 
 from corridor.cooperation.meeting_services import (
+    Listing,
     Result,
     acting,
     atlas_or_bundled,
     mechanism_family,
+    period_filters,
+    readable_one,
     readable_record,
-    resolved_countries,
     shares_seen,
+    taken_by_another,
 )
 from corridor.cooperation.meetings import NotAllowedError
 from corridor.cooperation.training import TrainingCourse, TrainingTally
-from corridor.errors import UnknownValueError
 from corridor.events.access import Viewer
 from corridor.events.model import Tlp
 
@@ -89,39 +90,22 @@ def add_course(
     owner = acting(viewer)
     mechanism_family(atlas_or_bundled(atlas), course.mechanism)
     with store.begin() as connection:
-        taken = courses_where(connection, TrainingCourse, keys=[course.id])
-        if taken and taken[0].owner != owner:
+        if taken_by_another(partial(courses_where, connection, TrainingCourse), course.id, owner):
             raise NotAllowedError(f"course id {course.id!r} is taken; choose another")
         save_course(connection, course, owner=owner, tlp=tlp, instance=instance)
         return _record(viewer, courses_where(connection, TrainingCourse, keys=[course.id])[0])
 
 
-def list_courses(
-    store: Engine,
-    viewer: Viewer,
-    *,
-    mechanism: str | None = None,
-    country: str | Sequence[str] | None = None,
-    since: date | None = None,
-    until: date | None = None,
-    atlas: Atlas | None = None,
-) -> TrainingPage:
-    """The courses ``viewer`` may read, oldest first: of ``mechanism`` and those under it,
-    with participants from ``country`` (codes or names), overlapping ``since``..``until``;
-    and the readable tallies of those mechanisms (all, without ``mechanism``)."""
+def list_courses(store: Engine, viewer: Viewer, **listing: Unpack[Listing]) -> TrainingPage:
+    """The courses ``viewer`` may read, oldest first, narrowed by ``listing`` (see
+    :class:`~corridor.cooperation.meeting_services.Listing`; a country counts if it sent
+    participants); and the readable tallies of its mechanisms (all, without ``mechanism``)."""
     from corridor.store.training import courses_where, tallies_where
 
-    mechanisms = mechanism_family(atlas_or_bundled(atlas), mechanism) if mechanism else None
+    filters = period_filters(listing)
     with store.connect() as connection:
-        found = courses_where(
-            connection,
-            TrainingCourse,
-            mechanisms=mechanisms,
-            countries=resolved_countries(country),
-            since=since,
-            until=until,
-        )
-        tallies = tallies_where(connection, TrainingTally, mechanisms=mechanisms)
+        found = courses_where(connection, TrainingCourse, **filters)
+        tallies = tallies_where(connection, TrainingTally, mechanisms=filters.get("mechanisms"))
     return TrainingPage(
         courses=tuple(_record(viewer, s) for s in found if readable_record(viewer, s)),
         tallies=tuple(
@@ -137,12 +121,8 @@ def course(store: Engine, viewer: Viewer, id: str) -> CourseRecord:
     from corridor.store.training import courses_where
 
     with store.connect() as connection:
-        for stored in courses_where(connection, TrainingCourse, keys=[id]):
-            if readable_record(viewer, stored):
-                return _record(viewer, stored)
-        choices = [
-            s.record.id
-            for s in courses_where(connection, TrainingCourse)
-            if readable_record(viewer, s)
-        ]
-    raise UnknownValueError("training course", id, choices, hint="see `corridor training list`")
+        where = partial(courses_where, connection, TrainingCourse)
+        found = readable_one(
+            viewer, where, id, what="training course", hint="see `corridor training list`"
+        )
+    return _record(viewer, found)

@@ -27,6 +27,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TextIO, cast
 
+from corridor.choices import member
 from corridor.errors import InputError, UnknownValueError
 from corridor.events.access import Viewer
 from corridor.events.importers.base import ParsedRecord
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
     from corridor.store.audit import AuditWriter
     from corridor.store.import_job import ImportReport
     from corridor.store.incidents import IncidentJson
+    from corridor.store.versions import TotalsCache
 
 __all__ = [
     "COLUMNAR_FORMATS",
@@ -392,12 +394,12 @@ def list_incidents(
 ) -> IncidentPage:
     """The page of incidents ``query`` asks for (``limit``, ``offset``, ``newest_first``)
     that ``viewer`` may read, and the total that match. ``audit``: see :func:`_audited`."""
-    from corridor.store.incidents import count_matching, incidents_matching
+    from corridor.store.incidents import incidents_matching, total_of_page
 
     query = checked_query(store, viewer, query, atlas)
     with store.connect() as connection:
         found = tuple(incidents_matching(connection, query, viewer))
-        total = count_matching(connection, query, viewer)
+        total = total_of_page(connection, query, viewer, len(found))
     _audited(store, viewer, "read", len(found), query, audit, total=total)
     return IncidentPage(found, total, query.offset)
 
@@ -418,15 +420,17 @@ def list_incidents_json(
     *,
     atlas: Atlas | None = None,
     audit: AuditWriter | None = None,
+    totals: TotalsCache | None = None,
 ) -> IncidentJsonPage:
     """:func:`list_incidents` with the incidents as JSON objects (the fields and values of
-    ``incident_to_dict``, and ``uuid``): the same rule, filters, order, total and audit."""
-    from corridor.store.incidents import count_matching, incidents_matching_json
+    ``incident_to_dict``, and ``uuid``): the same rule, filters, order, total and audit.
+    ``totals``: where a server keeps the totals it counted (see ``store.versions``)."""
+    from corridor.store.incidents import incidents_matching_json, total_of_page
 
     query = checked_query(store, viewer, query, atlas)
     with store.connect() as connection:
         found = tuple(incidents_matching_json(connection, query, viewer))
-        total = count_matching(connection, query, viewer)
+        total = total_of_page(connection, query, viewer, len(found), totals)
     _audited(store, viewer, "read", len(found), query, audit, total=total)
     return IncidentJsonPage(found, total)
 
@@ -481,10 +485,7 @@ def export_incidents(
     from corridor.store.incidents import incidents_matching
 
     writers = {"csv": write_csv_reports, "geojson": write_geojson_reports, "stix": write_stix}
-    try:
-        write = writers[str(ExportFormat(fmt))]
-    except ValueError as exc:
-        raise UnknownValueError("export format", str(fmt), list(writers)) from exc
+    write = writers[member(ExportFormat, fmt, "export format").value]
     query = checked_query(store, viewer, query, atlas)
     with store.connect() as connection:
         count = write(incidents_matching(connection, query, viewer), cast(TextIO, handle))

@@ -25,6 +25,7 @@ from corridor.events.model import (
 )
 from corridor.store.staging import STAGING, create_staging
 from corridor.store.tables import incidents
+from corridor.store.versions import INCIDENTS, raise_version
 
 __all__ = ["UpsertCounts", "merge_staged", "storable_table", "upsert_incidents"]
 
@@ -125,6 +126,11 @@ def merge_staged(
         f"WHERE {_differs(distinct)} AND {_NEWER}"
     )
     if connection.dialect.name == "sqlite":
+        # The version first, whatever the merge changes: that write takes SQLite's write
+        # lock before this transaction reads the incidents, so no other writer can commit
+        # in between and leave it a stale snapshot to write from ("database is locked" at
+        # once, busy timeout or not; seen with the audit writer's commits).
+        raise_version(connection, INCIDENTS)
         # One writer at a time, and a new row's id is above every stored id: the rows
         # above the old maximum are the inserted ones, the rest of the changes updates.
         highest = connection.execute(text("SELECT coalesce(max(id), 0) FROM incidents")).scalar()
@@ -142,7 +148,16 @@ def merge_staged(
         ),
         stamp,
     ).one()
-    return UpsertCounts(int(inserted), int(updated), staged - int(inserted) - int(updated))
+    counts = UpsertCounts(int(inserted), int(updated), staged - int(inserted) - int(updated))
+    return _changed(connection, counts)
+
+
+def _changed(connection: Connection, counts: UpsertCounts) -> UpsertCounts:
+    """``counts``, after raising the incidents' data version if any row changed (on
+    PostgreSQL: the row lock is held to the commit, so only writers that changed wait)."""
+    if counts.inserted or counts.updated:
+        raise_version(connection, INCIDENTS)
+    return counts
 
 
 def upsert_incidents(

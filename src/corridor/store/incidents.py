@@ -3,6 +3,7 @@ sharing rule for the viewer. Writes (the staged upsert) are in ``incident_writes
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
@@ -34,7 +35,9 @@ from corridor.events.model import (
     Tlp,
 )
 from corridor.events.query import IncidentQuery
+from corridor.store.driver import driver_rows
 from corridor.store.tables import incident_shares, incidents
+from corridor.store.versions import TotalsCache
 
 __all__ = [
     "IncidentJson",
@@ -47,6 +50,7 @@ __all__ = [
     "incidents_matching_json",
     "sources_visible",
     "stats",
+    "total_of_page",
     "visible_to",
 ]
 
@@ -278,9 +282,14 @@ def _json_float(value: float | None) -> str:
     return "null" if value is None else repr(value)
 
 
-def _json_time(value: datetime | None) -> str:
-    """As pydantic writes an aware UTC time: ``2024-01-02T03:04:05Z`` (stored naive UTC)."""
-    return "null" if value is None else f'"{value.replace(tzinfo=None).isoformat()}Z"'
+def _json_time(value: datetime | str | None) -> str:
+    """As pydantic writes an aware UTC time: ``2024-01-02T03:04:05Z`` (stored naive UTC;
+    SQLite's driver gives the stored text)."""
+    if value is None:
+        return "null"
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return f'"{value.replace(tzinfo=None).isoformat()}Z"'
 
 
 def incidents_matching_json(
@@ -296,7 +305,7 @@ def incidents_matching_json(
             day if isinstance(day, date) else date.fromisoformat(day),
             uuid,
         )
-        for body, lon, lat, updated, day, uuid in connection.execute(statement, values)
+        for body, lon, lat, updated, day, uuid in driver_rows(connection, statement, values)
     ]
 
 
@@ -372,10 +381,31 @@ def stats(connection: Connection, query: IncidentQuery, viewer: Viewer) -> dict[
 def count_matching(connection: Connection, query: IncidentQuery, viewer: Viewer) -> int:
     """How many incidents pass the filters and ``viewer`` may read (paging aside)."""
     total, values = _reusable(_COUNT, query, viewer, paged=False)
-    return int(connection.execute(total, values).scalar_one())
+    ((found,),) = driver_rows(connection, total, values)
+    return int(found)
 
 
 _COUNT = (func.count(),)
+
+
+def total_of_page(
+    connection: Connection,
+    query: IncidentQuery,
+    viewer: Viewer,
+    found: int,
+    totals: TotalsCache | None = None,
+) -> int:
+    """How many incidents match in all, for a page of ``found`` of them: the page itself
+    when it is a first page with room to spare; else kept in ``totals`` (per sharing
+    groups and filters, while the incidents' version holds) or counted."""
+    first = query.after is None and query.offset == 0
+    if first and query.limit is not None and found < query.limit:
+        return found
+    if totals is None:
+        return count_matching(connection, query, viewer)
+    filters = dataclasses.replace(query, limit=None, offset=0, newest_first=False, after=None)
+    key = (viewer.organization, viewer.groups, filters)
+    return totals.total(connection, key, lambda c: count_matching(c, filters, viewer))
 
 
 def sources_visible(connection: Connection, viewer: Viewer) -> list[str]:

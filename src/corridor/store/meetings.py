@@ -6,22 +6,23 @@ decision to what comes back (meetings are hundreds, not millions).
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
-from typing import Protocol, TypeVar
+from typing import Protocol, TypeVar, Unpack
 
 from pydantic import BaseModel
-from sqlalchemy import ColumnElement, Connection, and_, delete, insert, select, update
+from sqlalchemy import Connection, insert, select, update
 
 from corridor.events.model import Tlp
 from corridor.store.parties import record_shares_of
 from corridor.store.shared_records import (
+    PeriodFilters,
     Saved,
     SharedRecord,
     Stored,
     now,
-    stored_rows,
+    period_records,
+    replace_rows,
     upsert_record,
 )
 from corridor.store.tables import action_items, meeting_countries, meetings
@@ -90,10 +91,9 @@ def save_meeting(
     row_id, saved = upsert_record(
         connection,
         meetings,
-        key=meeting.id,
-        body=meeting.model_dump_json(),
+        meeting,
         owner=owner,
-        tlp=tlp.value,
+        tlp=tlp,
         instance=instance,
         columns={
             "kind": str(meeting.kind),
@@ -107,14 +107,8 @@ def save_meeting(
         found = set(meeting.countries)
         if meeting.host_country is not None:
             found.add(meeting.host_country)
-        connection.execute(
-            delete(meeting_countries).where(meeting_countries.c.meeting_id == row_id)
-        )
-        if found:
-            connection.execute(
-                insert(meeting_countries),
-                [{"meeting_id": row_id, "country": code} for code in sorted(found)],
-            )
+        rows = [{"country": code} for code in sorted(found)]
+        replace_rows(connection, meeting_countries, "meeting_id", row_id, rows)
     return saved
 
 
@@ -122,38 +116,15 @@ def meetings_where(
     connection: Connection,
     model: type[M],
     *,
-    keys: Collection[str] | None = None,
-    mechanisms: Collection[str] | None = None,
-    countries: Collection[str] | None = None,
-    since: date | None = None,
-    until: date | None = None,
     part_of: str | None = None,
+    **filters: Unpack[PeriodFilters],
 ) -> list[Stored[M]]:
-    """Meetings matching every filter given, oldest first. A meeting counts for a period it
-    overlaps, and for a country that took part in it or hosted it; records read as ``model``."""
-    c = meetings.c
-    conditions: list[ColumnElement[bool]] = []
-    if keys is not None:
-        conditions.append(c.key.in_(list(keys)))
-    if mechanisms is not None:
-        conditions.append(c.mechanism.in_(list(mechanisms)))
-    if countries:
-        attended = select(meeting_countries.c.meeting_id).where(
-            meeting_countries.c.country.in_(list(countries))
-        )
-        conditions.append(c.id.in_(attended))
-    if since is not None:
-        conditions.append(c.ends >= since)
-    if until is not None:
-        conditions.append(c.starts <= until)
-    if part_of is not None:
-        conditions.append(c.part_of == part_of)
-    rows = connection.execute(
-        select(c.id, c.body, c.owner, c.tlp, c.uuid, c.version)
-        .where(and_(True, *conditions))
-        .order_by(c.starts, c.key)
+    """Meetings matching every filter given (and held within ``part_of``), oldest first. A
+    meeting counts for a country that took part in it or hosted it; read as ``model``."""
+    also = [] if part_of is None else [meetings.c.part_of == part_of]
+    return period_records(
+        connection, meetings, model, meeting_countries.c.meeting_id, also=also, **filters
     )
-    return stored_rows(connection, rows, model)
 
 
 def insert_action(

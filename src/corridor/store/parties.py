@@ -24,6 +24,7 @@ from corridor.store.tables import (
     sharing_groups,
     users,
 )
+from corridor.store.versions import INCIDENTS, raise_version
 
 __all__ = [
     "add_group_members",
@@ -227,7 +228,10 @@ def share_incident(
     connection: Connection, uuid: str, groups: Iterable[str], *, by: str, at: datetime
 ) -> int:
     """Share the incident with ``groups``; how many of them it was not shared with yet."""
-    return _add_shares(connection, incident_shares, uuid, groups, by, at)
+    added = _add_shares(connection, incident_shares, uuid, groups, by, at)
+    if added:
+        raise_version(connection, INCIDENTS)
+    return added
 
 
 def record_shares_of(connection: Connection, uuids: Collection[str]) -> dict[str, tuple[str, ...]]:

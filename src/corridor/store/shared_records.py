@@ -9,24 +9,39 @@ each record's sharing groups along (``record_shares``, by that UUID).
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypedDict, TypeVar, Unpack
 
 from pydantic import BaseModel
-from sqlalchemy import Connection, Table, insert, select, update
+from sqlalchemy import (
+    Column,
+    ColumnElement,
+    Connection,
+    Select,
+    Table,
+    and_,
+    delete,
+    insert,
+    select,
+    update,
+)
 
 from corridor.events.model import Tlp
 from corridor.store.parties import record_shares_of
 
 __all__ = [
     "RECORD_NAMESPACE",
+    "PeriodFilters",
     "Saved",
     "SharedRecord",
     "Stored",
     "now",
+    "period_records",
+    "replace_rows",
+    "stored_columns",
     "stored_rows",
     "upsert_record",
 ]
@@ -58,6 +73,12 @@ class Stored(Generic[T]):
     uuid: str
     version: int
     shared_with: tuple[str, ...]
+
+
+def stored_columns(table: Table) -> Select[Any]:
+    """A select of the columns :func:`stored_rows` reads, from ``table``."""
+    c = table.c
+    return select(c.id, c.body, c.owner, c.tlp, c.uuid, c.version)
 
 
 def stored_rows(connection: Connection, rows: Iterable[Any], model: type[M]) -> list[Stored[M]]:
@@ -95,20 +116,21 @@ def now() -> datetime:
 def upsert_record(
     connection: Connection,
     table: Table,
+    record: SharedRecord,
     *,
-    key: str,
-    body: str,
     owner: str,
-    tlp: str,
+    tlp: Tlp,
     instance: str,
     columns: dict[str, Any],
 ) -> tuple[int, Saved]:
-    """Insert or update the row of ``key`` in ``table``; its row id and what happened."""
+    """Insert or update the row of ``record`` (keyed by its id) in ``table``, filed by
+    ``columns`` too; its row id and what happened."""
     c = table.c
+    key, body = record.id, record.model_dump_json()
     found = connection.execute(
         select(c.id, c.body, c.owner, c.tlp, *(c[name] for name in columns)).where(c.key == key)
     ).first()
-    values = {"body": body, "owner": owner, "tlp": tlp, **columns}
+    values = {"body": body, "owner": owner, "tlp": tlp.value, **columns}
     if found is None:
         stamp = now()
         row_id = connection.execute(
@@ -134,3 +156,57 @@ def upsert_record(
         .values(version=c.version + 1, updated_at=now(), **values)
     )
     return found.id, Saved.UPDATED
+
+
+def replace_rows(
+    connection: Connection, table: Table, parent: str, row_id: int, rows: Sequence[dict[str, Any]]
+) -> None:
+    """Make ``rows`` the rows of ``table`` whose ``parent`` column is ``row_id`` (a record's
+    countries or participants, written again when the record changed)."""
+    connection.execute(delete(table).where(table.c[parent] == row_id))
+    if rows:
+        connection.execute(insert(table), [{parent: row_id, **row} for row in rows])
+
+
+class PeriodFilters(TypedDict, total=False):
+    """What meetings and courses are looked up by; a filter left out or None does not filter.
+
+    ``keys``: their ids; ``mechanisms``: the mechanisms they belong to; ``countries``: a
+    country that took part (an empty list does not filter); ``since``..``until``: a
+    period they overlap.
+    """
+
+    keys: Collection[str] | None
+    mechanisms: Collection[str] | None
+    countries: Collection[str] | None
+    since: date | None
+    until: date | None
+
+
+def period_records(
+    connection: Connection,
+    table: Table,
+    model: type[M],
+    taking_part: Column[int],
+    *,
+    also: Iterable[ColumnElement[bool]] = (),
+    **filters: Unpack[PeriodFilters],
+) -> list[Stored[M]]:
+    """Records of ``table`` (with ``mechanism``, ``starts`` and ``ends``) matching every
+    filter and every condition in ``also``, oldest first, read as ``model``. ``taking_part``
+    is the column naming the record in the table of its countries (with ``country``)."""
+    c = table.c
+    conditions = list(also)
+    if (keys := filters.get("keys")) is not None:
+        conditions.append(c.key.in_(list(keys)))
+    if (mechanisms := filters.get("mechanisms")) is not None:
+        conditions.append(c.mechanism.in_(list(mechanisms)))
+    if countries := filters.get("countries"):
+        country = taking_part.table.c.country
+        conditions.append(c.id.in_(select(taking_part).where(country.in_(list(countries)))))
+    if (since := filters.get("since")) is not None:
+        conditions.append(c.ends >= since)
+    if (until := filters.get("until")) is not None:
+        conditions.append(c.starts <= until)
+    statement = stored_columns(table).where(and_(True, *conditions)).order_by(c.starts, c.key)
+    return stored_rows(connection, connection.execute(statement), model)

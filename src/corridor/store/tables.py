@@ -28,6 +28,7 @@ __all__ = [
     "action_items",
     "api_tokens",
     "audit_log",
+    "data_versions",
     "deliveries",
     "delivery_attempts",
     "group_members",
@@ -239,6 +240,28 @@ def _shares(name: str, key: str) -> Table:
 
 
 incident_shares = _shares("incident_shares", "incident_uuid")
+# Feeds (TAXII) meet incidents in the order they were shared, and a group's collection
+# those shared with it before a time.
+Index(
+    "ix_incident_shares_shared_at_group_id_incident_uuid",
+    incident_shares.c.shared_at,
+    incident_shares.c.group_id,
+    incident_shares.c.incident_uuid,
+)
+Index(
+    "ix_incident_shares_group_id_shared_at",
+    incident_shares.c.group_id,
+    incident_shares.c.shared_at,
+)
+
+# A number per kind of data, raised in every transaction that changes that data: a reader
+# tells in one lookup whether a figure it worked out before (a filter's total) still holds.
+data_versions = Table(
+    "data_versions",
+    metadata,
+    Column("name", String(32), primary_key=True),
+    Column("version", Integer, nullable=False),
+)
 
 # Append-only: the library has a function to add an entry and one to read, none to change.
 audit_log = Table(

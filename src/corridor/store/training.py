@@ -7,13 +7,23 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import date
-from typing import Protocol, TypeVar
+from typing import Protocol, TypeVar, Unpack
 
 from pydantic import BaseModel
-from sqlalchemy import ColumnElement, Connection, and_, delete, insert, select
+from sqlalchemy import Connection
 
 from corridor.events.model import Tlp
-from corridor.store.shared_records import Saved, SharedRecord, Stored, stored_rows, upsert_record
+from corridor.store.shared_records import (
+    PeriodFilters,
+    Saved,
+    SharedRecord,
+    Stored,
+    period_records,
+    replace_rows,
+    stored_columns,
+    stored_rows,
+    upsert_record,
+)
 from corridor.store.tables import training_courses, training_participants, training_tallies
 
 __all__ = [
@@ -62,10 +72,9 @@ def save_course(
     row_id, saved = upsert_record(
         connection,
         training_courses,
-        key=course.id,
-        body=course.model_dump_json(),
+        course,
         owner=owner,
-        tlp=tlp.value,
+        tlp=tlp,
         instance=instance,
         columns={
             "mechanism": course.mechanism,
@@ -74,16 +83,8 @@ def save_course(
         },
     )
     if saved is not Saved.UNCHANGED:
-        p = training_participants
-        connection.execute(delete(p).where(p.c.course_id == row_id))
-        if course.participants:
-            connection.execute(
-                insert(p),
-                [
-                    {"course_id": row_id, "country": x.country, "count": x.count}
-                    for x in course.participants
-                ],
-            )
+        rows = [{"country": x.country, "count": x.count} for x in course.participants]
+        replace_rows(connection, training_participants, "course_id", row_id, rows)
     return saved
 
 
@@ -100,46 +101,21 @@ def save_tally(
     return upsert_record(
         connection,
         training_tallies,
-        key=tally.id,
-        body=tally.model_dump_json(),
+        tally,
         owner=owner,
-        tlp=tlp.value,
+        tlp=tlp,
         instance=instance,
         columns={"mechanism": tally.mechanism, "as_of": as_of},
     )[1]
 
 
 def courses_where(
-    connection: Connection,
-    model: type[M],
-    *,
-    keys: Collection[str] | None = None,
-    mechanisms: Collection[str] | None = None,
-    countries: Collection[str] | None = None,
-    since: date | None = None,
-    until: date | None = None,
+    connection: Connection, model: type[M], **filters: Unpack[PeriodFilters]
 ) -> list[Stored[M]]:
-    """Courses matching every filter given, oldest first; a course counts for a period it
-    overlaps and for a country that sent participants."""
-    c = training_courses.c
-    conditions: list[ColumnElement[bool]] = []
-    if keys is not None:
-        conditions.append(c.key.in_(list(keys)))
-    if mechanisms is not None:
-        conditions.append(c.mechanism.in_(list(mechanisms)))
-    if countries:
-        p = training_participants.c
-        conditions.append(c.id.in_(select(p.course_id).where(p.country.in_(list(countries)))))
-    if since is not None:
-        conditions.append(c.ends >= since)
-    if until is not None:
-        conditions.append(c.starts <= until)
-    rows = connection.execute(
-        select(c.id, c.body, c.owner, c.tlp, c.uuid, c.version)
-        .where(and_(True, *conditions))
-        .order_by(c.starts, c.key)
-    )
-    return stored_rows(connection, rows, model)
+    """Courses matching every filter given, oldest first; a course counts for a country that
+    sent participants."""
+    taking_part = training_participants.c.course_id
+    return period_records(connection, training_courses, model, taking_part, **filters)
 
 
 def tallies_where(
@@ -147,7 +123,7 @@ def tallies_where(
 ) -> list[Stored[M]]:
     """Tallies, oldest first."""
     c = training_tallies.c
-    statement = select(c.id, c.body, c.owner, c.tlp, c.uuid, c.version).order_by(c.as_of, c.key)
+    statement = stored_columns(training_tallies).order_by(c.as_of, c.key)
     if mechanisms is not None:
         statement = statement.where(c.mechanism.in_(list(mechanisms)))
     return stored_rows(connection, connection.execute(statement), model)

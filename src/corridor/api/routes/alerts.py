@@ -13,6 +13,7 @@ from corridor.alerts.rules import AlertRule
 from corridor.alerts.services import AlertView
 from corridor.api.deps import AtlasDep, PrincipalDep, StoreDep
 from corridor.api.problems import PROBLEM_RESPONSES, not_found
+from corridor.dates import parse_day
 
 __all__ = ["router"]
 
@@ -33,10 +34,8 @@ def alerts(
 ) -> list[AlertView]:
     """The caller's organization's alerts, most recently changed first."""
     from corridor.alerts.services import list_alerts
-    from corridor.dates import parse_day
 
-    day = parse_day(since) if since is not None else None
-    return list_alerts(store, caller.viewer, status=status, since=day, limit=limit)
+    return list_alerts(store, caller.viewer, status=status, since=parse_day(since), limit=limit)
 
 
 @router.get("/alerts/{uuid}")

@@ -13,7 +13,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Response, status
 
-from corridor.api.deps import AtlasDep, PrincipalDep, ServerState, StoreDep, server_state
+from corridor.api.deps import (
+    AtlasDep,
+    PrincipalDep,
+    ServerState,
+    StoreDep,
+    quick_read,
+    server_state,
+)
 from corridor.api.problems import PROBLEM_RESPONSES, not_found
 from corridor.api.schemas import (
     IncidentOut,
@@ -85,7 +92,7 @@ def report(
 
 
 @router.get("", response_model=IncidentPageOut)
-def list_(
+async def list_(
     caller: PrincipalDep,
     store: StoreDep,
     filters: Filters,
@@ -97,7 +104,7 @@ def list_(
     """A page of the incidents the caller may read; follow ``next_cursor`` for the next."""
     import dataclasses
 
-    from corridor.events.services import list_incidents_json
+    from corridor.events.services import IncidentJsonPage, list_incidents_json
 
     query = dataclasses.replace(
         filters,
@@ -105,8 +112,14 @@ def list_(
         newest_first=sort is Sort.newest,
         after=decode_cursor(cursor) if cursor is not None else None,
     )
-    atlas = state.atlas() if query.threat_classes else None
-    page = list_incidents_json(store, caller.viewer, query, atlas=atlas, audit=state.audit)
+
+    def read() -> IncidentJsonPage:  # in a thread: the atlas's first load takes a second
+        atlas = state.atlas() if query.threat_classes else None
+        return list_incidents_json(
+            store, caller.viewer, query, atlas=atlas, audit=state.audit, totals=state.totals
+        )
+
+    page = await quick_read(state, read)
     found = page.incidents
     more = found and len(found) == limit
     after = cursor_after(found[-1].start_date, found[-1].uuid) if more else None

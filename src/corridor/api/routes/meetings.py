@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
@@ -11,10 +10,11 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from corridor.api.deps import AtlasDep, PrincipalDep, ServerState, StoreDep, server_state
 from corridor.api.problems import PROBLEM_RESPONSES, not_found
-from corridor.cooperation.meeting_services import MeetingDetail, MeetingRecord
+from corridor.cooperation.meeting_services import Listing, MeetingDetail, MeetingRecord
 from corridor.cooperation.meetings import ActionItem, ActionStatus
 from corridor.cooperation.record_sharing import RecordKind, RecordShares, UnknownRecordError
 from corridor.cooperation.training_services import CourseRecord, TrainingPage
+from corridor.dates import parse_day
 
 __all__ = ["router"]
 
@@ -26,33 +26,32 @@ _Countries = Annotated[list[str] | None, Query(description="ISO code or name; re
 _Day = Annotated[str | None, Query(description="YYYY, YYYY-MM or YYYY-MM-DD")]
 
 
-def _days(since: str | None, until: str | None) -> tuple[date | None, date | None]:
-    from corridor.dates import parse_day
-
-    return (
-        parse_day(since) if since is not None else None,
-        parse_day(until, end=True) if until is not None else None,
-    )
-
-
-@router.get("/meetings")
-def meetings(
-    caller: PrincipalDep,
-    store: StoreDep,
+def _listing(
     atlas: AtlasDep,
     mechanism: _Mechanism = None,
     country: _Countries = None,
     since: _Day = None,
     until: _Day = None,
-) -> list[MeetingRecord]:
+) -> Listing:
+    """The query parameters ``/meetings`` and ``/training`` are narrowed by."""
+    return Listing(
+        mechanism=mechanism,
+        country=country,
+        since=parse_day(since),
+        until=parse_day(until, end=True),
+        atlas=atlas,
+    )
+
+
+_ListingDep = Annotated[Listing, Depends(_listing)]
+
+
+@router.get("/meetings")
+def meetings(caller: PrincipalDep, store: StoreDep, listing: _ListingDep) -> list[MeetingRecord]:
     """The meetings the caller may read, oldest first."""
     from corridor.cooperation.meeting_services import list_meetings
 
-    start, end = _days(since, until)
-    return list_meetings(
-        store, caller.viewer, mechanism=mechanism, country=country, since=start, until=end,
-        atlas=atlas,
-    )  # fmt: skip
+    return list_meetings(store, caller.viewer, **listing)
 
 
 @router.get("/meetings/{id}")
@@ -78,23 +77,11 @@ def action_items(
 
 
 @router.get("/training")
-def training(
-    caller: PrincipalDep,
-    store: StoreDep,
-    atlas: AtlasDep,
-    mechanism: _Mechanism = None,
-    country: _Countries = None,
-    since: _Day = None,
-    until: _Day = None,
-) -> TrainingPage:
+def training(caller: PrincipalDep, store: StoreDep, listing: _ListingDep) -> TrainingPage:
     """The training courses the caller may read, and the running totals."""
     from corridor.cooperation.training_services import list_courses
 
-    start, end = _days(since, until)
-    return list_courses(
-        store, caller.viewer, mechanism=mechanism, country=country, since=start, until=end,
-        atlas=atlas,
-    )  # fmt: skip
+    return list_courses(store, caller.viewer, **listing)
 
 
 @router.get("/training/{id}")

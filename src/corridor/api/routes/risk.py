@@ -14,6 +14,7 @@ from pydantic import BaseModel
 
 from corridor.api.deps import AtlasDep, PrincipalDep, StoreDep
 from corridor.api.problems import PROBLEM_RESPONSES
+from corridor.dates import parse_day
 
 __all__ = ["router"]
 
@@ -57,12 +58,6 @@ class CountryRankingOut(BaseModel):
     countries: list[CountryRiskOut]
 
 
-def _as_of(text: str | None) -> date | None:
-    from corridor.dates import parse_day
-
-    return parse_day(text, end=True) if text is not None else None
-
-
 @router.get("/exposure")
 def exposure(
     caller: PrincipalDep,
@@ -75,7 +70,7 @@ def exposure(
     from corridor.risk.services import asset_exposure
 
     found = asset_exposure(
-        store, caller.viewer, atlas, as_of=_as_of(as_of), classes=threat_class or None
+        store, caller.viewer, atlas, as_of=parse_day(as_of, end=True), classes=threat_class or None
     )
     return AssetExposureOut(
         as_of=found.as_of,
@@ -111,7 +106,7 @@ def countries(
         store,
         caller.viewer,
         atlas,
-        as_of=_as_of(as_of),
+        as_of=parse_day(as_of, end=True),
         classes=threat_class or None,
         method=method,
     )
