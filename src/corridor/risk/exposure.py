@@ -177,7 +177,7 @@ def exposure_of(
         pairs = index.pairs(incidents.lon, incidents.lat, radius)
     else:
         found = index.pairs(incidents.lon[counting], incidents.lat[counting], radius[counting])
-        pairs = Pairs(found.asset, counting[found.incident], found.distance_km)
+        pairs = Pairs(found.asset, counting.astype(np.int32)[found.incident], found.distance_km)
     factor = np.array([settings.criticality[c] for c in criticality], np.float64)
     points = (
         weight[pairs.incident]
