@@ -26,9 +26,9 @@ from numba import njit
 from corridor.geodesy import TIGHTEST_KM, angle_km
 from corridor.risk.kernels import EDGE, arc_angle, chord2, middle, spread
 
-__all__ = ["grid_order", "pairs_in_grid"]
+__all__ = ["WIDEST_ASSET_CELLS", "grid_order", "pairs_in_grid"]
 
-_WIDEST_ASSET_CELLS = 1 << 22  # an asset whose cells' bounding box is larger goes by segments
+WIDEST_ASSET_CELLS = 1 << 22  # an asset whose cells' bounding box is larger goes by segments
 
 
 @njit(cache=True, nogil=True)
@@ -147,40 +147,12 @@ def _frames(
 
 
 @njit(cache=True, nogil=True)
-def _by_cells(
-    first: int,
-    last: int,
-    a: np.ndarray,
-    b: np.ndarray,
-    n: np.ndarray,
-    box: np.ndarray,
-    reach: float,
-    points: np.ndarray,
-    radius_km: np.ndarray,
-    reach_chord2: np.ndarray,
-    sure_chord2: np.ndarray,
-    cell_start: np.ndarray,
-    cell_deg: float,
-    rows: int,
-    cols: int,
-    work: tuple[np.ndarray, ...],
-) -> tuple[int, tuple[np.ndarray, ...]]:
-    """One asset (segments ``first:last``), cell by cell. Its pairs go to ``work``'s last
-    three arrays as (the segment that first put the incident within its radius, counted
-    from ``first``; incident; km), in cell order; -1 pairs if it must go by segments."""
-    frame, span, counts, group, chords, found_segment, found_incident, found_km = work
-    segments = last - first
-    if len(frame) < segments:
-        frame, span = _grow(frame, segments), _grow(span, segments)
-        chords = _grow(chords, segments)
-    fits, row_min, row_max, col_min, col_max = _frames(
-        first, last, a, b, n, box, reach, cell_deg, rows, cols, frame, span
-    )
-    width = col_max - col_min + 1
-    cells = (row_max - row_min + 1) * width
-    if not fits or cells > _WIDEST_ASSET_CELLS:
-        return -1, work
-    # the segments covering each cell of the bounding box, in segment order (counting sort)
+def _groups(
+    segments: int, span: np.ndarray, row_min: int, col_min: int, width: int, cells: int,
+    counts: np.ndarray, group: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+    """The segments whose cells cover each cell of the asset's bounding box, in segment
+    order (a counting sort): cell c's are ``group[counts[c - 1]:counts[c]]``."""
     if len(counts) < cells + 1:
         counts = np.empty(2 * cells + 1, np.int64)
     counts[: cells + 1] = 0
@@ -198,6 +170,86 @@ def _by_cells(
             for c in range(at + span[j, 2], at + span[j, 3] + 1):
                 group[counts[c]] = j
                 counts[c] += 1
+    return counts, group
+
+
+@njit(cache=True, inline="always")
+def _in_group(
+    px: float, py: float, pz: float, radius_km: float, reach_chord2: float,
+    sure_chord2: float, members: np.ndarray, frame: np.ndarray, chords: np.ndarray,
+    first: int, a: np.ndarray, b: np.ndarray, n: np.ndarray,
+) -> tuple[int, float]:  # fmt: skip
+    """One incident against the segments ``members`` (in segment order) of one cell:
+    the first of them that puts it within its radius (-1: none), and its km to the
+    nearest. Every arc's squared chord is noted (``chords``); only arcs that decide
+    when it comes within, or that may be its nearest, are measured."""
+    nearest = np.inf
+    first_within = -1
+    best = np.inf
+    for k in range(len(members)):
+        f = frame[members[k]]
+        chords[k] = np.inf
+        if px * f[0] + py * f[1] + pz * f[2] < f[3]:
+            continue  # beyond reach of the midpoint
+        c2 = chord2(px, py, pz, f[4], f[5], f[6], f[7], f[8], f[9], f[10], f[11], f[12])
+        if c2 > reach_chord2:
+            continue
+        chords[k] = c2
+        nearest = min(nearest, c2)
+        if first_within < 0:
+            if c2 <= sure_chord2:
+                first_within = members[k]
+            else:  # near the edge: measure
+                km = _measured_km(px, py, pz, first + members[k], a, b, n, radius_km)
+                if km <= radius_km:
+                    first_within, best = members[k], km
+    if first_within < 0:
+        return -1, np.inf
+    bound = spread(nearest)
+    for k in range(len(members)):
+        if chords[k] <= bound:  # may be the nearest: measure
+            km = _measured_km(px, py, pz, first + members[k], a, b, n, min(radius_km, best))
+            if km <= radius_km and km < best:
+                best = km
+    return first_within, best
+
+
+@njit(cache=True, nogil=True)
+def _by_cells(
+    first: int,
+    last: int,
+    a: np.ndarray,
+    b: np.ndarray,
+    n: np.ndarray,
+    box: np.ndarray,
+    reach: float,
+    points: np.ndarray,
+    radius_km: np.ndarray,
+    reach_chord2: np.ndarray,
+    sure_chord2: np.ndarray,
+    cell_start: np.ndarray,
+    cell_deg: float,
+    rows: int,
+    cols: int,
+    widest: int,
+    work: tuple[np.ndarray, ...],
+) -> tuple[int, tuple[np.ndarray, ...]]:
+    """One asset (segments ``first:last``), cell by cell. Its pairs go to ``work``'s last
+    three arrays as (the segment that first put the incident within its radius, counted
+    from ``first``; incident; km), in cell order; -1 pairs if it must go by segments."""
+    frame, span, counts, group, chords, found_segment, found_incident, found_km = work
+    segments = last - first
+    if len(frame) < segments:
+        frame, span = _grow(frame, segments), _grow(span, segments)
+        chords = _grow(chords, segments)
+    fits, row_min, row_max, col_min, col_max = _frames(
+        first, last, a, b, n, box, reach, cell_deg, rows, cols, frame, span
+    )
+    width = col_max - col_min + 1
+    cells = (row_max - row_min + 1) * width
+    if not fits or cells > widest:
+        return -1, work
+    counts, group = _groups(segments, span, row_min, col_min, width, cells, counts, group)
     found = 0
     end = 0
     for local in range(cells):  # counts[c] is now where cell c's group ends
@@ -205,40 +257,14 @@ def _by_cells(
         if start == end:
             continue
         cell = (row_min + local // width) * cols + col_min + local % width
+        members = group[start:end]
         for i in range(cell_start[cell], cell_start[cell + 1]):
-            px, py, pz = points[i, 0], points[i, 1], points[i, 2]
-            nearest = np.inf
-            first_within = -1  # the first segment that puts it within its radius
-            best = np.inf
-            for k in range(start, end):
-                f = frame[group[k]]
-                chords[k - start] = np.inf
-                if px * f[0] + py * f[1] + pz * f[2] < f[3]:
-                    continue  # beyond reach of the midpoint
-                c2 = chord2(
-                    px, py, pz, f[4], f[5], f[6], f[7], f[8], f[9], f[10], f[11], f[12]
-                )  # fmt: skip
-                if c2 > reach_chord2[i]:
-                    continue
-                chords[k - start] = c2
-                nearest = min(nearest, c2)
-                if first_within < 0:
-                    if c2 <= sure_chord2[i]:
-                        first_within = group[k]
-                    else:  # near the edge: measure
-                        km = _measured_km(px, py, pz, first + group[k], a, b, n, radius_km[i])
-                        if km <= radius_km[i]:
-                            first_within, best = group[k], km
+            first_within, best = _in_group(
+                points[i, 0], points[i, 1], points[i, 2], radius_km[i], reach_chord2[i],
+                sure_chord2[i], members, frame, chords, first, a, b, n,
+            )  # fmt: skip
             if first_within < 0:
                 continue
-            bound = spread(nearest)
-            for k in range(start, end):
-                if chords[k - start] <= bound:  # may be the nearest: measure
-                    km = _measured_km(
-                        px, py, pz, first + group[k], a, b, n, min(radius_km[i], best)
-                    )
-                    if km <= radius_km[i] and km < best:
-                        best = km
             if found == len(found_segment):
                 found_segment = _grow(found_segment, found + 1)
                 found_incident = _grow(found_incident, found + 1)
@@ -248,6 +274,26 @@ def _by_cells(
             found_km[found] = best
             found += 1
     return found, (frame, span, counts, group, chords, found_segment, found_incident, found_km)
+
+
+@njit(cache=True, nogil=True)
+def _settle(
+    noted: int, noted_slot: np.ndarray, noted_segment: np.ndarray, noted_chord2: np.ndarray,
+    touched: np.ndarray, nearest: np.ndarray, best: np.ndarray, points: np.ndarray,
+    radius_km: np.ndarray, a: np.ndarray, b: np.ndarray, n: np.ndarray,
+) -> None:  # fmt: skip
+    """Each slot within its radius gets its smallest km (``best``, nan if not measured
+    yet): the noted arcs within the curvature spread of its shortest chord are measured."""
+    for k in range(noted):
+        t = noted_slot[k]
+        if best[t] == np.inf or noted_chord2[k] > spread(nearest[t]):
+            continue  # never within its radius, or not its nearest
+        i = touched[t]
+        px, py, pz = points[i, 0], points[i, 1], points[i, 2]
+        below = radius_km[i] if np.isnan(best[t]) else min(radius_km[i], best[t])
+        km = _measured_km(px, py, pz, noted_segment[k], a, b, n, below)
+        if km <= radius_km[i] and not km >= best[t]:  # smaller, or the first (nan)
+            best[t] = km
 
 
 @njit(cache=True, nogil=True)
@@ -284,8 +330,9 @@ def _by_segments(
         row_lo, row_hi, col_lo, col_hi, _ = _cells(box[s], reach, cell_deg, rows, cols)
         mx, my, mz, half = middle(a[s], b[s])
         cut = math.cos(min(half + reach, math.pi))
-        ax, ay, az, bx, by, bz = a[s, 0], a[s, 1], a[s, 2], b[s, 0], b[s, 1], b[s, 2]
-        nx, ny, nz = n[s, 0], n[s, 1], n[s, 2]
+        ax, ay, az, bx, by, bz, nx, ny, nz = (
+            a[s, 0], a[s, 1], a[s, 2], b[s, 0], b[s, 1], b[s, 2], n[s, 0], n[s, 1], n[s, 2]
+        )  # fmt: skip
         for row in range(row_lo, row_hi + 1):
             for column in range(col_lo, col_hi + 1):
                 cell = row * cols + column % cols
@@ -306,21 +353,17 @@ def _by_segments(
                         slot[i], touched[t], nearest[t], best[t] = t, i, c2, np.inf
                     nearest[t] = min(nearest[t], c2)
                     if best[t] == np.inf:  # not within its radius yet: is it now?
-                        if c2 <= sure_chord2[i]:
-                            best[t] = np.nan  # within; its km comes from its nearest arc
-                        else:
+                        km = np.nan  # within for sure; its km comes from its nearest arc
+                        if c2 > sure_chord2[i]:
                             km = _measured_km(px, py, pz, s, a, b, n, radius_km[i])
-                            if km <= radius_km[i]:
-                                best[t] = km
-                                if found == len(found_incident):
-                                    found_incident = _grow(found_incident, found + 1)
-                                found_incident[found] = t
-                                found += 1
+                        if not km > radius_km[i]:
+                            best[t] = km
+                            if found == len(found_incident):
+                                found_incident = _grow(found_incident, found + 1)
+                            found_incident[found] = t
+                            found += 1
+                        if not np.isnan(km):
                             continue  # measured: nothing more to learn from this arc
-                        if found == len(found_incident):
-                            found_incident = _grow(found_incident, found + 1)
-                        found_incident[found] = t
-                        found += 1
                     if c2 > spread(nearest[t]):
                         continue  # cannot be its nearest
                     if noted == len(noted_slot):
@@ -329,24 +372,16 @@ def _by_segments(
                         noted_chord2 = _grow(noted_chord2, noted + 1)
                     noted_slot[noted], noted_segment[noted], noted_chord2[noted] = t, s, c2
                     noted += 1
-    for k in range(noted):
-        t = noted_slot[k]
-        if best[t] == np.inf or noted_chord2[k] > spread(nearest[t]):
-            continue  # never within its radius, or not its nearest
-        i = touched[t]
-        px, py, pz = points[i, 0], points[i, 1], points[i, 2]
-        below = radius_km[i] if np.isnan(best[t]) else min(radius_km[i], best[t])
-        km = _measured_km(px, py, pz, noted_segment[k], a, b, n, below)
-        if km <= radius_km[i] and not km >= best[t]:  # smaller, or the first (nan)
-            best[t] = km
-    found_segment, _, found_km = work[6], work[7], work[8]
+    found_segment, found_km = work[6], work[8]
     if len(found_segment) < found:
         found_segment, found_km = _grow(found_segment, found), _grow(found_km, found)
+    _settle(
+        noted, noted_slot, noted_segment, noted_chord2, touched, nearest, best, points,
+        radius_km, a, b, n,
+    )  # fmt: skip
     for k in range(found):
         t = found_incident[k]
-        found_segment[k] = 0
-        found_incident[k] = touched[t]
-        found_km[k] = best[t]
+        found_segment[k], found_incident[k], found_km[k] = 0, touched[t], best[t]
     for t in range(reached):
         slot[touched[t]] = -1
     return found, (
@@ -374,6 +409,7 @@ def pairs_in_grid(
     rows: int,
     cols: int,
     slot: np.ndarray,  # scratch, all -1 on entry and on exit (n_incidents,)
+    widest: int = WIDEST_ASSET_CELLS,  # assets over more cells go by segments (0: all)
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(asset, incident, km) for every incident within its radius of an asset in the range;
     incidents numbered in their sorted order; by asset, each asset's incidents in the
@@ -398,7 +434,7 @@ def pairs_in_grid(
         first, last = asset_segments[asset], asset_segments[asset + 1]
         found, cells_work = _by_cells(
             first, last, a, b, n, box, reach, points, radius_km, reach_chord2, sure_chord2,
-            cell_start, cell_deg, rows, cols, cells_work,
+            cell_start, cell_deg, rows, cols, widest, cells_work,
         )  # fmt: skip
         if found >= 0:
             by_segment, incident, km = cells_work[5], cells_work[6], cells_work[7]

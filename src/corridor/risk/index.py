@@ -30,12 +30,13 @@ from numpy.typing import ArrayLike, NDArray
 
 from corridor.geodesy import TIGHTEST_KM, unit_vectors
 from corridor.risk.grid import grid_order, pairs_in_grid
-from corridor.risk.kernels import asset_caps, assets_near, chords_of, segment_frames
+from corridor.risk.kernels import assets_near, caps, chords_of, chunks_of, segment_frames
 from corridor.risk.shapes import AssetShapes
 
 __all__ = ["AssetIndex", "Pairs", "segment_ends"]
 
 _SMALLEST_CELL_DEG = 0.2  # keeps the grid under two million cells for tiny radii
+_RUN = 16  # segments per cap below the asset's, for ``near``
 _BLOCKS_PER_WORKER = 64  # small blocks: balanced threads, and little held before copying
 
 Block = tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]
@@ -121,7 +122,11 @@ class AssetIndex:
         self._asset_segments = np.searchsorted(self._asset, np.arange(len(shapes) + 1)).astype(
             np.int64
         )
-        self._centre, self._cap = asset_caps(self._asset_segments, self._a, self._b)
+        # caps for ``near``: of each asset, and of each run of a few of its segments
+        self._asset_chunks, self._chunk_segments = chunks_of(self._asset_segments, _RUN)
+        reach = self.max_radius_km / TIGHTEST_KM
+        self._asset_cap = caps(self._asset_segments, self._a, self._b, reach)
+        self._chunk_cap = caps(self._chunk_segments, self._a, self._b, reach)
 
     @property
     def segments(self) -> int:
@@ -241,6 +246,6 @@ class AssetIndex:
             return np.empty(0, np.int64), np.empty(0)
         point = unit_vectors([lon], [lat])[0]
         return assets_near(
-            point[0], point[1], point[2], float(radius_km), self._centre, self._cap,
-            self._asset_segments, self._a, self._b, self._n,
+            point[0], point[1], point[2], float(radius_km), self._asset_chunks,
+            self._chunk_segments, self._asset_cap, self._chunk_cap, self._a, self._b, self._n,
         )  # fmt: skip

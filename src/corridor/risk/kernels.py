@@ -23,10 +23,11 @@ __all__ = [
     "EDGE",
     "arc_angle",
     "arc_distance_km",
-    "asset_caps",
     "assets_near",
+    "caps",
     "chord2",
     "chords_of",
+    "chunks_of",
     "middle",
     "point_distances_km",
     "segment_frames",
@@ -216,17 +217,38 @@ def segment_frames(
 
 
 @njit(cache=True, nogil=True)
-def asset_caps(
-    asset_segments: np.ndarray, a: np.ndarray, b: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Per asset, a spherical cap holding all of it: centre (unit vector) and angle."""
+def chunks_of(asset_segments: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each asset's segments in runs of at most ``size``: (asset_chunks, chunk_segments);
+    asset k's runs are ``asset_chunks[k]:[k + 1]``, run c's segments
+    ``chunk_segments[c]:[c + 1]``."""
     assets = len(asset_segments) - 1
-    centre = np.zeros((assets, 3))
-    angle = np.full(assets, math.pi)
+    asset_chunks = np.zeros(assets + 1, np.int64)
     for k in range(assets):
-        first, last = asset_segments[k], asset_segments[k + 1]
+        runs = (asset_segments[k + 1] - asset_segments[k] + size - 1) // size
+        asset_chunks[k + 1] = asset_chunks[k] + runs
+    chunk_segments = np.empty(asset_chunks[assets] + 1, np.int64)
+    chunk_segments[-1] = asset_segments[assets]
+    for k in range(assets):
+        for c in range(asset_chunks[k], asset_chunks[k + 1]):
+            chunk_segments[c] = asset_segments[k] + (c - asset_chunks[k]) * size
+    return asset_chunks, chunk_segments
+
+
+@njit(cache=True, nogil=True)
+def caps(
+    offsets: np.ndarray, a: np.ndarray, b: np.ndarray, reach: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per run of segments ``offsets[k]:[k + 1]``, a spherical cap holding them all,
+    widened by ``reach`` radians: its centre and the cosine of its angle. A point is within
+    reach of the run only if its dot product with the centre is at least that (-2 where
+    the cap is the whole sphere, 2 for an empty run)."""
+    runs = len(offsets) - 1
+    centre = np.zeros((runs, 3))
+    least = np.full(runs, -2.0)
+    for k in range(runs):
+        first, last = offsets[k], offsets[k + 1]
         if first == last:
-            angle[k] = -1.0  # nothing to reach
+            least[k] = 2.0  # nothing to reach
             continue
         cx = cy = cz = 0.0
         for s in range(first, last):
@@ -242,8 +264,9 @@ def asset_caps(
             mx, my, mz, half = middle(a[s], b[s])
             widest = max(widest, central_angle(cx, cy, cz, mx, my, mz) + half)
         centre[k, 0], centre[k, 1], centre[k, 2] = cx, cy, cz
-        angle[k] = min(widest + EDGE, math.pi)
-    return centre, angle
+        if widest + reach + EDGE < math.pi:
+            least[k] = math.cos(widest + reach + EDGE)
+    return centre, least
 
 
 @njit(cache=True, nogil=True)
@@ -252,34 +275,45 @@ def assets_near(
     py: float,
     pz: float,
     radius_km: float,
-    centre: np.ndarray,
-    cap: np.ndarray,
-    asset_segments: np.ndarray,
+    asset_chunks: np.ndarray,
+    chunk_segments: np.ndarray,
+    asset_cap: tuple[np.ndarray, np.ndarray],
+    chunk_cap: tuple[np.ndarray, np.ndarray],
     a: np.ndarray,
     b: np.ndarray,
     n: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
     """(asset, km) of every asset within ``radius_km`` of P, by asset number.
 
-    Only assets whose cap comes within reach are measured, every segment of each.
+    Caps (``caps``, widened by at least this radius) of the assets, then of their runs of
+    segments, pass only what may be in reach; of those, arcs whose chord is beyond reach
+    are dropped and the rest measured.
     """
-    reach = radius_km / TIGHTEST_KM + EDGE
-    found = np.empty(len(cap), np.int64)
-    found_km = np.empty(len(cap))
+    reach_chord2 = (2.0 * math.sin(0.5 * min(radius_km / TIGHTEST_KM + EDGE, math.pi))) ** 2
+    asset_centre, asset_least = asset_cap
+    chunk_centre, chunk_least = chunk_cap
+    found = np.empty(len(asset_least), np.int64)
+    found_km = np.empty(len(asset_least))
     count = 0
-    for k in range(len(cap)):
-        if cap[k] < 0.0:
+    for k in range(len(asset_least)):
+        c = asset_centre[k]
+        if px * c[0] + py * c[1] + pz * c[2] < asset_least[k]:
             continue
-        if cap[k] + reach < math.pi:
-            to_centre = central_angle(px, py, pz, centre[k, 0], centre[k, 1], centre[k, 2])
-            if to_centre > cap[k] + reach:
-                continue
         best = np.inf
-        for s in range(asset_segments[k], asset_segments[k + 1]):
-            theta, qx, qy, qz = arc_angle(px, py, pz, a[s], b[s], n[s])
-            if theta * TIGHTEST_KM > min(radius_km, best):
+        for run in range(asset_chunks[k], asset_chunks[k + 1]):
+            c = chunk_centre[run]
+            if px * c[0] + py * c[1] + pz * c[2] < chunk_least[run]:
                 continue
-            best = min(best, angle_km(theta, px, py, pz, qx, qy, qz))
+            for s in range(chunk_segments[run], chunk_segments[run + 1]):
+                sa, sb, sn = a[s], b[s], n[s]
+                c2 = chord2(
+                    px, py, pz, sa[0], sa[1], sa[2], sb[0], sb[1], sb[2], sn[0], sn[1], sn[2]
+                )
+                if c2 > reach_chord2:
+                    continue
+                theta, qx, qy, qz = arc_angle(px, py, pz, sa, sb, sn)
+                if theta * TIGHTEST_KM <= min(radius_km, best):
+                    best = min(best, angle_km(theta, px, py, pz, qx, qy, qz))
         if best <= radius_km:
             found[count] = k
             found_km[count] = best
