@@ -24,7 +24,7 @@ import numpy as np
 from numba import njit
 
 from corridor.geodesy import TIGHTEST_KM, angle_km
-from corridor.risk.kernels import EDGE, arc_angle, chord2, middle, spread
+from corridor.risk.kernels import EDGE, arc_angle, chord2, middle, spread, vertex_angle
 
 __all__ = ["WIDEST_ASSET_CELLS", "grid_order", "pairs_in_grid"]
 
@@ -177,24 +177,26 @@ def _groups(
 def _in_group(
     px: float, py: float, pz: float, radius_km: float, reach_chord2: float,
     sure_chord2: float, members: np.ndarray, frame: np.ndarray, chords: np.ndarray,
-    first: int, a: np.ndarray, b: np.ndarray, n: np.ndarray,
+    kinds: np.ndarray, first: int, a: np.ndarray, b: np.ndarray, n: np.ndarray,
 ) -> tuple[int, float]:  # fmt: skip
     """One incident against the segments ``members`` (in segment order) of one cell:
     the first of them that puts it within its radius (-1: none), and its km to the
-    nearest. Every arc's squared chord is noted (``chords``); only arcs that decide
-    when it comes within, or that may be its nearest, are measured."""
+    nearest. The squared chords within reach are noted (``chords``, and ``kinds`` of
+    nearest point); only arcs that decide when it comes within, or that may be its
+    nearest, are measured, and a vertex shared by two of them once."""
     nearest = np.inf
     first_within = -1
     best = np.inf
+    noted = 0
     for k in range(len(members)):
         f = frame[members[k]]
-        chords[k] = np.inf
         if px * f[0] + py * f[1] + pz * f[2] < f[3]:
             continue  # beyond reach of the midpoint
-        c2 = chord2(px, py, pz, f[4], f[5], f[6], f[7], f[8], f[9], f[10], f[11], f[12])
+        c2, kind = chord2(px, py, pz, f[4], f[5], f[6], f[7], f[8], f[9], f[10], f[11], f[12])
         if c2 > reach_chord2:
             continue
-        chords[k] = c2
+        chords[noted], kinds[noted] = c2, k * 4 + kind
+        noted += 1
         nearest = min(nearest, c2)
         if first_within < 0:
             if c2 <= sure_chord2:
@@ -206,11 +208,25 @@ def _in_group(
     if first_within < 0:
         return -1, np.inf
     bound = spread(nearest)
-    for k in range(len(members)):
-        if chords[k] <= bound:  # may be the nearest: measure
-            km = _measured_km(px, py, pz, first + members[k], a, b, n, min(radius_km, best))
-            if km <= radius_km and km < best:
-                best = km
+    last_x = last_y = last_z = np.nan  # the vertex last measured
+    for m in range(noted):
+        if chords[m] > bound:
+            continue  # cannot be the nearest
+        s = first + members[kinds[m] // 4]
+        kind = kinds[m] % 4
+        if kind == 0:
+            theta, qx, qy, qz = arc_angle(px, py, pz, a[s], b[s], n[s])
+        else:
+            vertex = a[s] if kind == 1 else b[s]
+            if vertex[0] == last_x and vertex[1] == last_y and vertex[2] == last_z:
+                continue  # the vertex just measured (the end of the arc before): same km
+            last_x, last_y, last_z = vertex[0], vertex[1], vertex[2]
+            theta, qx, qy, qz = vertex_angle(px, py, pz, vertex)
+        if theta * TIGHTEST_KM > min(radius_km, best):
+            continue
+        km = angle_km(theta, px, py, pz, qx, qy, qz)
+        if km <= radius_km and km < best:
+            best = km
     return first_within, best
 
 
@@ -237,11 +253,11 @@ def _by_cells(
     """One asset (segments ``first:last``), cell by cell. Its pairs go to ``work``'s last
     three arrays as (the segment that first put the incident within its radius, counted
     from ``first``; incident; km), in cell order; -1 pairs if it must go by segments."""
-    frame, span, counts, group, chords, found_segment, found_incident, found_km = work
+    frame, span, counts, group, chords, kinds, found_segment, found_incident, found_km = work
     segments = last - first
     if len(frame) < segments:
         frame, span = _grow(frame, segments), _grow(span, segments)
-        chords = _grow(chords, segments)
+        chords, kinds = _grow(chords, segments), _grow(kinds, segments)
     fits, row_min, row_max, col_min, col_max = _frames(
         first, last, a, b, n, box, reach, cell_deg, rows, cols, frame, span
     )
@@ -261,7 +277,7 @@ def _by_cells(
         for i in range(cell_start[cell], cell_start[cell + 1]):
             first_within, best = _in_group(
                 points[i, 0], points[i, 1], points[i, 2], radius_km[i], reach_chord2[i],
-                sure_chord2[i], members, frame, chords, first, a, b, n,
+                sure_chord2[i], members, frame, chords, kinds, first, a, b, n,
             )  # fmt: skip
             if first_within < 0:
                 continue
@@ -273,7 +289,9 @@ def _by_cells(
             found_incident[found] = i
             found_km[found] = best
             found += 1
-    return found, (frame, span, counts, group, chords, found_segment, found_incident, found_km)
+    return found, (
+        frame, span, counts, group, chords, kinds, found_segment, found_incident, found_km,
+    )  # fmt: skip
 
 
 @njit(cache=True, nogil=True)
@@ -340,7 +358,7 @@ def _by_segments(
                     px, py, pz = points[i, 0], points[i, 1], points[i, 2]
                     if px * mx + py * my + pz * mz < cut:
                         continue
-                    c2 = chord2(px, py, pz, ax, ay, az, bx, by, bz, nx, ny, nz)
+                    c2, _ = chord2(px, py, pz, ax, ay, az, bx, by, bz, nx, ny, nz)
                     if c2 > reach_chord2[i]:
                         continue
                     t = slot[i]
@@ -421,8 +439,8 @@ def pairs_in_grid(
     count = 0
     cells_work: tuple[np.ndarray, ...] = (
         np.empty((64, 13)), np.empty((64, 4), np.int64), np.empty(1 << 12, np.int64),
-        np.empty(1 << 12, np.int64), np.empty(64), np.empty(1 << 12, np.int64),
-        np.empty(1 << 12, np.int64), np.empty(1 << 12),
+        np.empty(1 << 12, np.int64), np.empty(64), np.empty(64, np.int64),
+        np.empty(1 << 12, np.int64), np.empty(1 << 12, np.int64), np.empty(1 << 12),
     )  # fmt: skip
     segments_work: tuple[np.ndarray, ...] = (
         np.empty(1 << 10, np.int64), np.empty(1 << 10), np.empty(1 << 10),
@@ -437,7 +455,7 @@ def pairs_in_grid(
             cell_start, cell_deg, rows, cols, widest, cells_work,
         )  # fmt: skip
         if found >= 0:
-            by_segment, incident, km = cells_work[5], cells_work[6], cells_work[7]
+            by_segment, incident, km = cells_work[6], cells_work[7], cells_work[8]
         else:
             found, segments_work = _by_segments(
                 first, last, a, b, n, box, reach, points, radius_km, reach_chord2,

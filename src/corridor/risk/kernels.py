@@ -32,6 +32,7 @@ __all__ = [
     "point_distances_km",
     "segment_frames",
     "spread",
+    "vertex_angle",
 ]
 
 # No ellipsoid radius of curvature exceeds the poles' a / sqrt(1 - e2) or falls below
@@ -41,6 +42,8 @@ __all__ = [
 CURVATURE_SPREAD: float = (1.0 - WGS84_E2) ** -1.5
 CHORD_SLACK = 1e-13  # rounding of a chord: an arc this close to the nearest is measured too
 EDGE = 1e-9  # radians added to every reach: rounding never drops a pair
+_SURE_SIDE = 1e-12  # a sine this far outside the arc's ends is outside whatever the rounding
+_SURE_NEARER = 1.0 - 1e-9  # a squared chord this much smaller is smaller whatever the rounding
 
 
 @njit(cache=True, inline="always")
@@ -112,10 +115,11 @@ def chord2(
     nx: float,
     ny: float,
     nz: float,
-) -> float:
+) -> tuple[float, int]:
     """Squared chord from P to the nearest point of the arc a-b (unit normal n, zeros for
     a point) on the sphere: a few dot products, no trigonometry, exact enough to rank
-    arcs (``CHORD_SLACK``)."""
+    arcs (``CHORD_SLACK``). And which point that is, when rounding cannot change it: 1
+    for a, 2 for b (:func:`arc_angle` then returns that vertex), 0 if not certain."""
     if nx != 0.0 or ny != 0.0 or nz != 0.0:
         # P's foot on the great circle lies between a and b: P.(n x a) >= 0, P.(b x n) >= 0
         after_a = px * (ny * az - nz * ay) + py * (nz * ax - nx * az) + pz * (nx * ay - ny * ax)
@@ -123,11 +127,31 @@ def chord2(
         if after_a >= 0.0 and before_b >= 0.0:
             sine2 = px * nx + py * ny + pz * nz
             sine2 *= sine2
-            return 2.0 * sine2 / (1.0 + math.sqrt(max(1.0 - sine2, 0.0)))
+            return 2.0 * sine2 / (1.0 + math.sqrt(max(1.0 - sine2, 0.0))), 0
+        outside = after_a < -_SURE_SIDE or before_b < -_SURE_SIDE
+    else:
+        outside = True
     dx, dy, dz = px - ax, py - ay, pz - az
     to_a = dx * dx + dy * dy + dz * dz
     dx, dy, dz = px - bx, py - by, pz - bz
-    return min(to_a, dx * dx + dy * dy + dz * dz)
+    to_b = dx * dx + dy * dy + dz * dz
+    if to_a <= to_b:
+        return to_a, 1 if outside and (to_a < to_b * _SURE_NEARER or to_a == 0.0) else 0
+    return to_b, 2 if outside and to_b < to_a * _SURE_NEARER else 0
+
+
+@njit(cache=True, inline="always")
+def vertex_angle(
+    px: float, py: float, pz: float, vertex: np.ndarray
+) -> tuple[float, float, float, float]:
+    """:func:`arc_angle` where ``chord2`` is sure the nearest point is ``vertex``: the
+    same numbers, one angle instead of the arc's tests and two angles."""
+    return (
+        central_angle(px, py, pz, vertex[0], vertex[1], vertex[2]),
+        vertex[0],
+        vertex[1],
+        vertex[2],
+    )
 
 
 @njit(cache=True, inline="always")
@@ -306,7 +330,7 @@ def assets_near(
                 continue
             for s in range(chunk_segments[run], chunk_segments[run + 1]):
                 sa, sb, sn = a[s], b[s], n[s]
-                c2 = chord2(
+                c2, _ = chord2(
                     px, py, pz, sa[0], sa[1], sa[2], sb[0], sb[1], sb[2], sn[0], sn[1], sn[2]
                 )
                 if c2 > reach_chord2:
