@@ -289,9 +289,10 @@ def child_scale(args: argparse.Namespace) -> dict[str, Any]:
 
     def reduce(lon: NDArray[np.float64], lat: NDArray[np.float64]) -> int:
         found = index.pairs(lon, lat, args.radius)
-        counts[:] += np.bincount(found.asset, minlength=len(shapes))
-        near = 1.0 - found.distance_km / args.radius
-        decayed[:] += np.bincount(found.asset, weights=near, minlength=len(shapes))
+        these = np.bincount(found.asset, minlength=len(shapes))
+        far = np.bincount(found.asset, weights=found.distance_km, minlength=len(shapes))
+        counts[:] += these
+        decayed[:] += these - far / args.radius  # the sum of 1 - km / radius, no temporaries
         return len(found)
 
     stream = incident_chunks(args.n, args.chunk, seed=args.seed)
