@@ -283,13 +283,16 @@ def caps(
         if norm <= 1e-9 * (last - first):
             continue  # spread round the globe: the whole sphere
         cx, cy, cz = cx / norm, cy / norm, cz / norm
-        widest = 0.0
-        for s in range(first, last):
-            mx, my, mz, half = middle(a[s], b[s])
-            widest = max(widest, central_angle(cx, cy, cz, mx, my, mz) + half)
+        widest = 0.0  # the longest chord from the centre to a point of an arc, bounded:
+        for s in range(first, last):  # to the arc's midpoint, then on to an end
+            mx, my, mz, _ = middle(a[s], b[s])
+            to_middle = math.sqrt((cx - mx) ** 2 + (cy - my) ** 2 + (cz - mz) ** 2)
+            half = math.sqrt((mx - a[s, 0]) ** 2 + (my - a[s, 1]) ** 2 + (mz - a[s, 2]) ** 2)
+            widest = max(widest, to_middle + half)
+        angle = 2.0 * math.asin(min(0.5 * widest, 1.0)) + reach + EDGE
         centre[k, 0], centre[k, 1], centre[k, 2] = cx, cy, cz
-        if widest + reach + EDGE < math.pi:
-            least[k] = math.cos(widest + reach + EDGE)
+        if angle < math.pi:
+            least[k] = math.cos(angle)
     return centre, least
 
 
