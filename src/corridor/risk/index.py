@@ -37,7 +37,8 @@ __all__ = ["AssetIndex", "Pairs", "segment_ends"]
 
 _SMALLEST_CELL_DEG = 0.2  # keeps the grid under two million cells for tiny radii
 _RUN = 16  # segments per cap below the asset's, for ``near``
-_PAIRS_RESERVED = 32  # per incident: room reserved (not taken) for the pairs found
+_PAIRS_RESERVED = 32  # per incident: room reserved (not taken) for the pairs found,
+_MOST_RESERVED = 1 << 26  # up to this many (a machine refuses to reserve far beyond its RAM)
 _BLOCKS_PER_WORKER = 64  # small blocks: balanced threads, and little held before copying
 
 Block = tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]
@@ -78,10 +79,10 @@ def segment_ends(shapes: AssetShapes) -> tuple[NDArray[np.int64], NDArray[np.int
 class _Collected:
     """Blocks' pairs copied into place, in block order, as they finish.
 
-    The arrays are allocated for far more pairs than most scans find: a large allocation
-    only takes memory for the pages written, so what is held is the pairs found. Past
-    that they grow in place (``ndarray.resize`` reallocates), and they shrink to fit at
-    the end.
+    The arrays are allocated for more pairs than most scans find: a large allocation only
+    takes memory for the pages written, so what is held is the pairs found. Past that they
+    grow in place (``ndarray.resize`` reallocates, and the C library moves a large block
+    by remapping its pages), and they shrink to fit at the end.
     """
 
     def __init__(self, order: NDArray[np.int32], capacity: int) -> None:
@@ -94,8 +95,8 @@ class _Collected:
     def add(self, block: Block) -> None:
         size = len(block[0])
         end = self.count + size
-        if end > len(self.asset):
-            capacity = max(end, len(self.asset) + len(self.asset) // 2)
+        if end > len(self.asset):  # resize zero-fills what it adds: an eighth at a time
+            capacity = max(end, len(self.asset) + len(self.asset) // 8)
             for column in (self.asset, self.incident, self.km):
                 column.resize(capacity, refcheck=False)
         self.asset[self.count : end] = block[0]
@@ -215,7 +216,7 @@ class AssetIndex:
             finally:
                 slots.append(slot)
 
-        collected = _Collected(order, max(_PAIRS_RESERVED * count, 1 << 16))
+        collected = _Collected(order, min(max(_PAIRS_RESERVED * count, 1 << 16), _MOST_RESERVED))
         with ThreadPoolExecutor(max_workers=threads) as pool:
             # a window of blocks in flight: finished ones wait for their turn to be copied,
             # a few at a time, then are dropped
