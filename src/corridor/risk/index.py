@@ -19,11 +19,13 @@ from __future__ import annotations
 
 import itertools
 import math
+import mmap
 import os
 from collections import deque
 from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -38,7 +40,7 @@ __all__ = ["AssetIndex", "Pairs", "segment_ends"]
 _SMALLEST_CELL_DEG = 0.2  # keeps the grid under two million cells for tiny radii
 _RUN = 16  # segments per cap below the asset's, for ``near``
 _PAIRS_RESERVED = 32  # per incident: room reserved (not taken) for the pairs found,
-_MOST_RESERVED = 1 << 26  # up to this many (a machine refuses to reserve far beyond its RAM)
+_MOST_RESERVED = 1 << 26  # up to this many (a machine may refuse to reserve far beyond RAM)
 _BLOCKS_PER_WORKER = 64  # small blocks: balanced threads, and little held before copying
 
 Block = tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]
@@ -76,38 +78,54 @@ def segment_ends(shapes: AssetShapes) -> tuple[NDArray[np.int64], NDArray[np.int
     return start, end
 
 
+def _untouched(count: int, dtype: type[np.generic]) -> NDArray[Any]:
+    """An array in fresh anonymous memory: the system gives it pages only as they are
+    written, small ones (numpy asks for huge pages, which a busy machine may spend a
+    second of system time finding and clearing)."""
+    size = max(count, 1) * np.dtype(dtype).itemsize
+    if not hasattr(mmap, "MAP_ANONYMOUS"):  # not a POSIX system: plain memory
+        return np.empty(count, dtype)
+    memory = mmap.mmap(-1, size, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS)
+    return np.frombuffer(memory, dtype, count)
+
+
 class _Collected:
     """Blocks' pairs copied into place, in block order, as they finish.
 
-    The arrays are allocated for more pairs than most scans find: a large allocation only
-    takes memory for the pages written, so what is held is the pairs found. Past that they
-    grow in place (``ndarray.resize`` reallocates, and the C library moves a large block
-    by remapping its pages), and they shrink to fit at the end.
+    The arrays are reserved for more pairs than most scans find, and memory is only taken
+    for the pages written, so what is held is the pairs found. Past that they move to
+    a larger reservation (rare: a copy).
     """
 
     def __init__(self, order: NDArray[np.int32], capacity: int) -> None:
         self.order = order
-        self.asset = np.empty(capacity, np.int32)
-        self.incident = np.empty(capacity, np.int32)
-        self.km = np.empty(capacity, np.float64)
+        self.asset = _untouched(capacity, np.int32)
+        self.incident = _untouched(capacity, np.int32)
+        self.km = _untouched(capacity, np.float64)
         self.count = 0
 
     def add(self, block: Block) -> None:
         size = len(block[0])
         end = self.count + size
-        if end > len(self.asset):  # resize zero-fills what it adds: an eighth at a time
-            capacity = max(end, len(self.asset) + len(self.asset) // 8)
-            for column in (self.asset, self.incident, self.km):
-                column.resize(capacity, refcheck=False)
+        if end > len(self.asset):
+            capacity = max(end, 2 * len(self.asset))
+            self.asset, self.incident, self.km = (
+                self._moved(column, capacity) for column in (self.asset, self.incident, self.km)
+            )
         self.asset[self.count : end] = block[0]
         np.take(self.order, block[1], out=self.incident[self.count : end])
         self.km[self.count : end] = block[2]
         self.count = end
 
+    def _moved(self, column: NDArray[Any], capacity: int) -> NDArray[Any]:
+        larger = _untouched(capacity, column.dtype.type)
+        larger[: self.count] = column[: self.count]
+        return larger
+
     def pairs(self) -> Pairs:
-        for column in (self.asset, self.incident, self.km):
-            column.resize(self.count, refcheck=False)
-        return Pairs(self.asset, self.incident, self.km)
+        """The pairs found (views of the reservations: the rest was never taken)."""
+        count = self.count
+        return Pairs(self.asset[:count], self.incident[:count], self.km[:count])
 
 
 class AssetIndex:
