@@ -60,6 +60,7 @@ from generate_exposure import (  # noqa: E402
     FIRST_DAY,
     asset_lines,
     exposure_data,
+    incident_chunks,
     new_incidents,
 )
 
@@ -216,11 +217,15 @@ def child_exposure(args: argparse.Namespace) -> dict[str, Any]:
         shapes, criticality, arrivals, profile, AS_OF, no_ancestors, index=index
     ).scores
     gap = np.abs(live.scores - exposure.scores - added)
+    found = len(exposure.pairs)
+    del exposure, live
+    batch = _batch(args, index, shapes, criticality, profile, no_ancestors)
     return {
+        **batch,
         "warm_up": warm,
         "seconds": seconds,
         "cpu": cpu,
-        "pairs": len(exposure.pairs),
+        "pairs": found,
         "peak_mb": peak,
         "index_radius_km": largest,
         "live_index_s": index_s,
@@ -233,6 +238,87 @@ def child_exposure(args: argparse.Namespace) -> dict[str, Any]:
         "assets_changed": changed,
         "live_gap": float(gap.max()),
         "live_scale": float(np.abs(added).max()),
+    }
+
+
+def _batch(
+    args: argparse.Namespace,
+    index: Any,
+    shapes: Any,
+    criticality: list[str],
+    profile: Any,
+    no_ancestors: Callable[[str], list[str]],
+) -> dict[str, Any]:
+    """``args.batch`` new incidents against the standing index: their pairs, and scored
+    (``exposure_of`` with the index); median of three, wall and CPU."""
+    from corridor.risk.exposure import exposure_of
+
+    lon, lat, _, fatalities = new_incidents(args.batch, seed=args.seed + 1)
+    arrivals = _incident_arrays(lon, lat, np.full(len(lon), DAYS - 1), fatalities, "batch-")
+    radius = profile.exposure.radius_of(CLASS, no_ancestors)
+    pairs = [_timed(lambda: len(index.pairs(lon, lat, radius))) for _ in range(3)]
+
+    def scores() -> float:
+        found = exposure_of(
+            shapes, criticality, arrivals, profile, AS_OF, no_ancestors, index=index
+        )
+        return float(found.scores.sum())
+
+    scored = [_timed(scores) for _ in range(3)]
+    return {
+        "batch": args.batch,
+        "batch_pairs": pairs[0][0],
+        "batch_pairs_s": statistics.median(r[1] for r in pairs),
+        "batch_pairs_cpu": statistics.median(r[2] for r in pairs),
+        "batch_scored_s": statistics.median(r[1] for r in scored),
+        "batch_scored_cpu": statistics.median(r[2] for r in scored),
+    }
+
+
+def child_scale(args: argparse.Namespace) -> dict[str, Any]:
+    """``args.n`` incidents streamed ``args.chunk`` at a time against one index: every
+    pair found, reduced chunk by chunk to per-asset counts and distance-decayed sums
+    (what a score needs), so no more than one chunk's pairs is ever held."""
+    from corridor.risk.index import AssetIndex
+
+    warm = _warm_up()
+    shapes = _shapes(exposure_data(0, args.lines, args.points, seed=args.seed))
+    index, prepare_s, prepare_cpu = _timed(lambda: AssetIndex(shapes, args.radius))
+    counts = np.zeros(len(shapes), np.int64)
+    decayed = np.zeros(len(shapes))
+
+    def reduce(lon: NDArray[np.float64], lat: NDArray[np.float64]) -> int:
+        found = index.pairs(lon, lat, args.radius)
+        these = np.bincount(found.asset, minlength=len(shapes))
+        far = np.bincount(found.asset, weights=found.distance_km, minlength=len(shapes))
+        counts[:] += these
+        decayed[:] += these - far / args.radius  # the sum of 1 - km / radius, no temporaries
+        return len(found)
+
+    stream = incident_chunks(args.n, args.chunk, seed=args.seed)
+    made = query = cpu = 0.0
+    pairs = chunks = 0
+    while True:
+        chunk, seconds, _ = _timed(lambda: next(stream, None))
+        made += seconds
+        if chunk is None:
+            break
+        found, seconds, used = _timed(lambda: reduce(*chunk))  # noqa: B023 (called at once)
+        query, cpu, pairs, chunks = query + seconds, cpu + used, pairs + found, chunks + 1
+        del chunk
+    return {
+        "warm_up": warm,
+        "n": args.n,
+        "chunks": chunks,
+        "prepare": prepare_s,
+        "prepare_cpu": prepare_cpu,
+        "query": query,
+        "cpu": cpu,
+        "seconds": prepare_s + query,
+        "generate": made,
+        "pairs": pairs,
+        "pairs_counted": int(counts.sum()),
+        "peak_mb": _peak_mb(),
     }
 
 
@@ -377,6 +463,56 @@ def _brute_force(
     }
 
 
+def _exact(
+    shapes: Any,
+    ours: Any,
+    lon: NDArray[np.float64],
+    lat: NDArray[np.float64],
+    radius: float,
+    picks: NDArray[np.int64],
+) -> dict[str, Any]:
+    """Every segment of every asset for each picked incident, with no index: the same
+    great-circle distance (``kernels.point_distances_km``) on arcs built here in numpy.
+    The pairs within the radius must be ours, at the same distance."""
+    from corridor.geodesy import unit_vectors
+    from corridor.risk.index import segment_ends
+    from corridor.risk.kernels import point_distances_km
+
+    start, end = segment_ends(shapes)
+    vectors = unit_vectors(shapes.lon, shapes.lat)
+    a, b = vectors[start], vectors[end]
+    normal = np.cross(a, b)
+    length = np.linalg.norm(normal, axis=1, keepdims=True)
+    normal = np.divide(normal, length, out=np.zeros_like(normal), where=length > 1e-15)
+    segments = np.repeat(np.arange(shapes.parts), np.maximum(np.diff(shapes.part_offsets) - 1, 1))
+    owner = shapes.part_asset[segments]
+    first = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
+    every = np.arange(len(owner))
+    lost = extra = checked = 0
+    worst = 0.0
+    for incident in picks:
+        p = unit_vectors([lon[incident]], [lat[incident]])[0]
+        km = point_distances_km(p[0], p[1], p[2], every, a, b, normal)
+        nearest = np.minimum.reduceat(km, first)
+        assets = owner[first]
+        within = nearest <= radius
+        expected = dict(zip(assets[within].tolist(), nearest[within], strict=True))
+        mine = ours.incident == incident
+        got = dict(zip(ours.asset[mine].tolist(), ours.distance_km[mine], strict=True))
+        lost += len(set(expected) - set(got))
+        extra += len(set(got) - set(expected))
+        for asset in set(got) & set(expected):
+            worst = max(worst, abs(got[asset] - expected[asset]) / max(expected[asset], 1e-9))
+        checked += len(expected)
+    return {
+        "exact_incidents": len(picks),
+        "exact_pairs": checked,
+        "exact_lost": lost,
+        "exact_extra": extra,
+        "exact_worst_rel": worst,
+    }
+
+
 def child_correctness(args: argparse.Namespace) -> dict[str, Any]:
     """The baseline's pairs against ours; our distances against pyproj; against brute force."""
     from pyproj import Geod
@@ -389,7 +525,7 @@ def child_correctness(args: argparse.Namespace) -> dict[str, Any]:
     shapes = _shapes(data)
     index = AssetIndex(shapes, args.radius)
     ours = index.pairs(lon, lat, args.radius)
-    ours_key = ours.asset * size + ours.incident
+    ours_key = ours.asset.astype(np.int64) * size + ours.incident
     result: dict[str, Any] = {"pairs": len(ours)}
     if args.out:
         with np.load(args.out) as stored:
@@ -422,6 +558,12 @@ def child_correctness(args: argparse.Namespace) -> dict[str, Any]:
     geod = Geod(ellps="WGS84")
     lines = asset_lines(data)
     picks = rng.choice(len(ours), 200, replace=False)
+    # the exact check runs on the whole job's pairs
+    every_lon, every_lat = data["inc_lon"], data["inc_lat"]
+    whole = index.pairs(every_lon, every_lat, args.radius)
+    chosen = rng.choice(len(every_lon), args.exact, replace=False)
+    result.update(_exact(shapes, whole, every_lon, every_lat, args.radius, chosen))
+    del whole
     errors, metres = [], []
     for p in picks:
         asset, incident, km = int(ours.asset[p]), int(ours.incident[p]), ours.distance_km[p]
@@ -439,6 +581,7 @@ def child_correctness(args: argparse.Namespace) -> dict[str, Any]:
 CHILDREN = {
     "compile": child_compile,
     "ours": child_ours,
+    "scale": child_scale,
     "exposure": child_exposure,
     "baseline": child_baseline,
     "correctness": child_correctness,
@@ -473,7 +616,8 @@ def _spawn(
 ) -> dict[str, Any]:
     busy = _wait_idle(args.wait_idle)
     command = [sys.executable, __file__, "--child", way, *extra]
-    for name in ("incidents", "lines", "points", "radius", "seed", "repeat", "updates"):
+    names = ("incidents", "lines", "points", "radius", "seed", "repeat", "updates", "batch")
+    for name in (*names, "exact", "chunk"):
         command += [f"--{name}", str(getattr(args, name))]
     done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
     if done.returncode != 0:
@@ -550,6 +694,15 @@ def main() -> None:  # noqa: PLR0915 (one report, printed in order)
     parser.add_argument("--sample", type=int, default=200_000, help="correctness, small scale")
     parser.add_argument("--repeat", type=int, default=3, help="our pairs calls, median kept")
     parser.add_argument("--updates", type=int, default=1_000, help="incremental incidents")
+    parser.add_argument("--batch", type=int, default=100_000, help="new incidents at once")
+    parser.add_argument("--exact", type=int, default=200, help="incidents checked by brute force")
+    parser.add_argument(
+        "--scale",
+        default="100000,1000000,3000000,10000000",
+        help="incident counts streamed for the growth curve ('' for none)",
+    )
+    parser.add_argument("--chunk", type=int, default=1_000_000, help="incidents per chunk")
+    parser.add_argument("--plot", help="write the growth curve to this PNG")
     parser.add_argument("--skip-baseline", action="store_true")
     parser.add_argument("--baseline-budget", type=float, default=600.0, help="s per sjoin")
     parser.add_argument("--wait-idle", type=float, default=120.0, help="s, before each child")
@@ -584,6 +737,8 @@ def main() -> None:  # noqa: PLR0915 (one report, printed in order)
     correct = _spawn(args, "correctness", *correct_args)
     if pair_file:
         Path(pair_file).unlink(missing_ok=True)
+    counts = [int(n) for n in args.scale.split(",") if n.strip()]
+    scale = [_spawn(args, "scale", "--n", str(n)) for n in counts]
 
     print(
         "\n  way                                build  prepare    query    total   cpu s"
@@ -628,6 +783,12 @@ def main() -> None:  # noqa: PLR0915 (one report, printed in order)
         f"the profile's largest radius; these incidents scan at their class's)"
     )
     print(
+        f"  {exposure['batch']:,} new incidents at once against the standing index: pairs "
+        f"{exposure['batch_pairs_s']:.2f} s ({exposure['batch_pairs_cpu']:.2f} cpu s, "
+        f"{exposure['batch_pairs']:,} pairs), exposure_of with the index "
+        f"{exposure['batch_scored_s']:.2f} s ({exposure['batch_scored_cpu']:.2f} cpu s)"
+    )
+    print(
         f"  incremental ({exposure['updates']:,} new incidents, one at a time, index built "
         f"in {exposure['live_index_s']:.2f} s): LiveExposure.add median "
         f"{exposure['add_median_ms']:.2f} ms, p99 {exposure['add_p99_ms']:.2f} ms, "
@@ -660,10 +821,98 @@ def main() -> None:  # noqa: PLR0915 (one report, printed in order)
         f"pairs over 1 km), max {correct['geod_max_m']:.1f} m"
     )
     print(
-        f"    brute force over every segment ({correct['brute_incidents']} incidents, "
+        f"    sphere brute force in numpy ({correct['brute_incidents']} incidents, "
         f"{correct['brute_pairs']:,} pairs clear of the +-0.7 % sphere/ellipsoid band): "
         f"{correct['brute_lost']} missed by the index, {correct['brute_extra']} beyond the radius"
     )
+    same = correct["exact_lost"] == 0 and correct["exact_extra"] == 0
+    print(
+        f"    exact brute force, every segment, same distance, no index "
+        f"({correct['exact_incidents']} of all {args.incidents:,} incidents, "
+        f"{correct['exact_pairs']:,} pairs): "
+        f"{correct['exact_lost']} missed, {correct['exact_extra']} extra, distances equal to "
+        f"{correct['exact_worst_rel']:.1e} relative: {'SAME PAIRS' if same else 'DIFFERENT'}"
+    )
+    if scale:
+        _print_scale(scale, args)
+    if scale and args.plot:
+        _plot(scale, Path(args.plot), args)
+        print(f"  growth curve written to {args.plot}")
+    _print_targets(args, ours["full"], exposure, correct, base, scale)
+
+
+def _print_scale(scale: list[dict[str, Any]], args: argparse.Namespace) -> None:
+    print(
+        f"\n  growth, incidents streamed {args.chunk:,} at a time against one index "
+        f"(pairs reduced to per-asset counts and decayed sums chunk by chunk):"
+    )
+    print("    incidents  chunks  index s  pairs s   cpu s        pairs  s per M  peak MB  busy")
+    for r in scale:
+        print(
+            f"  {r['n']:11,} {r['chunks']:7} {r['prepare']:8.2f} {r['query']:8.2f} "
+            f"{r['cpu']:7.1f} {r['pairs']:12,} {r['query'] / r['n'] * 1e6:8.2f} "
+            f"{r['peak_mb']:8.0f} {r['busy']:5.2f}"
+        )
+
+
+def _plot(scale: list[dict[str, Any]], path: Path, args: argparse.Namespace) -> None:
+    """Seconds and peak memory against the incident count, log-log, small."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    counts = [r["n"] for r in scale]
+    figure, seconds = plt.subplots(figsize=(5.0, 3.0), dpi=110)
+    seconds.loglog(counts, [r["query"] for r in scale], "o-", label="pairs, wall s")
+    seconds.loglog(counts, [r["cpu"] for r in scale], "^:", label="pairs, CPU s")
+    seconds.set_xlabel("incidents")
+    seconds.set_ylabel("seconds")
+    memory = seconds.twinx()
+    memory.semilogx(counts, [r["peak_mb"] for r in scale], "s--", color="tab:red", label="peak MB")
+    memory.set_ylabel("peak MB", color="tab:red")
+    memory.set_ylim(0, max(r["peak_mb"] for r in scale) * 1.3)
+    lines = seconds.get_legend_handles_labels()
+    more = memory.get_legend_handles_labels()
+    seconds.legend(lines[0] + more[0], lines[1] + more[1], loc="upper left", fontsize=8)
+    seconds.set_title(
+        f"Exposure pairs, {args.lines:,} lines + {args.points:,} points, {args.radius:g} km",
+        fontsize=9,
+    )
+    figure.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(path)
+
+
+def _print_targets(
+    args: argparse.Namespace,
+    full: dict[str, Any],
+    exposure: dict[str, Any],
+    correct: dict[str, Any],
+    base: dict[str, dict[str, Any]],
+    scale: list[dict[str, Any]],
+) -> None:
+    """Issue 15's goals beside what this run measured."""
+    same = correct["exact_lost"] == 0 and correct["exact_extra"] == 0
+    fast = [base[o] for o in ("contains", "within") if o in base]
+    ratio = min(r["seconds"] for r in fast) / full["seconds"] if fast else float("nan")
+    print("\n  goals (issue 15):")
+    print(
+        f"    {args.incidents:,} incidents, all pairs: {full['seconds']:.2f} s (goal < 3), "
+        f"{full['cpu']:.1f} cpu s, peak {full['peak_mb']:.0f} MB (goal < 700), "
+        f"{'same pairs as the exact brute force' if same else 'NOT the brute force pairs'}, "
+        f"{ratio:.1f}x the faster GeoPandas order (goal >= 15)"
+    )
+    print(
+        f"    one new incident: LiveExposure.add median {exposure['add_median_ms']:.2f} ms, "
+        f"p99 {exposure['add_p99_ms']:.2f} ms (goal < 10); {exposure['batch']:,} new at once: "
+        f"pairs {exposure['batch_pairs_s']:.2f} s ({exposure['batch_pairs_cpu']:.2f} cpu s), "
+        f"scored {exposure['batch_scored_s']:.2f} s ({exposure['batch_scored_cpu']:.2f} cpu s)"
+        f" (goal < 1)"
+    )
+    if scale:
+        peaks = ", ".join(f"{r['n']:,}: {r['peak_mb']:.0f} MB" for r in scale)
+        print(f"    growth: peak memory by incidents streamed: {peaks}")
 
 
 if __name__ == "__main__":

@@ -11,7 +11,8 @@ The shapes ../shared/BENCHMARKS.md asks for, over lon 20..125, lat -15..55:
 * point assets: uniform over the box.
 
 Everything is numpy arrays; ``exposure_data`` caches them in an .npz under
-/tmp/corridor-bench keyed by the sizes and the seed.
+/tmp/corridor-bench keyed by the sizes and the seed; ``incident_chunks`` draws any number
+of incidents a chunk at a time, for runs that must not hold them all.
 
     .venv/bin/python bench/generate_exposure.py --incidents 1000000   # prints a summary
 """
@@ -19,6 +20,7 @@ Everything is numpy arrays; ``exposure_data`` caches them in an .npz under
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -158,6 +160,19 @@ def new_incidents(
     """More incidents from the same hot spots, drawn apart from the cached ones."""
     spot_rng, _, _, _, new_rng = _streams(seed)
     return incidents(count, new_rng, hot_spots(spot_rng))
+
+
+def incident_chunks(
+    total: int, chunk: int = 1_000_000, *, seed: int = 11
+) -> Iterator[tuple[Floats, Floats]]:
+    """(lon, lat) of ``total`` incidents from the same hot spots, ``chunk`` at a time, each
+    chunk from its own stream: any count, in flat memory, the same for the same seed."""
+    spot_rng = _streams(seed)[0]
+    spots = hot_spots(spot_rng)
+    for number, start in enumerate(range(0, total, chunk)):
+        rng = np.random.default_rng(np.random.SeedSequence([seed, 1 << 20, number]))
+        lon, lat, _, _ = incidents(min(chunk, total - start), rng, spots)
+        yield lon, lat
 
 
 def asset_lines(data: dict[str, NDArray[np.generic]]) -> list[Floats]:

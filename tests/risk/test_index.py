@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from numpy.typing import NDArray
 from pyproj import Geod
 
-from corridor.geodesy import unit_vectors, wrap_longitude
+from corridor.geodesy import TIGHTEST_KM, unit_vectors, wrap_longitude
+from corridor.risk.grid import _cells
 from corridor.risk.index import AssetIndex
 from corridor.risk.kernels import point_distances_km
 from corridor.risk.shapes import AssetShapes
@@ -189,7 +190,11 @@ def test_no_incident_or_no_asset_gives_no_pairs() -> None:
 def test_a_point_assets_search_box_is_its_radius_not_the_globe() -> None:
     """A point has no arc: its box must not take the crest of a great circle (the pole)."""
     index = AssetIndex(AssetShapes.from_lines(["p"], [np.array([[30.0, 10.0]])]), 50)
-    box, everywhere, _ = index._reach(50)
-    lat_lo, lat_hi, lon_lo, lon_hi = box[0]
-    assert not everywhere[0]
-    assert 9.5 < lat_lo < 10 < lat_hi < 10.5 and 29.5 < lon_lo < 30 < lon_hi < 30.5
+    np.testing.assert_allclose(index._box[0], [10.0, 10.0, 30.0, 30.0], atol=1e-9)
+    cell_deg = 0.1
+    row_lo, row_hi, col_lo, col_hi, everywhere = _cells(
+        index._box[0], 50 / TIGHTEST_KM, cell_deg, 1800, 3600
+    )
+    assert not everywhere  # the cells of the 50 km around it (0.45 degrees), no more
+    assert 9.4 < row_lo * cell_deg - 90 < 9.55 and 10.45 < (row_hi + 1) * cell_deg - 90 < 10.6
+    assert 29.4 < col_lo * cell_deg - 180 < 29.55 and 30.45 < (col_hi + 1) * cell_deg - 180 < 30.6

@@ -47,9 +47,13 @@ def severity(fatalities: NDArray[np.float64], floor: float) -> NDArray[np.float6
 def _per_class(
     classes: NDArray[np.object_], *values: Callable[[str], float]
 ) -> list[NDArray[np.float64]]:
-    """Each ``value(class)`` for every row, computed once per distinct class."""
-    names, positions = np.unique(classes.astype(str), return_inverse=True)
-    return [np.array([v(str(n)) for n in names], np.float64)[positions] for v in values]
+    """Each ``value(class)`` for every row, computed once per distinct class (numbered by
+    a dict as they come: a few times faster than sorting a million strings)."""
+    numbers: dict[object, int] = {}
+    positions = np.fromiter(
+        (numbers.setdefault(c, len(numbers)) for c in classes), np.int64, count=len(classes)
+    )
+    return [np.array([v(str(n)) for n in numbers], np.float64)[positions] for v in values]
 
 
 def incident_weights(
@@ -177,13 +181,14 @@ def exposure_of(
         pairs = index.pairs(incidents.lon, incidents.lat, radius)
     else:
         found = index.pairs(incidents.lon[counting], incidents.lat[counting], radius[counting])
-        pairs = Pairs(found.asset, counting[found.incident], found.distance_km)
+        pairs = Pairs(found.asset, counting.astype(np.int32)[found.incident], found.distance_km)
     factor = np.array([settings.criticality[c] for c in criticality], np.float64)
-    points = (
-        weight[pairs.incident]
-        * (1.0 - pairs.distance_km / radius[pairs.incident])
-        * factor[pairs.asset]
-    )
+    # weight x (1 - distance / radius) x criticality, in place: tens of millions of pairs
+    points = np.take(radius, pairs.incident)
+    np.divide(pairs.distance_km, points, out=points)
+    np.subtract(1.0, points, out=points)
+    points *= np.take(weight, pairs.incident)
+    points *= np.take(factor, pairs.asset)
     scores = np.bincount(pairs.asset, weights=points, minlength=len(shapes)).astype(np.float64)
     return Exposure(shapes.ids, scores, pairs, points, incidents, age, as_of, profile)
 

@@ -1,13 +1,14 @@
 """The spatial index: which incidents lie within a radius of which assets, and how far.
 
 One method behind one class, chosen by measuring (README, "Benchmarks"): the
-incidents go into a latitude-longitude grid (a counting sort, no tree); each segment
+incidents are counting-sorted into a latitude-longitude grid (no tree); each segment
 of each asset, a great-circle arc, visits only the cells its radius-widened bounding
-box touches, rejects most incidents with one dot product, and measures the rest
-exactly (``kernels.arc_distance_km``, the distance of :mod:`corridor.geodesy`). Assets
-are split into blocks scanned by threads (the compiled loop releases the GIL). A new
-incident is placed against precomputed segment boxes in a few milliseconds, without
-touching the grid.
+box touches, keeps the incidents whose chord to the arc is within reach (a few dot
+products), and only the arcs nearest each incident are measured exactly
+(``kernels.arc_distance_km``, the distance of :mod:`corridor.geodesy`). Assets are split
+into blocks scanned by threads (the compiled loops release the GIL), and the blocks'
+pairs are copied into place as they finish, so the result is held once. A new incident
+is measured against the assets whose enclosing cap it reaches, without any grid.
 
 Distances are geodesic km on WGS 84 to the nearest point of the line, exact on the
 sphere and corrected by the radius of curvature: within 0.1 % of pyproj's ``Geod``
@@ -18,31 +19,43 @@ from __future__ import annotations
 
 import itertools
 import math
+import mmap
 import os
-from concurrent.futures import ThreadPoolExecutor
+from collections import deque
+from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from corridor.geodesy import TIGHTEST_KM, unit_vectors, wrap_longitude
-from corridor.risk.kernels import pairs_in_grid, point_distances_km, segments_around
+from corridor.geodesy import TIGHTEST_KM, unit_vectors
+from corridor.risk.grid import grid_order, pairs_in_grid
+from corridor.risk.kernels import assets_near, caps, chords_of, chunks_of, segment_frames
 from corridor.risk.shapes import AssetShapes
 
 __all__ = ["AssetIndex", "Pairs", "segment_ends"]
 
-# boxes built with the tightest curvature miss nothing
-_TIGHTEST_KM = TIGHTEST_KM
 _SMALLEST_CELL_DEG = 0.2  # keeps the grid under two million cells for tiny radii
-_EDGE = 1e-9  # widen boxes by a hair more than the radius: rounding never drops a pair
+_RUN = 16  # segments per cap below the asset's, for ``near``
+_PAIRS_RESERVED = 32  # per incident: room reserved (not taken) for the pairs found,
+_MOST_RESERVED = 1 << 26  # up to this many (a machine may refuse to reserve far beyond RAM)
+_BLOCKS_PER_WORKER = 64  # small blocks: balanced threads, and little held before copying
+
+Block = tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]
 
 
 @dataclass(frozen=True, eq=False)
 class Pairs:
-    """Asset-incident pairs within reach, with the incident's distance to the asset."""
+    """Asset-incident pairs within reach, with the incident's distance to the asset.
 
-    asset: NDArray[np.int64]
-    incident: NDArray[np.int64]
+    Asset and incident numbers are int32 (a million incidents make tens of millions of
+    pairs: half the memory of int64); widen them before multiplying them together.
+    """
+
+    asset: NDArray[np.int32]
+    incident: NDArray[np.int32]
     distance_km: NDArray[np.float64]
 
     def __len__(self) -> int:
@@ -50,7 +63,7 @@ class Pairs:
 
     @classmethod
     def none(cls) -> Pairs:
-        return cls(np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0))
+        return cls(np.empty(0, np.int32), np.empty(0, np.int32), np.empty(0))
 
 
 def segment_ends(shapes: AssetShapes) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
@@ -65,27 +78,54 @@ def segment_ends(shapes: AssetShapes) -> tuple[NDArray[np.int64], NDArray[np.int
     return start, end
 
 
-def _latitude_range(
-    a: NDArray[np.float64], b: NDArray[np.float64], normal: NDArray[np.float64]
-) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """Lowest and highest latitude (degrees) along each arc, its crest included."""
-    z_lo = np.minimum(a[:, 2], b[:, 2])
-    z_hi = np.maximum(a[:, 2], b[:, 2])
-    crest = np.array([0.0, 0.0, 1.0]) - normal[:, 2:3] * normal  # north pole onto the plane
-    length = np.linalg.norm(crest, axis=1, keepdims=True)
-    length[np.linalg.norm(normal, axis=1) == 0] = 0.0  # a point has no arc, so no crest
-    crest = np.divide(crest, length, out=np.zeros_like(crest), where=length > 1e-12)
-    for sign in (1.0, -1.0):
-        top = sign * crest
-        inside = (np.einsum("ij,ij->i", np.cross(a, top), normal) >= 0) & (
-            np.einsum("ij,ij->i", np.cross(top, b), normal) >= 0
-        )
-        inside &= length[:, 0] > 1e-12
-        if sign > 0:
-            z_hi = np.where(inside, np.maximum(z_hi, top[:, 2]), z_hi)
-        else:
-            z_lo = np.where(inside, np.minimum(z_lo, top[:, 2]), z_lo)
-    return np.degrees(np.arcsin(np.clip(z_lo, -1, 1))), np.degrees(np.arcsin(np.clip(z_hi, -1, 1)))
+def _untouched(count: int, dtype: type[np.generic]) -> NDArray[Any]:
+    """An array in fresh anonymous memory: the system gives it pages only as they are
+    written, small ones (numpy asks for huge pages, which a busy machine may spend a
+    second of system time finding and clearing)."""
+    size = max(count, 1) * np.dtype(dtype).itemsize
+    if not hasattr(mmap, "MAP_ANONYMOUS"):  # not a POSIX system: plain memory
+        return np.empty(count, dtype)
+    memory = mmap.mmap(-1, size, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS)
+    return np.frombuffer(memory, dtype, count)
+
+
+class _Collected:
+    """Blocks' pairs copied into place, in block order, as they finish.
+
+    The arrays are reserved for more pairs than most scans find, and memory is only taken
+    for the pages written, so what is held is the pairs found. Past that they move to
+    a larger reservation (rare: a copy).
+    """
+
+    def __init__(self, order: NDArray[np.int32], capacity: int) -> None:
+        self.order = order
+        self.asset = _untouched(capacity, np.int32)
+        self.incident = _untouched(capacity, np.int32)
+        self.km = _untouched(capacity, np.float64)
+        self.count = 0
+
+    def add(self, block: Block) -> None:
+        size = len(block[0])
+        end = self.count + size
+        if end > len(self.asset):
+            capacity = max(end, 2 * len(self.asset))
+            self.asset, self.incident, self.km = (
+                self._moved(column, capacity) for column in (self.asset, self.incident, self.km)
+            )
+        self.asset[self.count : end] = block[0]
+        np.take(self.order, block[1], out=self.incident[self.count : end])
+        self.km[self.count : end] = block[2]
+        self.count = end
+
+    def _moved(self, column: NDArray[Any], capacity: int) -> NDArray[Any]:
+        larger = _untouched(capacity, column.dtype.type)
+        larger[: self.count] = column[: self.count]
+        return larger
+
+    def pairs(self) -> Pairs:
+        """The pairs found (views of the reservations: the rest was never taken)."""
+        count = self.count
+        return Pairs(self.asset[:count], self.incident[:count], self.km[:count])
 
 
 class AssetIndex:
@@ -98,13 +138,8 @@ class AssetIndex:
         self.max_radius_km = float(max_radius_km)
         start, end = segment_ends(shapes)
         vertices = unit_vectors(shapes.lon, shapes.lat)
-        self._a = np.ascontiguousarray(vertices[start])
-        self._b = np.ascontiguousarray(vertices[end])
-        normal = np.cross(self._a, self._b)
-        length = np.linalg.norm(normal, axis=1, keepdims=True)
-        self._n = np.ascontiguousarray(
-            np.divide(normal, length, out=np.zeros_like(normal), where=length > 1e-15)
-        )
+        self._a, self._b, self._n, self._box = segment_frames(vertices, shapes.lon, start, end)
+        del vertices, start, end
         part_of = np.repeat(
             np.arange(shapes.parts), np.maximum(np.diff(shapes.part_offsets) - 1, 1)
         )
@@ -112,37 +147,11 @@ class AssetIndex:
         self._asset_segments = np.searchsorted(self._asset, np.arange(len(shapes) + 1)).astype(
             np.int64
         )
-        middle = self._a + self._b
-        norm = np.linalg.norm(middle, axis=1, keepdims=True)
-        self._mid = np.ascontiguousarray(
-            np.divide(middle, norm, out=self._a.copy(), where=norm > 1e-12)
-        )
-        self._half = np.arccos(np.clip(np.einsum("ij,ij->i", self._a, self._mid), -1, 1))
-        self._lat_lo, self._lat_hi = _latitude_range(self._a, self._b, self._n)
-        lon_a, lon_b = shapes.lon[start], shapes.lon[end]
-        turn = wrap_longitude(lon_b - lon_a)  # the short way round
-        self._lon_lo = lon_a + np.minimum(turn, 0.0)
-        self._lon_hi = lon_a + np.maximum(turn, 0.0)
-        self._near = self._reach(self.max_radius_km)
-
-    def _reach(
-        self, radius_km: float
-    ) -> tuple[NDArray[np.float64], NDArray[np.bool_], NDArray[np.float64]]:
-        """Each segment's bounding box widened by the radius (its longitudes may wrap),
-        whether that box spans every longitude, and the cosine beyond which no point of
-        the sphere is within the radius of the arc."""
-        reach = radius_km / _TIGHTEST_KM + _EDGE
-        widen = math.degrees(reach)
-        lat_lo, lat_hi = self._lat_lo - widen, self._lat_hi + widen
-        extreme = np.maximum(np.abs(lat_lo), np.abs(lat_hi))
-        ratio = math.sin(reach) / np.cos(np.radians(np.minimum(extreme, 90.0)))
-        everywhere = (extreme >= 89.999) | (ratio >= 1.0)
-        spread = np.degrees(np.arcsin(np.clip(ratio, 0.0, 1.0)))
-        lon_lo, lon_hi = self._lon_lo - spread, self._lon_hi + spread
-        everywhere |= lon_hi - lon_lo >= 360.0
-        shift = np.floor((lon_lo + 180.0) / 360.0) * 360.0  # lon_lo into [-180, 180)
-        box = np.ascontiguousarray(np.stack([lat_lo, lat_hi, lon_lo - shift, lon_hi - shift], 1))
-        return box, everywhere, np.cos(np.minimum(self._half + reach, np.pi))
+        # caps for ``near``: of each asset, and of each run of a few of its segments
+        self._asset_chunks, self._chunk_segments = chunks_of(self._asset_segments, _RUN)
+        reach = self.max_radius_km / TIGHTEST_KM
+        self._asset_cap = caps(self._asset_segments, self._a, self._b, reach)
+        self._chunk_cap = caps(self._chunk_segments, self._a, self._b, reach)
 
     @property
     def segments(self) -> int:
@@ -155,20 +164,27 @@ class AssetIndex:
 
         ``radius_km`` is one radius or one per incident, at most the index's maximum.
         Incidents sharing a radius (a profile has a few) are scanned together, with a grid
-        and boxes sized for it rather than for the largest.
+        and boxes sized for it rather than for the largest. Incidents with no finite
+        position reach nothing.
         """
         lon_deg = np.asarray(lon, np.float64).reshape(-1)
         lat_deg = np.asarray(lat, np.float64).reshape(-1)
-        radius = np.broadcast_to(np.asarray(radius_km, np.float64), lon_deg.shape).copy()
+        radius = np.broadcast_to(np.asarray(radius_km, np.float64), lon_deg.shape)
         if len(radius) and radius.max() > self.max_radius_km * (1 + 1e-12):
             raise ValueError(f"a radius exceeds the index's {self.max_radius_km} km")
+        located = np.isfinite(lon_deg) & np.isfinite(lat_deg)
         values = np.unique(radius)
+        if located.all() and len(values) <= 1:
+            return self._scan(lon_deg, lat_deg, np.ascontiguousarray(radius), workers)
         groups = [radius == v for v in values] if len(values) <= 4 else [np.ones(len(radius), bool)]
         found = []
         for chosen in groups:
-            rows = np.flatnonzero(chosen)
+            rows = np.flatnonzero(chosen & located)
+            if len(rows) == 0:
+                continue
             part = self._scan(lon_deg[rows], lat_deg[rows], radius[rows], workers)
-            found.append(Pairs(part.asset, rows[part.incident], part.distance_km))
+            renumbered = rows.astype(np.int32)[part.incident]
+            found.append(Pairs(part.asset, renumbered, part.distance_km))
         if len(found) == 1:
             return found[0]
         if not found:
@@ -186,49 +202,55 @@ class AssetIndex:
         radius: NDArray[np.float64],
         workers: int,
     ) -> Pairs:
-        """One group of incidents, sorted into grid order so the scan reads memory in order."""
+        """One group of incidents, through a grid sized for the largest of their radii."""
         count = len(lon)
-        largest = float(radius.max()) if count else self.max_radius_km
-        box, everywhere, reach_cos = self._reach(largest)
-        smallest = max(math.degrees(largest / _TIGHTEST_KM), _SMALLEST_CELL_DEG)
+        if count == 0 or len(self.shapes) == 0:
+            return Pairs.none()
+        largest = float(radius.max())
+        smallest = max(math.degrees(largest / TIGHTEST_KM), _SMALLEST_CELL_DEG)
         # a whole number of columns round the globe, so a box past 180 wraps onto the right
         # ones (with a narrow last column, -179 and 181 fell in different cells)
         cols = max(1, math.floor(360.0 / smallest))
         cell_deg = 360.0 / cols
         rows = math.ceil(180.0 / cell_deg)
-        row = np.minimum(np.floor((lat + 90.0) / cell_deg).astype(np.int64), rows - 1)
-        cell = row * cols + np.floor((lon + 180.0) / cell_deg).astype(np.int64) % cols
-        order = np.argsort(cell, kind="stable").astype(np.int64)
-        points = unit_vectors(lon[order], lat[order])
-        by_cell = np.ascontiguousarray(radius[order])
-        cell_start = np.zeros(rows * cols + 1, np.int64)
-        np.cumsum(np.bincount(cell, minlength=rows * cols), out=cell_start[1:])
-        threads = workers or os.cpu_count() or 1
+        order, cell_start, points = grid_order(lon, lat, cell_deg, rows, cols)
+        if radius.min() == largest:  # one radius: one value for all, not an array of copies
+            by_cell = np.broadcast_to(radius[:1], (count,))
+            reach, sure = (np.broadcast_to(c, (count,)) for c in chords_of(radius[:1]))
+        else:
+            by_cell = np.ascontiguousarray(radius[order])
+            reach, sure = chords_of(by_cell)
+        threads = max(1, workers or os.cpu_count() or 1)
+        slots = [np.full(count, -1, np.int32) for _ in range(threads)]
 
-        def scan(block: tuple[int, int]) -> tuple[NDArray[np.int64], ...]:
-            best = np.full(count, np.inf)
-            return pairs_in_grid(
-                block[0], block[1], self._asset_segments, self._a, self._b, self._n,
-                self._mid, reach_cos, box, everywhere, points, by_cell,
-                cell_start, cell_deg, rows, cols, best,
-            )  # fmt: skip
+        def scan(block: tuple[int, int]) -> Block:
+            slot = slots.pop()  # list.pop is atomic; at most ``threads`` blocks run at once
+            try:
+                return pairs_in_grid(
+                    block[0], block[1], self._asset_segments, self._a, self._b, self._n,
+                    self._box, largest, points, by_cell, reach, sure, cell_start, cell_deg,
+                    rows, cols, slot,
+                )  # fmt: skip
+            finally:
+                slots.append(slot)
 
+        collected = _Collected(order, min(max(_PAIRS_RESERVED * count, 1 << 16), _MOST_RESERVED))
         with ThreadPoolExecutor(max_workers=threads) as pool:
-            found = list(pool.map(scan, self._blocks(threads)))
-        if not found:
-            return Pairs.none()
-        return Pairs(
-            np.concatenate([f[0] for f in found]),
-            order[np.concatenate([f[1] for f in found])],
-            np.concatenate([f[2] for f in found]).astype(np.float64),
-        )
+            # a window of blocks in flight: finished ones wait for their turn to be copied,
+            # a few at a time, then are dropped
+            running: deque[Future[Block]] = deque()
+            for block in self._blocks(threads):
+                running.append(pool.submit(scan, block))
+                if len(running) > threads:
+                    collected.add(running.popleft().result())
+            while running:
+                collected.add(running.popleft().result())
+        return collected.pairs()
 
-    def _blocks(self, workers: int) -> list[tuple[int, int]]:
-        """Asset ranges of about equal segment counts, a few per worker for balance."""
+    def _blocks(self, workers: int) -> Iterable[tuple[int, int]]:
+        """Asset ranges of about equal segment counts, many per worker for balance."""
         assets = len(self.shapes)
-        if assets == 0:
-            return []
-        pieces = min(assets, workers * 8)
+        pieces = min(assets, workers * _BLOCKS_PER_WORKER)
         targets = np.linspace(0, self.segments, pieces + 1)[1:-1]
         cuts = np.unique(np.searchsorted(self._asset_segments, targets))
         edges = [0, *[int(c) for c in cuts if 0 < c < assets], assets]
@@ -237,20 +259,18 @@ class AssetIndex:
     def near(
         self, lon: float, lat: float, radius_km: float
     ) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
-        """The assets within ``radius_km`` of one point and its distance to each.
+        """The assets within ``radius_km`` of one point (by asset number) and its distance
+        to each.
 
-        This is the incremental path: no grid, one pass over the segment boxes.
+        This is the incremental path: no grid, only the assets whose enclosing cap comes
+        within reach are measured.
         """
         if radius_km > self.max_radius_km * (1 + 1e-12):
             raise ValueError(f"the radius exceeds the index's {self.max_radius_km} km")
-        box, everywhere, _ = self._near
-        candidates = segments_around(float(lon), float(lat), box, everywhere)
+        if not (math.isfinite(lon) and math.isfinite(lat)):
+            return np.empty(0, np.int64), np.empty(0)
         point = unit_vectors([lon], [lat])[0]
-        km = point_distances_km(point[0], point[1], point[2], candidates, self._a, self._b, self._n)
-        keep = km <= radius_km
-        assets, km = self._asset[candidates[keep]], km[keep]
-        order = np.lexsort((km, assets))
-        assets, km = assets[order], km[order]
-        first = np.ones(len(assets), bool)
-        first[1:] = assets[1:] != assets[:-1]
-        return assets[first], km[first]
+        return assets_near(
+            point[0], point[1], point[2], float(radius_km), self._asset_chunks,
+            self._chunk_segments, self._asset_cap, self._chunk_cap, self._a, self._b, self._n,
+        )  # fmt: skip

@@ -3,8 +3,9 @@
 Everything here works on the unit vectors of :mod:`corridor.geodesy` and measures with its
 ``central_angle`` and ``angle_km``, the project's one distance: the nearest point of an
 arc is found on the sphere, then the angle to it becomes km on WGS 84 (far better than
-0.1 % at the distances risk cares about). Numba compiles them once and caches the
-machine code on disk.
+0.1 % at the distances risk cares about). Filters before that measure compare squared
+chords on the sphere, which cost a few dot products and never drop a pair the measure
+would keep. Numba compiles the loops once and caches the machine code on disk.
 """
 
 from __future__ import annotations
@@ -14,18 +15,39 @@ import math
 import numpy as np
 from numba import njit
 
-from corridor.geodesy import TIGHTEST_KM, angle_km, central_angle
+from corridor.geodesy import TIGHTEST_KM, WGS84_E2, angle_km, central_angle
 
 __all__ = [
+    "CHORD_SLACK",
+    "CURVATURE_SPREAD",
+    "EDGE",
+    "arc_angle",
     "arc_distance_km",
-    "pairs_in_grid",
+    "assets_near",
+    "caps",
+    "chord2",
+    "chords_of",
+    "chunks_of",
+    "middle",
     "point_distances_km",
-    "segments_around",
+    "segment_frames",
+    "spread",
+    "vertex_angle",
 ]
+
+# No ellipsoid radius of curvature exceeds the poles' a / sqrt(1 - e2) or falls below
+# TIGHTEST_KM, so km = angle x a factor within this ratio; and chord(k x angle) <= k x
+# chord(angle) for k >= 1. An arc whose chord exceeds this many times the nearest arc's
+# cannot be nearer on the ellipsoid.
+CURVATURE_SPREAD: float = (1.0 - WGS84_E2) ** -1.5
+CHORD_SLACK = 1e-13  # rounding of a chord: an arc this close to the nearest is measured too
+EDGE = 1e-9  # radians added to every reach: rounding never drops a pair
+_SURE_SIDE = 1e-12  # a sine this far outside the arc's ends is outside whatever the rounding
+_SURE_NEARER = 1.0 - 1e-9  # a squared chord this much smaller is smaller whatever the rounding
 
 
 @njit(cache=True, inline="always")
-def _arc_angle(
+def arc_angle(
     px: float, py: float, pz: float, a: np.ndarray, b: np.ndarray, n: np.ndarray
 ) -> tuple[float, float, float, float]:
     """Angle from P to the nearest point of the arc from a to b, and that point."""
@@ -57,7 +79,7 @@ def arc_distance_km(
     n: np.ndarray,  # unit normal of its plane, zeros for a point
 ) -> float:
     """Distance from P to the nearest point of the great-circle arc from a to b."""
-    theta, qx, qy, qz = _arc_angle(px, py, pz, a, b, n)
+    theta, qx, qy, qz = arc_angle(px, py, pz, a, b, n)
     return angle_km(theta, px, py, pz, qx, qy, qz)
 
 
@@ -79,95 +101,248 @@ def point_distances_km(
     return out
 
 
+@njit(cache=True, inline="always")
+def chord2(
+    px: float,
+    py: float,
+    pz: float,
+    ax: float,
+    ay: float,
+    az: float,
+    bx: float,
+    by: float,
+    bz: float,
+    nx: float,
+    ny: float,
+    nz: float,
+) -> tuple[float, int]:
+    """Squared chord from P to the nearest point of the arc a-b (unit normal n, zeros for
+    a point) on the sphere: a few dot products, no trigonometry, exact enough to rank
+    arcs (``CHORD_SLACK``). And which point that is, when rounding cannot change it: 1
+    for a, 2 for b (:func:`arc_angle` then returns that vertex), 0 if not certain."""
+    if nx != 0.0 or ny != 0.0 or nz != 0.0:
+        # P's foot on the great circle lies between a and b: P.(n x a) >= 0, P.(b x n) >= 0
+        after_a = px * (ny * az - nz * ay) + py * (nz * ax - nx * az) + pz * (nx * ay - ny * ax)
+        before_b = px * (by * nz - bz * ny) + py * (bz * nx - bx * nz) + pz * (bx * ny - by * nx)
+        if after_a >= 0.0 and before_b >= 0.0:
+            sine2 = px * nx + py * ny + pz * nz
+            sine2 *= sine2
+            return 2.0 * sine2 / (1.0 + math.sqrt(max(1.0 - sine2, 0.0))), 0
+        outside = after_a < -_SURE_SIDE or before_b < -_SURE_SIDE
+    else:
+        outside = True
+    dx, dy, dz = px - ax, py - ay, pz - az
+    to_a = dx * dx + dy * dy + dz * dz
+    dx, dy, dz = px - bx, py - by, pz - bz
+    to_b = dx * dx + dy * dy + dz * dz
+    if to_a <= to_b:
+        return to_a, 1 if outside and (to_a < to_b * _SURE_NEARER or to_a == 0.0) else 0
+    return to_b, 2 if outside and to_b < to_a * _SURE_NEARER else 0
+
+
+@njit(cache=True, inline="always")
+def vertex_angle(
+    px: float, py: float, pz: float, vertex: np.ndarray
+) -> tuple[float, float, float, float]:
+    """:func:`arc_angle` where ``chord2`` is sure the nearest point is ``vertex``: the
+    same numbers, one angle instead of the arc's tests and two angles."""
+    return (
+        central_angle(px, py, pz, vertex[0], vertex[1], vertex[2]),
+        vertex[0],
+        vertex[1],
+        vertex[2],
+    )
+
+
+@njit(cache=True, inline="always")
+def spread(chord2: float) -> float:
+    """The squared chord within which an arc may still be nearer on the ellipsoid than
+    one at ``chord2`` on the sphere (``CURVATURE_SPREAD``, and rounding)."""
+    bound = CURVATURE_SPREAD * math.sqrt(chord2) + CHORD_SLACK
+    return bound * bound
+
+
 @njit(cache=True, nogil=True)
-def pairs_in_grid(
-    first_asset: int,
-    last_asset: int,
-    asset_segments: np.ndarray,  # segment offsets per asset (n_assets + 1)
-    a: np.ndarray,  # (n_segments, 3) unit vectors
+def chords_of(radius_km: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per radius, squared chords on the sphere: beyond the first (the radius over the
+    tightest curvature, and a hair) nothing is within the radius on the ellipsoid; within
+    the second (over the widest curvature, less a hair) everything is (-1: nothing)."""
+    reach = np.empty(len(radius_km))
+    sure = np.empty(len(radius_km))
+    for i in range(len(radius_km)):
+        angle = min(radius_km[i] / TIGHTEST_KM + EDGE, math.pi)
+        reach[i] = (2.0 * math.sin(0.5 * angle)) ** 2
+        angle = radius_km[i] / (TIGHTEST_KM * CURVATURE_SPREAD) - EDGE
+        sure[i] = (2.0 * math.sin(0.5 * angle)) ** 2 if 0.0 < angle < math.pi else -1.0
+    return reach, sure
+
+
+@njit(cache=True, inline="always")
+def middle(a: np.ndarray, b: np.ndarray) -> tuple[float, float, float, float]:
+    """Unit vector halfway along the arc, and the half arc's angle (a for a point)."""
+    mx, my, mz = a[0] + b[0], a[1] + b[1], a[2] + b[2]
+    norm = math.sqrt(mx * mx + my * my + mz * mz)
+    if norm > 1e-12:
+        mx, my, mz = mx / norm, my / norm, mz / norm
+    else:
+        mx, my, mz = a[0], a[1], a[2]
+    return mx, my, mz, central_angle(a[0], a[1], a[2], mx, my, mz)
+
+
+@njit(cache=True, nogil=True)
+def segment_frames(
+    vertices: np.ndarray,  # (n_vertices, 3) unit vectors
+    lon: np.ndarray,  # (n_vertices,) degrees
+    start: np.ndarray,  # vertex number of each segment's start
+    end: np.ndarray,  # and end
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per segment: start a, end b, unit normal n (zeros for a point), and its box
+    (lowest and highest latitude along the arc, its crest included; longitudes the
+    short way round), in one pass with no temporaries."""
+    count = len(start)
+    a = np.empty((count, 3))
+    b = np.empty((count, 3))
+    n = np.zeros((count, 3))
+    box = np.empty((count, 4))
+    for s in range(count):
+        a[s] = vertices[start[s]]
+        b[s] = vertices[end[s]]
+        ax, ay, az = a[s, 0], a[s, 1], a[s, 2]
+        bx, by, bz = b[s, 0], b[s, 1], b[s, 2]
+        nx, ny, nz = ay * bz - az * by, az * bx - ax * bz, ax * by - ay * bx
+        length = math.sqrt(nx * nx + ny * ny + nz * nz)
+        z_lo, z_hi = min(az, bz), max(az, bz)
+        if length > 1e-15:
+            nx, ny, nz = nx / length, ny / length, nz / length
+            n[s, 0], n[s, 1], n[s, 2] = nx, ny, nz
+            # the crest: the north pole projected onto the arc's plane, if the arc passes it
+            cx, cy, cz = -nz * nx, -nz * ny, 1.0 - nz * nz
+            crest = math.sqrt(cx * cx + cy * cy + cz * cz)
+            if crest > 1e-12:
+                cx, cy, cz = cx / crest, cy / crest, cz / crest
+                for sign in (1.0, -1.0):  # the top, then the bottom of the great circle
+                    tx, ty, tz = sign * cx, sign * cy, sign * cz
+                    after_a = (ay * tz - az * ty) * nx + (az * tx - ax * tz) * ny
+                    after_a += (ax * ty - ay * tx) * nz
+                    before_b = (ty * bz - tz * by) * nx + (tz * bx - tx * bz) * ny
+                    before_b += (tx * by - ty * bx) * nz
+                    if after_a >= 0.0 and before_b >= 0.0:
+                        if sign > 0.0:
+                            z_hi = max(z_hi, tz)
+                        else:
+                            z_lo = min(z_lo, tz)
+        box[s, 0] = math.degrees(math.asin(min(max(z_lo, -1.0), 1.0)))
+        box[s, 1] = math.degrees(math.asin(min(max(z_hi, -1.0), 1.0)))
+        lon_a = lon[start[s]]
+        turn = (lon[end[s]] - lon_a + 180.0) % 360.0 - 180.0  # the short way round
+        box[s, 2] = lon_a + min(turn, 0.0)
+        box[s, 3] = lon_a + max(turn, 0.0)
+    return a, b, n, box
+
+
+@njit(cache=True, nogil=True)
+def chunks_of(asset_segments: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each asset's segments in runs of at most ``size``: (asset_chunks, chunk_segments);
+    asset k's runs are ``asset_chunks[k]:[k + 1]``, run c's segments
+    ``chunk_segments[c]:[c + 1]``."""
+    assets = len(asset_segments) - 1
+    asset_chunks = np.zeros(assets + 1, np.int64)
+    for k in range(assets):
+        runs = (asset_segments[k + 1] - asset_segments[k] + size - 1) // size
+        asset_chunks[k + 1] = asset_chunks[k] + runs
+    chunk_segments = np.empty(asset_chunks[assets] + 1, np.int64)
+    chunk_segments[-1] = asset_segments[assets]
+    for k in range(assets):
+        for c in range(asset_chunks[k], asset_chunks[k + 1]):
+            chunk_segments[c] = asset_segments[k] + (c - asset_chunks[k]) * size
+    return asset_chunks, chunk_segments
+
+
+@njit(cache=True, nogil=True)
+def caps(
+    offsets: np.ndarray, a: np.ndarray, b: np.ndarray, reach: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per run of segments ``offsets[k]:[k + 1]``, a spherical cap holding them all,
+    widened by ``reach`` radians: its centre and the cosine of its angle. A point is within
+    reach of the run only if its dot product with the centre is at least that (-2 where
+    the cap is the whole sphere, 2 for an empty run)."""
+    runs = len(offsets) - 1
+    centre = np.zeros((runs, 3))
+    least = np.full(runs, -2.0)
+    for k in range(runs):
+        first, last = offsets[k], offsets[k + 1]
+        if first == last:
+            least[k] = 2.0  # nothing to reach
+            continue
+        cx = cy = cz = 0.0
+        for s in range(first, last):
+            cx += a[s, 0] + b[s, 0]
+            cy += a[s, 1] + b[s, 1]
+            cz += a[s, 2] + b[s, 2]
+        norm = math.sqrt(cx * cx + cy * cy + cz * cz)
+        if norm <= 1e-9 * (last - first):
+            continue  # spread round the globe: the whole sphere
+        cx, cy, cz = cx / norm, cy / norm, cz / norm
+        widest = 0.0  # the longest chord from the centre to a point of an arc, bounded:
+        for s in range(first, last):  # to the arc's midpoint, then on to an end
+            mx, my, mz, _ = middle(a[s], b[s])
+            to_middle = math.sqrt((cx - mx) ** 2 + (cy - my) ** 2 + (cz - mz) ** 2)
+            half = math.sqrt((mx - a[s, 0]) ** 2 + (my - a[s, 1]) ** 2 + (mz - a[s, 2]) ** 2)
+            widest = max(widest, to_middle + half)
+        angle = 2.0 * math.asin(min(0.5 * widest, 1.0)) + reach + EDGE
+        centre[k, 0], centre[k, 1], centre[k, 2] = cx, cy, cz
+        if angle < math.pi:
+            least[k] = math.cos(angle)
+    return centre, least
+
+
+@njit(cache=True, nogil=True)
+def assets_near(
+    px: float,
+    py: float,
+    pz: float,
+    radius_km: float,
+    asset_chunks: np.ndarray,
+    chunk_segments: np.ndarray,
+    asset_cap: tuple[np.ndarray, np.ndarray],
+    chunk_cap: tuple[np.ndarray, np.ndarray],
+    a: np.ndarray,
     b: np.ndarray,
     n: np.ndarray,
-    mid: np.ndarray,  # (n_segments, 3) unit vector of the arc's midpoint
-    reach_cos: np.ndarray,  # cos(half arc + largest radius): nothing farther is in reach
-    box: np.ndarray,  # (n_segments, 4) lat_lo, lat_hi, lon_lo, lon_hi widened by the radius
-    everywhere: np.ndarray,  # segment's widened box spans every longitude
-    points: np.ndarray,  # (n_incidents, 3) unit vectors, sorted by grid cell
-    radius_km: np.ndarray,  # per incident, in the same order
-    cell_start: np.ndarray,  # incidents of grid cell c are cell_start[c]:cell_start[c + 1]
-    cell_deg: float,
-    rows: int,
-    cols: int,
-    best: np.ndarray,  # scratch, all inf on entry and on exit (n_incidents,)
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(asset, incident, km) for every incident within its radius of an asset in the range;
-    incidents are numbered in their sorted order.
+) -> tuple[np.ndarray, np.ndarray]:
+    """(asset, km) of every asset within ``radius_km`` of P, by asset number.
 
-    Each segment visits the grid cells its widened box touches; an incident near several
-    segments of one asset keeps its smallest distance (``best``, reset before returning).
+    Caps (``caps``, widened by at least this radius) of the assets, then of their runs of
+    segments, pass only what may be in reach; of those, arcs whose chord is beyond reach
+    are dropped and the rest measured.
     """
-    capacity = 1 << 12
-    out_asset = np.empty(capacity, np.int64)
-    out_incident = np.empty(capacity, np.int64)
-    out_km = np.empty(capacity, np.float64)
+    reach_chord2 = (2.0 * math.sin(0.5 * min(radius_km / TIGHTEST_KM + EDGE, math.pi))) ** 2
+    asset_centre, asset_least = asset_cap
+    chunk_centre, chunk_least = chunk_cap
+    found = np.empty(len(asset_least), np.int64)
+    found_km = np.empty(len(asset_least))
     count = 0
-    touched = np.empty(1 << 10, np.int64)
-    for asset in range(first_asset, last_asset):
-        seen = 0
-        for s in range(asset_segments[asset], asset_segments[asset + 1]):
-            row_lo = max(0, math.floor((box[s, 0] + 90.0) / cell_deg))
-            row_hi = min(rows - 1, math.floor((box[s, 1] + 90.0) / cell_deg))
-            col_lo = math.floor((box[s, 2] + 180.0) / cell_deg)
-            col_hi = math.floor((box[s, 3] + 180.0) / cell_deg)
-            if everywhere[s] or col_hi - col_lo + 1 >= cols:
-                col_lo, col_hi = 0, cols - 1
-            mx, my, mz = mid[s, 0], mid[s, 1], mid[s, 2]
-            for row in range(row_lo, row_hi + 1):
-                for column in range(col_lo, col_hi + 1):
-                    cell = row * cols + column % cols
-                    for i in range(cell_start[cell], cell_start[cell + 1]):
-                        px, py, pz = points[i, 0], points[i, 1], points[i, 2]
-                        if px * mx + py * my + pz * mz < reach_cos[s]:
-                            continue
-                        theta, qx, qy, qz = _arc_angle(px, py, pz, a[s], b[s], n[s])
-                        # no direction curves tighter than TIGHTEST_KM: a bound before the km
-                        if theta * TIGHTEST_KM > min(radius_km[i], best[i]):
-                            continue
-                        km = angle_km(theta, px, py, pz, qx, qy, qz)
-                        if km > radius_km[i] or km >= best[i]:
-                            continue
-                        if best[i] == np.inf:
-                            if seen == len(touched):
-                                touched = np.concatenate((touched, np.empty_like(touched)))
-                            touched[seen] = i
-                            seen += 1
-                        best[i] = km
-        if count + seen > capacity:
-            while count + seen > capacity:
-                capacity *= 2
-            out_asset = np.concatenate((out_asset, np.empty(capacity - len(out_asset), np.int64)))
-            out_incident = np.concatenate(
-                (out_incident, np.empty(capacity - len(out_incident), np.int64))
-            )
-            out_km = np.concatenate((out_km, np.empty(capacity - len(out_km), np.float64)))
-        for t in range(seen):
-            i = touched[t]
-            out_asset[count] = asset
-            out_incident[count] = i
-            out_km[count] = best[i]
-            best[i] = np.inf
+    for k in range(len(asset_least)):
+        c = asset_centre[k]
+        if px * c[0] + py * c[1] + pz * c[2] < asset_least[k]:
+            continue
+        best = np.inf
+        for run in range(asset_chunks[k], asset_chunks[k + 1]):
+            c = chunk_centre[run]
+            if px * c[0] + py * c[1] + pz * c[2] < chunk_least[run]:
+                continue
+            for s in range(chunk_segments[run], chunk_segments[run + 1]):
+                sa, sb, sn = a[s], b[s], n[s]
+                c2, _ = chord2(
+                    px, py, pz, sa[0], sa[1], sa[2], sb[0], sb[1], sb[2], sn[0], sn[1], sn[2]
+                )
+                if c2 > reach_chord2:
+                    continue
+                theta, qx, qy, qz = arc_angle(px, py, pz, sa, sb, sn)
+                if theta * TIGHTEST_KM <= min(radius_km, best):
+                    best = min(best, angle_km(theta, px, py, pz, qx, qy, qz))
+        if best <= radius_km:
+            found[count] = k
+            found_km[count] = best
             count += 1
-    return out_asset[:count], out_incident[:count], out_km[:count]
-
-
-@njit(cache=True, nogil=True)
-def segments_around(lon: float, lat: float, box: np.ndarray, everywhere: np.ndarray) -> np.ndarray:
-    """The segments whose widened box holds the point (one pass, no temporaries)."""
-    found = np.empty(len(box), np.int64)
-    count = 0
-    for s in range(len(box)):
-        if box[s, 0] <= lat <= box[s, 1] and (
-            everywhere[s] or (lon - box[s, 2]) % 360.0 <= box[s, 3] - box[s, 2]
-        ):
-            found[count] = s
-            count += 1
-    return found[:count]
+    return found[:count], found_km[:count]
