@@ -45,7 +45,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from generate import write_ged_csv  # noqa: E402
 
-DATA = Path("/tmp/corridor-bench")  # ged_1000000.csv may be a link to /tmp/bench/ged_1m.csv
+DATA = Path("/tmp/imports2")  # ged_1000000.csv may be a link to /tmp/bench/ged_1m.csv
 POSTGRES = "postgresql://postgres@127.0.0.1:5432"
 
 

@@ -40,15 +40,16 @@ from corridor.events.importers.base import (
     NORMALIZED_POSITION_TAG,
     FieldError,
     ParsedRecord,
+    PickedCsv,
     Rejected,
     country_code,
     parse_float,
-    read_picked_rows,
+    read_csv_format,
     text,
 )
 from corridor.events.model import Incident, LocationPrecision, Target, severity_for
 
-__all__ = ["ASAM_CSV_COLUMNS", "classify_asam", "read_asam_csv", "read_asam_json"]
+__all__ = ["ASAM_CSV_COLUMNS", "asam_csv", "classify_asam", "read_asam_csv", "read_asam_json"]
 
 SOURCE = "asam"
 REPORTER = "public:asam"  # public data, TLP:CLEAR, like the other public sources
@@ -414,17 +415,20 @@ def read_asam_csv(stream: TextIO, *, file_name: str) -> Iterator[ParsedRecord]:
     field. Header names match in any case. A reject names the first line of its record;
     a missing column gives one reject on line 1 and nothing else.
     """
+    return read_csv_format(asam_csv(), stream, file_name)
+
+
+def asam_csv() -> PickedCsv:
+    """The site's CSV export as a :class:`~corridor.events.importers.base.CsvFormat`."""
     builder = _Builder()
 
     def parse(values: tuple[str, ...]) -> Incident:
         return builder.incident(dict(zip(ASAM_CSV_COLUMNS, values, strict=True)))
 
-    yield from read_picked_rows(
-        stream,
-        file_name=file_name,
-        required=tuple(name.lower() for name in ASAM_CSV_COLUMNS[:3]),
-        optional=tuple(name.lower() for name in ASAM_CSV_COLUMNS[3:]),
-        parse=parse,
+    return PickedCsv(
+        tuple(name.lower() for name in ASAM_CSV_COLUMNS[:3]),
+        tuple(name.lower() for name in ASAM_CSV_COLUMNS[3:]),
+        parse,
     )
 
 

@@ -29,9 +29,11 @@ from corridor.events.importers.base import (
     FieldError,
     ParsedRecord,
     Rejected,
-    csv_records,
+    RowItem,
+    csv_rows,
     parse_float,
     parse_int,
+    read_csv_format,
 )
 from corridor.events.importers.json_syntax import (
     JsonSyntaxError,
@@ -44,6 +46,7 @@ __all__ = [
     "FIELDS",
     "LIST_FIELDS",
     "REQUIRED_FIELDS",
+    "ReportCsv",
     "incident_from_record",
     "incident_to_dict",
     "iso_country",
@@ -491,26 +494,67 @@ def _read_json(
 
 def read_csv_reports(stream: TextIO, *, file_name: str) -> Iterator[ParsedRecord]:
     """Incidents from CSV (header = field names, lists ``;``-joined); open with ``newline=""``."""
-    rows = csv_records(stream, file_name=file_name, required=REQUIRED_FIELDS)
-    checked = False
-    line = 1
-    try:
-        for line, row in rows:
-            if not checked:
-                unknown = [name for name in row if name not in _KNOWN and not name.startswith("x_")]
-                if unknown:
-                    reason = "is not a field of the incident format; the file is not read"
-                    yield Rejected(file_name, 1, unknown[0], unknown[0], reason)
-                    return
-                checked = True
+    return read_csv_format(ReportCsv(), stream, file_name)
+
+
+_UNREAD = "is not a field of the incident format; the file is not read"
+
+
+class ReportCsv:
+    """Our CSV as a :class:`~corridor.events.importers.base.CsvFormat`.
+
+    Columns are named as the fields (stripped; the last of a name twice counts); ``x_``
+    columns are an agency's own and ignored. A record with more values than the header
+    has names keeps the first ones. A name that is no field rejects the file (on line 1,
+    when it has a record), and so does a missing required field.
+    """
+
+    def __init__(self) -> None:
+        self._names: tuple[str, ...] = ()
+
+    def pick(self, header: list[str], file_name: str) -> list[int]:
+        names = [name.strip() for name in header]
+        missing = [name for name in REQUIRED_FIELDS if name not in names]
+        if missing:
+            raise FieldError(missing[0], "", f"{file_name} has no column {missing[0]!r}")
+        unknown = [name for name in names if name not in _KNOWN and not name.startswith("x_")]
+        if unknown:
+            raise FieldError(unknown[0], unknown[0], _UNREAD)
+        last = {name: i for i, name in enumerate(names) if name in _KNOWN}
+        self._names = tuple(last)
+        return list(last.values())
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The fields :meth:`parse` reads, in the order of its values."""
+        return self._names
+
+    def rows(self, stream: TextIO, file_name: str) -> Iterator[RowItem]:
+        unread: list[FieldError] = []
+
+        def pick(header: list[str], name: str) -> list[int]:
             try:
-                yield incident_from_record(row)
+                return self.pick(header, name)
             except FieldError as exc:
-                yield Rejected(file_name, line, exc.field, exc.value, exc.reason)
-    except FieldError as exc:  # a required column is missing
-        yield Rejected(file_name, 1, exc.field, "", exc.reason)
-    except csv.Error as exc:
-        yield Rejected(file_name, line + 1, "", "", f"is not valid CSV ({exc})")
+                if exc.reason != _UNREAD:
+                    raise
+                unread.append(exc)
+                return [0]
+
+        line = 1
+        try:
+            for item in csv_rows(stream, file_name=file_name, pick=pick, long_rows=True):
+                if unread:  # said once there is a record to refuse
+                    yield Rejected(file_name, 1, unread[0].field, unread[0].value, _UNREAD)
+                    return
+                if not isinstance(item, Rejected):
+                    line = item[0]
+                yield item
+        except csv.Error as exc:
+            yield Rejected(file_name, line + 1, "", "", f"is not valid CSV ({exc})")
+
+    def parse(self, values: tuple[str, ...]) -> Incident:
+        return incident_from_record(dict(zip(self._names, values, strict=True)))
 
 
 def read_json_reports(stream: BinaryIO | TextIO, *, file_name: str) -> Iterator[ParsedRecord]:

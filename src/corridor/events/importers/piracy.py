@@ -22,16 +22,17 @@ from typing import TextIO
 from corridor.events.categories import CategoryRule, category_map
 from corridor.events.importers.base import (
     ParsedRecord,
+    PickedCsv,
     country_code,
     parse_date,
     parse_latitude,
     parse_longitude,
-    read_picked_rows,
+    read_csv_format,
     text,
 )
 from corridor.events.model import Incident, LocationPrecision, Target, severity_for
 
-__all__ = ["PIRACY_COLUMNS", "piracy_source_id", "read_piracy"]
+__all__ = ["PIRACY_COLUMNS", "PiracyRows", "piracy_csv", "piracy_source_id", "read_piracy"]
 
 SOURCE = "piracy"
 REPORTER = "public:piracy"  # public data, TLP:CLEAR, like the other public sources
@@ -93,17 +94,31 @@ def read_piracy(stream: TextIO, *, file_name: str) -> Iterator[ParsedRecord]:
     (0, 0) is a placeholder and is dropped. Rejects name the first line of the record; a
     missing column gives one reject on line 1 and nothing else.
     """
-    lookups = _Lookups()
-    seen: dict[str, int] = {}
+    return read_csv_format(piracy_csv(PiracyRows()), stream, file_name)
 
-    def parse(values: tuple[str, ...]) -> Incident:
+
+def piracy_csv(rows: PiracyRows) -> PickedCsv:
+    """The file's layout as a :class:`~corridor.events.importers.base.CsvFormat`, reading
+    with ``rows`` (whose duplicate count a columnar reader shares)."""
+    return PickedCsv(_REQUIRED, _OPTIONAL, rows.parse)
+
+
+class PiracyRows:
+    """Makes the incidents of one file's rows: ids numbered in file order, lookups kept."""
+
+    def __init__(self) -> None:
+        self.lookups = _Lookups()
+        self.seen: dict[str, int] = {}  # digest -> rows with it so far
+
+    def parse(self, values: tuple[str, ...]) -> Incident:
+        """The incident of the next row (its duplicate number counts every row before)."""
         digest = _digest(_IN_COLUMN_ORDER(values))
-        count = seen[digest] = seen.get(digest, 0) + 1
-        return _incident(values, digest if count == 1 else f"{digest}-{count}", lookups)
+        count = self.seen[digest] = self.seen.get(digest, 0) + 1
+        return self.incident(values, digest if count == 1 else f"{digest}-{count}")
 
-    yield from read_picked_rows(
-        stream, file_name=file_name, required=_REQUIRED, optional=_OPTIONAL, parse=parse
-    )
+    def incident(self, values: tuple[str, ...], source_id: str) -> Incident:
+        """The incident of a row whose id is known."""
+        return _incident(values, source_id, self.lookups)
 
 
 class _Lookups:

@@ -1,0 +1,233 @@
+"""The importers' field parsers for whole columns: each takes only the plain spellings.
+
+Every kernel returns its values and, where a value may be spelled another way, an
+``ok`` mask: where ``ok`` is false the row goes to the format's row logic, which
+decides (:mod:`corridor.events.importers.csv_columns`). So a kernel never has to
+match every corner of Python's parsers; it must only agree with them where it says
+``ok``, and the tests check that it does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Sequence
+from typing import Any, TypeVar
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from corridor.events.importers.base import NOTHING
+
+__all__ = [
+    "ESCAPED",
+    "all_ok",
+    "distinct",
+    "either",
+    "empty_strings",
+    "iso_days",
+    "json_items",
+    "json_names",
+    "json_single",
+    "nothing_cleaned",
+    "place_name",
+    "plain_degrees",
+    "repeat",
+    "severity",
+    "side_by_side",
+    "stripped",
+    "text_cleaned",
+    "whole_numbers",
+]
+
+_K = TypeVar("_K", bound=Hashable)
+
+# What str.strip removes (Arrow's own whitespace set differs: \x1c-\x1f).
+_SPACE = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
+_NOTHING_SET = pa.array(sorted(NOTHING))
+_NOTHING_UPPER = pa.array(sorted({value.upper() for value in NOTHING}))
+_INTEGER = r"^[0-9]{1,15}(\.0)?$"  # "4" and "4.0": what int() and parse_int agree on
+_DEGREES = r"^-?[0-9]{1,3}(\.[0-9]+)?([eE]-?[0-9]{1,2})?$"  # repr() writes 5e-05
+_ISO_DAY = r"^[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}"
+ESCAPED = r'["\\\x00-\x1f]'  # JSON would escape these: json_list's slow case
+
+
+def all_ok(*masks: Any) -> np.ndarray:
+    """The rows every mask passes, as a numpy bool array (a null counts as not ok)."""
+    found = np.ones(len(masks[0]), bool)
+    for mask in masks:
+        found &= pc.fill_null(mask, False).to_numpy(zero_copy_only=False)
+    return found
+
+
+def repeat(value: str, size: int) -> pa.Array:
+    """``value`` ``size`` times, as one dictionary-free string array."""
+    data = value.encode()
+    offsets = np.arange(0, len(data) * (size + 1), len(data), dtype=np.int64)
+    if offsets[-1] < 2**31:
+        return pa.StringArray.from_buffers(
+            size, pa.py_buffer(offsets.astype(np.int32)), pa.py_buffer(data * size)
+        )
+    return pa.array([value] * size, pa.string())
+
+
+def empty_strings(size: int) -> pa.Array:
+    """``""`` ``size`` times."""
+    return repeat("", size)
+
+
+def stripped(values: Any) -> Any:
+    """Stripped as ``str.strip`` does."""
+    return pc.utf8_trim(values, characters=_SPACE)
+
+
+def nothing_cleaned(values: Any) -> Any:
+    """Stripped, and ``""`` where the value is one of ``NOTHING`` exactly (the big
+    importers' ``"" if value in NOTHING``)."""
+    trimmed = stripped(values)
+    return pc.if_else(pc.is_in(trimmed, value_set=_NOTHING_SET), "", trimmed)
+
+
+def text_cleaned(values: Any) -> Any:
+    """``base.text``: stripped, and ``""`` for a spelling of nothing in any case."""
+    trimmed = stripped(values)
+    upper = pc.utf8_upper(trimmed)  # only ASCII text can be one of those
+    nothing = pc.and_(pc.string_is_ascii(trimmed), pc.is_in(upper, value_set=_NOTHING_UPPER))
+    return pc.if_else(nothing, "", trimmed)
+
+
+def iso_days(values: Any, *, optional: bool = False) -> tuple[Any, Any]:
+    """Dates from "YYYY-MM-DD..." (what ``date.fromisoformat(value[:10])`` reads) and
+    where that is how they are spelled; ``optional``: "" is fine too (a null date)."""
+    parsed = pc.strptime(
+        pc.utf8_slice_codeunits(values, 0, 10), format="%Y-%m-%d", unit="s", error_is_null=True
+    )
+    days = pc.cast(parsed, pa.date32())
+    ok = pc.and_(pc.match_substring_regex(values, _ISO_DAY), pc.is_valid(days))
+    if optional:
+        ok = pc.or_(ok, pc.equal(values, ""))
+    return days, ok
+
+
+def plain_degrees(values: Any, limit: float, *, optional: bool = False) -> tuple[Any, Any]:
+    """Decimal degrees within ``limit``, where written plainly ("35.5", "-7", "5e-05");
+    ``optional``: "" is fine too, a null."""
+    shaped = pc.match_substring_regex(values, _DEGREES)
+    numbers = pc.cast(pc.if_else(shaped, values, "0"), pa.float64())
+    ok = pc.and_(shaped, pc.and_(pc.greater_equal(numbers, -limit), pc.less_equal(numbers, limit)))
+    if not optional:
+        return numbers, ok
+    empty = pc.equal(values, "")
+    return pc.if_else(empty, pa.scalar(None, pa.float64()), numbers), pc.or_(ok, empty)
+
+
+def whole_numbers(values: Any, *, optional: bool = False) -> tuple[Any, Any]:
+    """Whole numbers written "4" or "4.0" (never negative); ``optional``: "" is a null."""
+    shaped = pc.match_substring_regex(values, _INTEGER)
+    whole = pc.replace_substring_regex(pc.if_else(shaped, values, "0"), r"\.0$", "")
+    numbers = pc.cast(whole, pa.int64())
+    if not optional:
+        return numbers, shaped
+    empty = pc.equal(values, "")
+    return pc.if_else(empty, pa.scalar(None, pa.int64()), numbers), pc.or_(shaped, empty)
+
+
+def severity(deaths: Any, floor: Any) -> Any:
+    """``model.severity_for`` for columns: a null or no death is level 1."""
+    known = pc.fill_null(deaths, 0)
+    level = pc.add(pa.scalar(1, pa.int16()), pc.cast(pc.greater_equal(known, 1), pa.int16()))
+    for step in (3, 10, 100):
+        level = pc.add(level, pc.cast(pc.greater_equal(known, step), pa.int16()))
+    return pc.max_element_wise(level, pc.cast(floor, pa.int16()))
+
+
+def either(first: Any, second: Any) -> Any:
+    """``first or second`` for text columns."""
+    return pc.if_else(pc.not_equal(first, ""), first, second)
+
+
+def side_by_side(first: Any, second: Any, joiner: str) -> Any:
+    """``joiner.join(filter(None, (first, second)))`` for text columns."""
+    both = pc.and_(pc.not_equal(first, ""), pc.not_equal(second, ""))
+    joined = pc.binary_join_element_wise(first, second, joiner)
+    return pc.if_else(both, joined, either(first, second))
+
+
+def place_name(place: Any, region: Any) -> Any:
+    """``place, region`` without saying the region twice (the importers' ``_place``)."""
+    both = pc.and_(pc.not_equal(place, ""), pc.not_equal(region, ""))
+    rows = pc.indices_nonzero(both)
+    said: Callable[[str, str], bool] = str.__contains__
+    inside = pa.array(
+        list(map(said, pc.take(place, rows).to_pylist(), pc.take(region, rows).to_pylist())),
+        pa.bool_(),
+    )
+    contained = pc.replace_with_mask(both, both, inside)
+    joined = pc.binary_join_element_wise(place, region, ", ")
+    return pc.if_else(pc.and_(both, pc.invert(contained)), joined, either(place, region))
+
+
+def distinct(
+    values: Any, meaning: Callable[[Any], _K], known: dict[Any, _K]
+) -> tuple[list[_K], Any]:
+    """(meanings of the distinct values, index of each row's value in them).
+
+    ``meaning`` is asked once per value ever seen (``known`` remembers across blocks),
+    so per-value work in Python costs nothing on a column of few values.
+    """
+    keys = pc.unique(values)
+    found = []
+    for key in keys.to_pylist():
+        if key not in known:
+            known[key] = meaning(key)
+        found.append(known[key])
+    return found, pc.index_in(values, value_set=keys)
+
+
+def json_single(values: Any) -> tuple[Any, Any]:
+    """``json_list((value,) if value else ())`` and where no character needs escaping."""
+    quoted = pc.binary_join_element_wise('["', values, '"]', "")
+    return pc.if_else(pc.equal(values, ""), "[]", quoted), pc.invert(
+        pc.match_substring_regex(values, ESCAPED)
+    )
+
+
+def json_items(items: Sequence[Any]) -> tuple[Any, Any]:
+    """``json_list`` of the present items (a null item is absent), in order, and where
+    no item needs escaping."""
+    quoted = [pc.binary_join_element_wise('"', item, '"', "") for item in items]
+    joined = pc.binary_join_element_wise(*quoted, ",", null_handling="skip")
+    listed = pc.binary_join_element_wise("[", joined, "]", "")
+    ok = [pc.invert(pc.fill_null(pc.match_substring_regex(item, ESCAPED), False)) for item in items]
+    return listed, all_ok(*ok)
+
+
+def json_names(columns: Sequence[Any], size: int, *, unique: bool) -> tuple[Any, Any]:
+    """``json_list`` of the ``;``-separated names of ``columns``, in order: each name
+    stripped, empty ones left out. ``unique``: where a name comes twice in a row, the
+    row is not ok (the row logic keeps the first; ``acled._names``). Rows with a
+    backslash or a character JSON escapes are not ok either."""
+    parents: list[np.ndarray] = []
+    names: list[pa.Array] = []
+    ok = np.ones(size, bool)
+    for column in columns:
+        ok &= ~pc.match_substring_regex(column, r'["\\\x00-\x1f]').to_numpy(zero_copy_only=False)
+        split = pc.split_pattern(column, ";")
+        parents.append(pc.list_parent_indices(split).to_numpy())
+        names.append(stripped(pc.list_flatten(split)))
+    parent = np.concatenate(parents)
+    name = pa.concat_arrays(names) if names else pa.array([], pa.string())
+    present = pc.not_equal(name, "").to_numpy(zero_copy_only=False)
+    order = np.argsort(parent[present], kind="stable")
+    parent = parent[present][order]
+    name = name.filter(pa.array(present)).take(pa.array(order))
+    if unique and len(name):
+        codes = pc.dictionary_encode(name).indices.to_numpy().astype(np.int64)
+        keys = np.sort(parent.astype(np.int64) * (int(codes.max()) + 1) + codes)
+        repeated = keys[1:][keys[1:] == keys[:-1]] // (int(codes.max()) + 1)
+        ok[repeated] = False
+    offsets = np.searchsorted(parent, np.arange(size + 1)).astype(np.int32)
+    lists = pa.ListArray.from_arrays(pa.array(offsets), name)
+    joined = pc.binary_join(lists, '","')
+    listed = pc.binary_join_element_wise('["', joined, '"]', "")
+    empty = pc.equal(pc.list_value_length(lists), 0)
+    return pc.if_else(empty, "[]", listed), ok
