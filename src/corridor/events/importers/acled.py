@@ -52,6 +52,7 @@ __all__ = [
     "ACLED_REQUIRED_COLUMNS",
     "acled_country",
     "acled_csv",
+    "country_for",
     "read_acled",
 ]
 
@@ -222,7 +223,13 @@ def _toll(value: str) -> int | None:
 
 
 def _country(iso: str, name: str, seen: dict[tuple[str, str], str]) -> str:
-    """ISO alpha-3 from the numeric ``iso``, else from the name; remembered.
+    """:func:`country_for`, remembered."""
+    found = seen[iso, name] = country_for(iso, name)
+    return found
+
+
+def country_for(iso: str, name: str) -> str:
+    """ISO alpha-3 from the numeric ``iso``, else from the country name.
 
     FieldError names ``country`` when neither is known.
     """
@@ -237,7 +244,6 @@ def _country(iso: str, name: str, seen: dict[tuple[str, str], str]) -> str:
         found = country_code(name, "country", dataset_country)
         if found is None:
             raise FieldError("country", name, "is empty")
-    seen[iso, name] = found
     return found
 
 

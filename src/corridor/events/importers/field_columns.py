@@ -25,10 +25,13 @@ __all__ = [
     "either",
     "empty_strings",
     "iso_days",
+    "json_concat",
     "json_items",
     "json_names",
     "json_single",
+    "key_of",
     "nothing_cleaned",
+    "parts_of",
     "place_name",
     "plain_degrees",
     "repeat",
@@ -37,6 +40,7 @@ __all__ = [
     "stripped",
     "text_cleaned",
     "whole_numbers",
+    "written_days",
 ]
 
 _K = TypeVar("_K", bound=Hashable)
@@ -55,7 +59,10 @@ def all_ok(*masks: Any) -> np.ndarray:
     """The rows every mask passes, as a numpy bool array (a null counts as not ok)."""
     found = np.ones(len(masks[0]), bool)
     for mask in masks:
-        found &= pc.fill_null(mask, False).to_numpy(zero_copy_only=False)
+        if isinstance(mask, np.ndarray):
+            found &= mask
+        else:
+            found &= pc.fill_null(mask, False).to_numpy(zero_copy_only=False)
     return found
 
 
@@ -98,14 +105,41 @@ def text_cleaned(values: Any) -> Any:
 def iso_days(values: Any, *, optional: bool = False) -> tuple[Any, Any]:
     """Dates from "YYYY-MM-DD..." (what ``date.fromisoformat(value[:10])`` reads) and
     where that is how they are spelled; ``optional``: "" is fine too (a null date)."""
-    parsed = pc.strptime(
-        pc.utf8_slice_codeunits(values, 0, 10), format="%Y-%m-%d", unit="s", error_is_null=True
-    )
-    days = pc.cast(parsed, pa.date32())
-    ok = pc.and_(pc.match_substring_regex(values, _ISO_DAY), pc.is_valid(days))
+    days, valid = _calendar_days(pc.utf8_slice_codeunits(values, 0, 10))
+    ok = pc.and_(pc.match_substring_regex(values, _ISO_DAY), valid)
     if optional:
         ok = pc.or_(ok, pc.equal(values, ""))
     return days, ok
+
+
+_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+_MONTH_NUMBERS = pa.array([f"{n:02d}" for n in range(1, 13)])
+_WRITTEN_DAY = (
+    rf"^(?P<day>0[1-9]|[12][0-9]|3[01]|[1-9]) (?P<month>{'|'.join(_MONTHS)}) "
+    r"(?P<year>[1-9][0-9]{3})$"
+)
+
+
+def written_days(values: Any) -> tuple[Any, Any]:
+    """Dates written "15 August 2021" (``%d %B %Y``, as ACLED's older exports) and where
+    they are written so and are days of the calendar."""
+    parts = pc.extract_regex(values, _WRITTEN_DAY)
+    month = pc.take(_MONTH_NUMBERS, pc.index_in(pc.struct_field(parts, "month"), pa.array(_MONTHS)))
+    day = pc.utf8_lpad(pc.struct_field(parts, "day"), 2, "0")
+    return _calendar_days(
+        pc.binary_join_element_wise(pc.struct_field(parts, "year"), month, day, "-")
+    )
+
+
+def _calendar_days(iso: Any) -> tuple[Any, Any]:
+    """Dates of "YYYY-MM-DD" text, and where that is a day of the calendar: Arrow's
+    strptime reads "2021-02-30" as 2 March, so the day is written back and compared."""
+    parsed = pc.strptime(iso, format="%Y-%m-%d", unit="s", error_is_null=True)
+    days = pc.cast(parsed, pa.date32())
+    return days, pc.fill_null(pc.equal(pc.strftime(parsed, format="%Y-%m-%d"), iso), False)
 
 
 def plain_degrees(values: Any, limit: float, *, optional: bool = False) -> tuple[Any, Any]:
@@ -181,6 +215,32 @@ def distinct(
             known[key] = meaning(key)
         found.append(known[key])
     return found, pc.index_in(values, value_set=keys)
+
+
+_UNIT = "\x1f"  # between the parts of a key: a value that holds it is not plain
+
+
+def key_of(*parts: Any) -> tuple[Any, Any]:
+    """One text key per row from several columns (for :func:`distinct`), and where it
+    is unambiguous (no part holds the separator); ``parts_of`` splits a key again."""
+    ok = [pc.invert(pc.match_substring(part, _UNIT)) for part in parts]
+    return pc.binary_join_element_wise(*parts, _UNIT), all_ok(*ok)
+
+
+def parts_of(key: str) -> list[str]:
+    """The parts of a key made by :func:`key_of`."""
+    return key.split(_UNIT)
+
+
+def json_concat(first: Any, second: Any) -> Any:
+    """The JSON lists ``first`` and ``second`` (as ``json_list`` writes them) as one list:
+    ``json_list(a + b)`` from ``json_list(a)`` and ``json_list(b)``."""
+    inner = pc.binary_join_element_wise(
+        pc.utf8_slice_codeunits(first, 0, -1), pc.utf8_slice_codeunits(second, 1), ","
+    )
+    return pc.if_else(
+        pc.equal(first, "[]"), second, pc.if_else(pc.equal(second, "[]"), first, inner)
+    )
 
 
 def json_single(values: Any) -> tuple[Any, Any]:
