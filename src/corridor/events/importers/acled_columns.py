@@ -14,7 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from corridor.events.categories import CategoryMap, category_map
-from corridor.events.columnar import RECORD_SCHEMA, json_list, uuid_column
+from corridor.events.columnar import NUL, RECORD_SCHEMA, json_list, uuid_column
 from corridor.events.importers.acled import (
     ACLED_OPTIONAL_COLUMNS,
     ACLED_REQUIRED_COLUMNS,
@@ -91,8 +91,11 @@ class AcledColumns:
         return self._rows
 
     def _kind(self, key: str) -> _Kind | None:
-        general = parts_of(key)[0].strip()
-        return None if not general or general in NOTHING else _Kind(key, self._rules)
+        parts = parts_of(key)
+        general = parts[0].strip()
+        if len(parts) != 2 or not general or general in NOTHING or NUL in key:
+            return None  # the row logic's reject, or U+FFFD in the labels, or no plain key
+        return _Kind(key, self._rules)
 
     def block(self, values: list[pa.Array], size: int) -> BlockRecords:
         raw = dict(zip(_NAMES, values, strict=True))
@@ -100,6 +103,7 @@ class AcledColumns:
         ok: list[Any] = []
         source_id = stripped(raw["event_id_cnty"])
         ok.append(pc.and_(pc.not_equal(source_id, ""), pc.invert(pc.is_in(source_id, _NOTHING))))
+        ok.append(pc.invert(pc.match_substring(source_id, NUL)))  # the uuid hashes U+FFFD
         kind_key, key_ok = key_of(raw["event_type"], text["sub_event_type"])
         kinds, kind_at = distinct(kind_key, self._kind, self._kinds)
         found = [k for k in kinds if k is not None]
@@ -179,9 +183,11 @@ class AcledColumns:
 
 
 def _country_or_none(key: str) -> str | None:
-    iso, name = parts_of(key)
+    parts = parts_of(key)
+    if len(parts) != 2:
+        return None
     try:
-        return country_for(iso, name)
+        return country_for(*parts)
     except FieldError:
         return None
 

@@ -186,26 +186,34 @@ def _chunks(
         ),
     }
     done = 0
+    with pa.OSFile(str(path)) as raw:  # its position is the progress, .gz or not
+        source = pa.CompressedInputStream(raw, "gzip") if path.suffix == ".gz" else raw
+        for block in _blocks(source, options, block_rows, odd):
+            values = [_column(block, p, names) for p in positions]
+            yield from _records(columnar.block(values, block.num_rows), values, done, walk)
+            done += block.num_rows
+            bytes_read(raw.tell())
+    if odd.seen:
+        yield from walk.rest(done)
+
+
+def _blocks(source: Any, options: dict[str, Any], rows: int, odd: _Odd) -> Iterator[pa.Table]:
+    """Arrow's batches regrouped into tables of about ``rows`` rows; none from an odd row
+    on (``odd.seen`` then tells the caller to hand the rest to the row logic)."""
     try:
-        with pa.OSFile(str(path)) as raw:  # its position is the progress, .gz or not
-            source = pa.CompressedInputStream(raw, "gzip") if path.suffix == ".gz" else raw
-            for block in _blocks(pacsv.open_csv(source, **options), block_rows, odd):
-                values = [_column(block, p, names) for p in positions]
-                yield from _records(columnar.block(values, block.num_rows), values, done, walk)
-                done += block.num_rows
-                bytes_read(raw.tell())
-            if not odd.seen:
-                return
-    except pa.ArrowInvalid:  # not UTF-8, or a quote left open: the row logic decides
-        pass
-    yield from walk.rest(done)
-
-
-def _blocks(reader: pacsv.CSVStreamingReader, rows: int, odd: _Odd) -> Iterator[pa.Table]:
-    """Arrow's batches regrouped into tables of about ``rows`` rows; none after an odd row."""
+        reader = pacsv.open_csv(source, **options)  # parses the first block already
+    except pa.ArrowInvalid:
+        odd.seen = True
+        return
     pending: list[pa.RecordBatch] = []
     count = 0
-    for batch in reader:
+    while True:
+        try:
+            batch = reader.read_next_batch()
+        except StopIteration:
+            break
+        except pa.ArrowInvalid:  # not UTF-8, or a quote left open: the row logic decides
+            odd.seen = True
         if odd.seen:
             return
         pending.append(batch)

@@ -254,9 +254,11 @@ def json_single(values: Any) -> tuple[Any, Any]:
 def json_items(items: Sequence[Any]) -> tuple[Any, Any]:
     """``json_list`` of the present items (a null item is absent), in order, and where
     no item needs escaping."""
-    quoted = [pc.binary_join_element_wise('"', item, '"', "") for item in items]
-    joined = pc.binary_join_element_wise(*quoted, ",", null_handling="skip")
-    listed = pc.binary_join_element_wise("[", joined, "]", "")
+    # Each present item as '"item",', joined, the last comma cut (Arrow 26's "skip" null
+    # handling of binary_join_element_wise drops rows: not used).
+    quoted = [pc.fill_null(pc.binary_join_element_wise('"', item, '",', ""), "") for item in items]
+    joined = pc.binary_join_element_wise(*quoted, "")
+    listed = pc.binary_join_element_wise("[", pc.utf8_slice_codeunits(joined, 0, -1), "]", "")
     ok = [pc.invert(pc.fill_null(pc.match_substring_regex(item, ESCAPED), False)) for item in items]
     return listed, all_ok(*ok)
 
