@@ -25,6 +25,7 @@ __all__ = [
     "either",
     "empty_strings",
     "iso_days",
+    "iso_moments",
     "json_concat",
     "json_items",
     "json_names",
@@ -140,6 +141,43 @@ def _calendar_days(iso: Any) -> tuple[Any, Any]:
     parsed = pc.strptime(iso, format="%Y-%m-%d", unit="s", error_is_null=True)
     days = pc.cast(parsed, pa.date32())
     return days, pc.fill_null(pc.equal(pc.strftime(parsed, format="%Y-%m-%d"), iso), False)
+
+
+_ISO_MOMENT = (
+    r"^(?P<day>[1-9][0-9]{3}-[0-9]{2}-[0-9]{2})T(?P<time>[0-9]{2}:[0-9]{2}:[0-9]{2})"
+    r"(?:\.(?P<micro>[0-9]{6}))?(?:(?P<utc>Z)|(?P<sign>[+-])(?P<hours>[0-9]{2}):(?P<minutes>[0-9]{2}))?$"
+)
+
+
+def iso_moments(values: Any) -> tuple[Any, Any]:
+    """Times written as ``datetime.isoformat`` writes them ("2024-04-05T09:30:00+05:00",
+    microseconds or not, "Z" or an offset or none) as naive UTC, "" as a null; and where
+    they are written so (years 1000-9998: no overflow at the calendar's ends)."""
+    parts = pc.extract_regex(values, _ISO_MOMENT)
+    day, time = pc.struct_field(parts, "day"), pc.struct_field(parts, "time")
+    text = pc.binary_join_element_wise(day, time, "T")
+    parsed = pc.strptime(text, format="%Y-%m-%dT%H:%M:%S", unit="s", error_is_null=True)
+    ok = pc.fill_null(pc.equal(pc.strftime(parsed, format="%Y-%m-%dT%H:%M:%S"), text), False)
+    year = pc.cast(pc.utf8_slice_codeunits(pc.fill_null(day, "0"), 0, 4), pa.int32())
+    ok = pc.and_(ok, pc.less_equal(year, 9998))
+    micro, hours, minutes = (
+        _digits(pc.struct_field(parts, n)) for n in ("micro", "hours", "minutes")
+    )
+    ok = pc.and_(ok, pc.and_(pc.less(hours, 24), pc.less(minutes, 60)))
+    east = pc.not_equal(pc.fill_null(pc.struct_field(parts, "sign"), "+"), "-")
+    offset = pc.multiply(pc.add(pc.multiply(hours, 3600), pc.multiply(minutes, 60)), 1_000_000)
+    shift = pc.subtract(micro, pc.if_else(east, offset, pc.negate(offset)))
+    seconds = pc.multiply(pc.cast(parsed, pa.int64()), 1_000_000)
+    moments = pc.cast(pc.add(seconds, shift), pa.timestamp("us"))
+    ok = pc.fill_null(ok, False)
+    moments = pc.if_else(ok, moments, pa.scalar(None, pa.timestamp("us")))  # "" too
+    return moments, pc.or_(ok, pc.equal(values, ""))
+
+
+def _digits(values: Any) -> Any:
+    """Digits as a number; a group that matched nothing (null, or "") as 0."""
+    present = pc.fill_null(values, "")
+    return pc.cast(pc.if_else(pc.equal(present, ""), "0", present), pa.int64())
 
 
 def plain_degrees(values: Any, limit: float, *, optional: bool = False) -> tuple[Any, Any]:

@@ -47,6 +47,7 @@ __all__ = [
     "LIST_FIELDS",
     "REQUIRED_FIELDS",
     "ReportCsv",
+    "field_value",
     "incident_from_record",
     "incident_to_dict",
     "iso_country",
@@ -275,6 +276,42 @@ def _list(values: Mapping[str, object], field: str) -> tuple[str, ...]:
     return tuple(items)
 
 
+def _date_precision(values: Mapping[str, object]) -> DatePrecision:
+    return _choice(values, "date_precision", DatePrecision) or DatePrecision.DAY
+
+
+def _country(values: Mapping[str, object]) -> str | None:
+    country = _text(values, "country")
+    return iso_country(country, "country") if country else None
+
+
+def _severity(values: Mapping[str, object]) -> int:
+    return _int(values, "severity", 1, 5) or 1
+
+
+def _target(values: Mapping[str, object]) -> str | None:
+    target = _choice(values, "target", Target)
+    return target.value if target else None
+
+
+# The fields of few values, as the store keeps them (for field_value).
+_CODED: dict[str, Callable[[Mapping[str, object]], object]] = {
+    "date_precision": lambda values: _date_precision(values).value,
+    "location_precision": lambda values: int(_location_precision(values)),
+    "country": _country,
+    "severity": _severity,
+    "target": _target,
+    "tlp": lambda values: _tlp(values).value,
+}
+
+
+def field_value(name: str, value: str) -> object:
+    """One value of a field of few values (``date_precision``, ``location_precision``,
+    ``country``, ``severity``, ``target``, ``tlp``) as :func:`incident_from_record` reads
+    it and the store keeps it; :class:`FieldError` if it reads none."""
+    return _CODED[name]({name: value})
+
+
 def incident_from_record(values: Mapping[str, object]) -> Incident:
     """The incident of one record ({field: value}, text or JSON values), validated.
 
@@ -301,23 +338,22 @@ def incident_from_record(values: Mapping[str, object]) -> Incident:
     threat_class = _text(values, "threat_class", required=True)
     if threat_class not in threat_class_ids():
         raise FieldError("threat_class", threat_class, "is not a threat id of the atlas")
-    country = _text(values, "country")
     return Incident(
         source=_text(values, "source", required=True),
         source_id=_text(values, "source_id", required=True),
         title=_text(values, "title", required=True),
         start_date=start,
         end_date=end,
-        date_precision=_choice(values, "date_precision", DatePrecision) or DatePrecision.DAY,
+        date_precision=_date_precision(values),
         longitude=longitude,
         latitude=latitude,
         location_precision=_location_precision(values),
-        country=iso_country(country, "country") if country else None,
+        country=_country(values),
         location_name=_text(values, "location_name"),
         description=_text(values, "description"),
         threat_class=threat_class,
         source_categories=_list(values, "source_categories"),
-        severity=_int(values, "severity", 1, 5) or 1,
+        severity=_severity(values),
         fatalities_best=_int(values, "fatalities_best", 0),
         fatalities_low=_int(values, "fatalities_low", 0),
         fatalities_high=_int(values, "fatalities_high", 0),
