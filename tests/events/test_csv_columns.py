@@ -23,6 +23,8 @@ from hypothesis import strategies as st
 from corridor.events.columnar import Chunk, record_table
 from corridor.events.importers.acled import read_acled
 from corridor.events.importers.acled_columns import AcledColumns
+from corridor.events.importers.asam import read_asam_csv
+from corridor.events.importers.asam_columns import AsamColumns
 from corridor.events.importers.base import ParsedRecord, Rejected
 from corridor.events.importers.csv_columns import ColumnarCsv, read_csv_columns
 from corridor.events.importers.generic import read_csv_reports
@@ -55,6 +57,7 @@ FORMATS: dict[str, tuple[Callable[[], ColumnarCsv], Reader, list[Path]]] = {
         ],
     ),
     "piracy": (PiracyColumns, read_piracy, [FIXTURES / "piracy/pirate_attacks_slice.csv"]),
+    "asam": (AsamColumns, read_asam_csv, [FIXTURES / "asam/asam_export.csv"]),
     "csv": (
         ReportColumns,
         read_csv_reports,
@@ -135,6 +138,8 @@ SPELLINGS = [
     *["é", "\u00a0pad\u00a0", "\x1c", "İstanbul", "Ǆ", "ﬁne", "٣", "\u2028", "\x00", "a\x1fb"],
     *["1°07'00\"N \n103°31'00\"E", "5°60'00\"S 40°00'00\"E", "95°00'00\"N 40°00'00\"W"],
     *["INDONESIA: On 21 May, robbers boarded", "pirates fired upon the ship. No hijack."],
+    *["(U) 2. GULF OF ADEN: x", "  RED  SEA :", "IVORY COAST: x", "1.INDONESIA:x", "DRC: no"],
+    *["\x0bYEMEN: x", "\u0661. YEMEN: x", "(a) RUSSIA: x", "NOT A COUNTRY: x", "Houthi drone"],
     *["amber", "TLP:CLEAR", "white", "Red", "KZ", "kgz", "XK", "day", "Week", "EXACT", "\uff16"],
     *["pipeline", "infrastructure_attack", "piracy", "2024-04-05T09:30:00+05:00", "20240405"],
     *["2024-04-05T04:30:00.123456Z", "2024-04-05 09:30", "2024-W14-5", "a\\;b", "\\"],

@@ -19,8 +19,12 @@ import pyarrow.compute as pc
 from corridor.events.importers.base import NOTHING
 
 __all__ = [
+    "BEYOND_RE2",
     "ESCAPED",
+    "OTHER_SPACE",
     "all_ok",
+    "calendar_days",
+    "collapsed",
     "distinct",
     "either",
     "empty_strings",
@@ -54,6 +58,12 @@ _INTEGER = r"^[0-9]{1,15}(\.0)?$"  # "4" and "4.0": what int() and parse_int agr
 _DEGREES = r"^-?[0-9]{1,3}(\.[0-9]+)?([eE]-?[0-9]{1,2})?$"  # repr() writes 5e-05
 _ISO_DAY = r"^[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}"
 ESCAPED = r'["\\\x00-\x1f]'  # JSON would escape these: json_list's slow case
+# What str.split() splits on in ASCII, and the whitespace beyond ASCII (text with it is
+# left to the row logic); with \x0b, \x1c-\x1f and non-ASCII digits, where Python's \s
+# and \d read more than RE2's.
+_SPACES = r"[\t\n\x0b\x0c\r\x1c-\x1f ]+"
+OTHER_SPACE = r"[\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}]"
+BEYOND_RE2 = rf"[\x0b\x1c-\x1f]|{OTHER_SPACE}|[^\P{{Nd}}0-9]"
 
 
 def all_ok(*masks: Any) -> np.ndarray:
@@ -88,6 +98,12 @@ def stripped(values: Any) -> Any:
     return pc.utf8_trim(values, characters=_SPACE)
 
 
+def collapsed(values: Any) -> tuple[Any, Any]:
+    """``" ".join(value.split())``, and where the value's whitespace is all ASCII."""
+    joined = pc.utf8_trim(pc.replace_substring_regex(values, _SPACES, " "), " ")
+    return joined, pc.invert(pc.match_substring_regex(values, OTHER_SPACE))
+
+
 def nothing_cleaned(values: Any) -> Any:
     """Stripped, and ``""`` where the value is one of ``NOTHING`` exactly (the big
     importers' ``"" if value in NOTHING``)."""
@@ -106,7 +122,7 @@ def text_cleaned(values: Any) -> Any:
 def iso_days(values: Any, *, optional: bool = False) -> tuple[Any, Any]:
     """Dates from "YYYY-MM-DD..." (what ``date.fromisoformat(value[:10])`` reads) and
     where that is how they are spelled; ``optional``: "" is fine too (a null date)."""
-    days, valid = _calendar_days(pc.utf8_slice_codeunits(values, 0, 10))
+    days, valid = calendar_days(pc.utf8_slice_codeunits(values, 0, 10))
     ok = pc.and_(pc.match_substring_regex(values, _ISO_DAY), valid)
     if optional:
         ok = pc.or_(ok, pc.equal(values, ""))
@@ -130,12 +146,12 @@ def written_days(values: Any) -> tuple[Any, Any]:
     parts = pc.extract_regex(values, _WRITTEN_DAY)
     month = pc.take(_MONTH_NUMBERS, pc.index_in(pc.struct_field(parts, "month"), pa.array(_MONTHS)))
     day = pc.utf8_lpad(pc.struct_field(parts, "day"), 2, "0")
-    return _calendar_days(
+    return calendar_days(
         pc.binary_join_element_wise(pc.struct_field(parts, "year"), month, day, "-")
     )
 
 
-def _calendar_days(iso: Any) -> tuple[Any, Any]:
+def calendar_days(iso: Any) -> tuple[Any, Any]:
     """Dates of "YYYY-MM-DD" text, and where that is a day of the calendar: Arrow's
     strptime reads "2021-02-30" as 2 March, so the day is written back and compared."""
     parsed = pc.strptime(iso, format="%Y-%m-%d", unit="s", error_is_null=True)

@@ -20,7 +20,9 @@ from corridor.events.columnar import RECORD_SCHEMA, json_list, uuid_column
 from corridor.events.importers.base import FieldError, PickedCsv, country_code
 from corridor.events.importers.csv_columns import BlockRecords
 from corridor.events.importers.field_columns import (
+    OTHER_SPACE,
     all_ok,
+    collapsed,
     distinct,
     either,
     iso_days,
@@ -44,21 +46,17 @@ from corridor.events.model import DatePrecision, Incident, LocationPrecision, Ta
 
 __all__ = ["PiracyColumns"]
 
-# What str.split() splits on, in ASCII; text with other whitespace is not plain.
-_SPACES = r"[\t\n\x0b\x0c\r\x1c-\x1f ]+"
-_OTHER_SPACE = r"[\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}]"
 _EMPTY = pa.array(["", "NA", "N/A", "NULL", "NONE", "NAN", "-"])
 _TAGGED = ("vessel_type", "vessel_status", "data_source")
 
 
-def _collapsed(values: Any) -> Any:
-    """``" ".join(value.split())`` for text whose whitespace is ASCII."""
-    return pc.utf8_trim(pc.replace_substring_regex(values, _SPACES, " "), " ")
+def _joined(values: Any) -> Any:
+    return collapsed(values)[0]
 
 
 def _normalized(name: str, values: Any) -> Any:
     """A column as ``piracy._digest`` normalizes it before hashing."""
-    cleaned = _collapsed(values)
+    cleaned = _joined(values)
     short = pc.less_equal(pc.utf8_length(cleaned), 4)
     empty = pc.and_(short, pc.is_in(pc.ascii_upper(cleaned), value_set=_EMPTY))
     cleaned = pc.if_else(pc.and_(empty, pc.string_is_ascii(cleaned)), "", cleaned)
@@ -100,7 +98,7 @@ class PiracyColumns:
     def _ids(self, raw: dict[str, Any], size: int) -> list[str]:
         """Every row's id, numbered in file order (so every row of the block counts)."""
         normal = [_normalized(name, raw[name]) for name in PIRACY_COLUMNS]
-        plain = all_ok(*(pc.invert(pc.match_substring_regex(raw[n], _OTHER_SPACE)) for n in raw))
+        plain = all_ok(*(pc.invert(pc.match_substring_regex(raw[n], OTHER_SPACE)) for n in raw))
         joined = pc.binary_join_element_wise(*normal, "\x1f").to_pylist()
         blake2b = hashlib.blake2b
         digests = [
@@ -201,10 +199,10 @@ def _titles(attack: Any, text: dict[str, Any], country: Any, no_name: pa.Array) 
     name = text["vessel_name"]
     ascii_ok = pc.and_(pc.string_is_ascii(vessel_type), pc.string_is_ascii(name))
     name = pc.if_else(pc.is_in(pc.ascii_lower(name), value_set=no_name), "", name)
-    kind = pc.ascii_lower(_collapsed(vessel_type))
-    vessel = pc.binary_join_element_wise(kind, _collapsed(name), " ")
+    kind = pc.ascii_lower(_joined(vessel_type))
+    vessel = pc.binary_join_element_wise(kind, _joined(name), " ")
     vessel = pc.if_else(
-        pc.equal(kind, ""), _collapsed(name), pc.if_else(pc.equal(name, ""), kind, vessel)
+        pc.equal(kind, ""), _joined(name), pc.if_else(pc.equal(name, ""), kind, vessel)
     )
     place = text["location_description"]
     where = pc.if_else(
