@@ -94,7 +94,7 @@ def _prepare(
         normalized += sum(NORMALIZED_POSITION_TAG in r.tags for r in incidents)
         tables.append(record_table(incidents))
         position += len(chunk)
-    rows = pa.concat_tables(tables)
+    rows = pa.concat_tables([t for t in tables if t.num_rows] or tables[:1])
     if reporter is not None:
         rows = rows.set_column(
             rows.schema.get_field_index("reporter"), "reporter", pa.array([reporter] * len(rows))
