@@ -28,7 +28,6 @@ from corridor.events.importers.asam_keywords import KeywordColumns
 from corridor.events.importers.base import PickedCsv
 from corridor.events.importers.csv_columns import BlockRecords
 from corridor.events.importers.field_columns import (
-    BEYOND_RE2,
     all_ok,
     calendar_days,
     collapsed,
@@ -39,6 +38,7 @@ from corridor.events.importers.field_columns import (
     json_single,
     key_of,
     parts_of,
+    re2_reads_alike,
     repeat,
     text_cleaned,
 )
@@ -155,7 +155,7 @@ class AsamColumns:
         mask_keys = pa.array(masks)
         rules, rule_at = distinct(mask_keys, self._rule, self._rules)
         heading = pc.extract_regex(description, _HEADING)
-        plain_heading = pc.invert(pc.match_substring_regex(description, BEYOND_RE2))
+        plain_heading = re2_reads_alike(description)
         ok.append(plain_heading)
         name, _ = collapsed(pc.struct_field(heading, "name"))
         names, name_at = distinct(pc.fill_null(name, ""), self._country_named, self._countries)

@@ -140,18 +140,25 @@ class KeywordColumns:
     def _taken(
         self, start: np.ndarray, width: np.ndarray, row: np.ndarray, count: int
     ) -> np.ndarray:
-        """Which chosen keywords the left-to-right walk takes: none inside an earlier one."""
+        """Which chosen keywords the left-to-right walk takes: none inside an earlier one.
+
+        A start can only be inside a keyword that starts a few words before it, in its
+        text; which of those are taken is settled by repeating until nothing changes
+        (each round settles at least the next start of every chain)."""
         taken = np.ones(len(start), bool)
         if not (width > 1).any():
             return taken
+        before: list[tuple[int, np.ndarray, np.ndarray]] = []  # (words back, which, where)
+        for back in range(1, self._longest):
+            earlier = np.minimum(np.searchsorted(start, start - back), len(start) - 1)
+            there = (start[earlier] == start - back) & (width[earlier] > back)
+            there &= row[np.maximum(start - back, 0)] == row[start]
+            if there.any():
+                before.append((back, np.flatnonzero(there), earlier[there]))
         while True:
-            spans = np.zeros(count, np.int64)
-            spans[start[taken]] = width[taken]
             covered = np.zeros(len(start), bool)
-            for back in range(1, self._longest):
-                before = start - back
-                at = np.maximum(before, 0)
-                covered |= (before >= 0) & (row[at] == row[start]) & (spans[at] > back)
+            for _back, which, earlier in before:
+                covered[which] |= taken[earlier]
             if np.array_equal(~covered, taken):
                 return taken
             taken = ~covered

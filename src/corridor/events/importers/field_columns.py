@@ -19,7 +19,6 @@ import pyarrow.compute as pc
 from corridor.events.importers.base import NOTHING
 
 __all__ = [
-    "BEYOND_RE2",
     "ESCAPED",
     "OTHER_SPACE",
     "all_ok",
@@ -35,10 +34,12 @@ __all__ = [
     "json_names",
     "json_single",
     "key_of",
+    "no_other_space",
     "nothing_cleaned",
     "parts_of",
     "place_name",
     "plain_degrees",
+    "re2_reads_alike",
     "repeat",
     "severity",
     "side_by_side",
@@ -62,8 +63,9 @@ ESCAPED = r'["\\\x00-\x1f]'  # JSON would escape these: json_list's slow case
 # left to the row logic); with \x0b, \x1c-\x1f and non-ASCII digits, where Python's \s
 # and \d read more than RE2's.
 _SPACES = r"[\t\n\x0b\x0c\r\x1c-\x1f ]+"
+_UNEVEN = r"[\t\n\x0b\x0c\r\x1c-\x1f]|  |^ | $"  # what a collapse would change
 OTHER_SPACE = r"[\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}]"
-BEYOND_RE2 = rf"[\x0b\x1c-\x1f]|{OTHER_SPACE}|[^\P{{Nd}}0-9]"
+_BEYOND_RE2 = rf"[\x0b\x1c-\x1f]|{OTHER_SPACE}|[^\P{{Nd}}0-9]"
 
 
 def all_ok(*masks: Any) -> np.ndarray:
@@ -99,9 +101,35 @@ def stripped(values: Any) -> Any:
 
 
 def collapsed(values: Any) -> tuple[Any, Any]:
-    """``" ".join(value.split())``, and where the value's whitespace is all ASCII."""
-    joined = pc.utf8_trim(pc.replace_substring_regex(values, _SPACES, " "), " ")
-    return joined, pc.invert(pc.match_substring_regex(values, OTHER_SPACE))
+    """``" ".join(value.split())``, and where the value's whitespace is all ASCII.
+
+    Only values that need it are rewritten (a regular expression's replace costs eight
+    times its match)."""
+    uneven = pc.match_substring_regex(values, _UNEVEN)
+    if pc.any(uneven).as_py():
+        rows = pc.indices_nonzero(uneven)
+        fixed = pc.utf8_trim(pc.replace_substring_regex(pc.take(values, rows), _SPACES, " "), " ")
+        values = pc.replace_with_mask(values, uneven, fixed)
+    return values, no_other_space(values)
+
+
+def re2_reads_alike(values: Any) -> Any:
+    """Where RE2's ``\\s`` and ``\\d`` read a value as Python's ``re`` does: no
+    vertical tab, no \\x1c-\\x1f, no whitespace or digit beyond ASCII."""
+    ascii_text = pc.string_is_ascii(values)
+    found = pc.invert(pc.match_substring_regex(values, r"[\x0b\x1c-\x1f]"))
+    if pc.all(ascii_text).as_py() is not False:
+        return found
+    other = pc.invert(pc.match_substring_regex(values, _BEYOND_RE2))
+    return pc.and_(found, pc.or_(ascii_text, other))
+
+
+def no_other_space(values: Any) -> Any:
+    """Where a value holds no whitespace beyond ASCII (only non-ASCII text is searched)."""
+    ascii_text = pc.string_is_ascii(values)
+    if pc.all(ascii_text).as_py() is not False:
+        return ascii_text
+    return pc.or_(ascii_text, pc.invert(pc.match_substring_regex(values, OTHER_SPACE)))
 
 
 def nothing_cleaned(values: Any) -> Any:
@@ -129,6 +157,7 @@ def iso_days(values: Any, *, optional: bool = False) -> tuple[Any, Any]:
     return days, ok
 
 
+_MONTH_DAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
 _MONTHS = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
@@ -152,11 +181,29 @@ def written_days(values: Any) -> tuple[Any, Any]:
 
 
 def calendar_days(iso: Any) -> tuple[Any, Any]:
-    """Dates of "YYYY-MM-DD" text, and where that is a day of the calendar: Arrow's
-    strptime reads "2021-02-30" as 2 March, so the day is written back and compared."""
-    parsed = pc.strptime(iso, format="%Y-%m-%d", unit="s", error_is_null=True)
-    days = pc.cast(parsed, pa.date32())
-    return days, pc.fill_null(pc.equal(pc.strftime(parsed, format="%Y-%m-%d"), iso), False)
+    """Dates of "YYYY-MM-DD" text, and where that is a day of the calendar (years 1 to
+    9999, as ``datetime.date``): worked out in integers (Arrow's strptime reads
+    "2021-02-30" as 2 March, and writing days back to compare costs more than this)."""
+    shaped = pc.fill_null(pc.match_substring_regex(iso, r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"), False)
+    text = pc.if_else(shaped, iso, "2000-01-01")
+
+    def part(start: int, stop: int) -> np.ndarray:
+        digits = pc.utf8_slice_codeunits(text, start, stop)
+        return np.asarray(pc.cast(digits, pa.int64()).to_numpy(zero_copy_only=False))
+
+    year, month, day = part(0, 4), part(5, 7), part(8, 10)
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    length = _MONTH_DAYS[np.clip(month, 0, 12)] + ((month == 2) & leap)
+    valid = shaped.to_numpy(zero_copy_only=False) & (year >= 1) & (month >= 1) & (month <= 12)
+    valid &= (day >= 1) & (day <= length)
+    # Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
+    shifted = year - (month <= 2)
+    era = shifted // 400
+    of_era = shifted - era * 400
+    of_year = (153 * (month + np.where(month > 2, -3, 9)) + 2) // 5 + day - 1
+    days = era * 146097 + of_era * 365 + of_era // 4 - of_era // 100 + of_year - 719468
+    dates = pa.array(days.astype(np.int32), pa.int32(), mask=~valid).cast(pa.date32())
+    return dates, pa.array(valid)
 
 
 _ISO_MOMENT = (
@@ -336,11 +383,15 @@ def json_names(columns: Sequence[Any], size: int, *, unique: bool) -> tuple[Any,
     order = np.argsort(parent[present], kind="stable")
     parent = parent[present][order]
     name = name.filter(pa.array(present)).take(pa.array(order))
-    if unique and len(name):
+    if unique and len(name):  # keep the first of a name said twice in a row
         codes = pc.dictionary_encode(name).indices.to_numpy().astype(np.int64)
-        keys = np.sort(parent.astype(np.int64) * (int(codes.max()) + 1) + codes)
-        repeated = keys[1:][keys[1:] == keys[:-1]] // (int(codes.max()) + 1)
-        ok[repeated] = False
+        keys = parent.astype(np.int64) * (int(codes.max()) + 1) + codes
+        by_key = np.argsort(keys, kind="stable")
+        first = np.ones(len(keys), bool)
+        first[by_key[1:]] = keys[by_key[1:]] != keys[by_key[:-1]]
+        if not first.all():
+            parent = parent[first]
+            name = name.filter(pa.array(first))
     offsets = np.searchsorted(parent, np.arange(size + 1)).astype(np.int32)
     lists = pa.ListArray.from_arrays(pa.array(offsets), name)
     joined = pc.binary_join(lists, '","')

@@ -20,7 +20,6 @@ from corridor.events.columnar import RECORD_SCHEMA, json_list, uuid_column
 from corridor.events.importers.base import FieldError, PickedCsv, country_code
 from corridor.events.importers.csv_columns import BlockRecords
 from corridor.events.importers.field_columns import (
-    OTHER_SPACE,
     all_ok,
     collapsed,
     distinct,
@@ -29,6 +28,7 @@ from corridor.events.importers.field_columns import (
     json_concat,
     json_items,
     json_single,
+    no_other_space,
     plain_degrees,
     repeat,
     text_cleaned,
@@ -98,7 +98,7 @@ class PiracyColumns:
     def _ids(self, raw: dict[str, Any], size: int) -> list[str]:
         """Every row's id, numbered in file order (so every row of the block counts)."""
         normal = [_normalized(name, raw[name]) for name in PIRACY_COLUMNS]
-        plain = all_ok(*(pc.invert(pc.match_substring_regex(raw[n], OTHER_SPACE)) for n in raw))
+        plain = all_ok(*(no_other_space(raw[n]) for n in raw))
         joined = pc.binary_join_element_wise(*normal, "\x1f").to_pylist()
         blake2b = hashlib.blake2b
         digests = [
