@@ -51,8 +51,8 @@ def test_public_data_keeps_its_publisher_as_reporter(store: Engine) -> None:
 
 @pytest.mark.parametrize(
     ("dataset", "records"),
-    [(SYRIA, 16_566), (PIRACY, 7511)],  # the columnar engine, the row engine
-    ids=["columnar", "rows"],
+    [(SYRIA, 16_566), (PIRACY, 7511)],  # both through the columnar reader
+    ids=["ucdp", "piracy"],
 )
 def test_an_import_twice_changes_nothing_and_the_bar_moves_to_the_end(
     store: Engine, dataset: Path, records: int

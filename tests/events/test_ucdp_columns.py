@@ -36,8 +36,8 @@ def _flatten(chunks: list[Chunk]) -> tuple[pa.Table, list[Rejected]]:
     return pa.concat_tables([record_table([]), *tables]), rejects
 
 
-def _assert_same(path: Path, block_bytes: int = 1 << 20) -> list[Chunk]:
-    chunks = list(read_ucdp_columns(path, file_name=path.name, block_bytes=block_bytes))
+def _assert_same(path: Path, block_rows: int = 20_000) -> list[Chunk]:
+    chunks = list(read_ucdp_columns(path, file_name=path.name, block_rows=block_rows))
     table, rejects = _flatten(chunks)
     expected = _row_reader(path)
     assert table.equals(record_table([r for r in expected if isinstance(r, Incident)]))
@@ -53,7 +53,7 @@ def test_fixtures_give_the_same_records_all_columnar(name: str) -> None:
 
 
 def test_bundled_syria_file_gives_the_same_records_in_many_blocks() -> None:
-    chunks = _assert_same(SYRIA, block_bytes=256 << 10)
+    chunks = _assert_same(SYRIA, block_rows=2_000)
     assert len(chunks) > 5
     assert all(isinstance(c, pa.Table) for c in chunks)
 
@@ -82,7 +82,7 @@ def test_odd_or_bad_values_go_through_the_row_logic_with_their_lines(
 ) -> None:
     rows = _rows()
     rows[20] = rows[20].replace(old, new, 1)
-    _assert_same(_write(tmp_path, rows), block_bytes=4 << 10)
+    _assert_same(_write(tmp_path, rows), block_rows=10)
 
 
 def test_rows_of_the_wrong_width_hand_the_rest_to_the_row_logic(tmp_path: Path) -> None:
@@ -90,7 +90,7 @@ def test_rows_of_the_wrong_width_hand_the_rest_to_the_row_logic(tmp_path: Path) 
     rows[10] += ",extra,values"
     rows[30] = rows[30].rsplit(",", 5)[0]
     rows.insert(15, "")
-    chunks = _assert_same(_write(tmp_path, rows), block_bytes=4 << 10)
+    chunks = _assert_same(_write(tmp_path, rows), block_rows=10)
     assert any(isinstance(c, list) for c in chunks)
 
 

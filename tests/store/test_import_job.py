@@ -120,8 +120,8 @@ def test_an_interrupted_import_resumes_after_the_last_committed_batch(store: Eng
 @pytest.mark.parametrize(
     ("dataset", "fmt", "records"),
     [
-        ("pirate_attacks.csv.gz", "piracy", 7511),  # the row path
-        ("ged_syria_2016_2019.csv.gz", "ucdp", 16_566),  # the columnar path, staged ahead
+        ("pirate_attacks.csv.gz", "piracy", 7511),  # columnar, duplicates numbered in order
+        ("ged_syria_2016_2019.csv.gz", "ucdp", 16_566),  # columnar, staged ahead
     ],
 )
 def test_an_import_killed_with_sigkill_leaves_a_consistent_store(

@@ -58,6 +58,7 @@ def _report_rows(report: ImportReport) -> list[dict[str, Any]]:
         {"what": "inserted", "count": report.counts.inserted},
         {"what": "updated (newer version)", "count": report.counts.updated},
         {"what": "unchanged", "count": report.counts.unchanged},
+        {"what": "refused (another organization's)", "count": report.counts.refused},
         {"what": "rejected", "count": report.rejected},
         {"what": "positions normalized (kept)", "count": report.normalized},
     ]
@@ -72,6 +73,7 @@ def _report_json(report: ImportReport) -> dict[str, Any]:
         "inserted": report.counts.inserted,
         "updated": report.counts.updated,
         "unchanged": report.counts.unchanged,
+        "refused": report.counts.refused,
         "rejected": report.rejected,
         "positions_normalized": report.normalized,
         "seconds": round(report.seconds, 3),

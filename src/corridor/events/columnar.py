@@ -95,12 +95,19 @@ _DASHES = (8, 13, 18, 23)  # where the text form of a UUID has its dashes
 _DIGITS = [i for i in range(36) if i not in _DASHES]
 
 
-def uuid_column(source: str, source_ids: list[str]) -> pa.Array:
-    """``uuid_text`` for many ids: one SHA-1 each in Python, the rest in numpy."""
-    prefix = _NAMESPACE + f"{source}\x1f".encode()
+def uuid_column(source: str | list[str], source_ids: list[str]) -> pa.Array:
+    """``uuid_text`` for many ids (of one ``source``, or each of its own): one SHA-1 each
+    in Python, the rest in numpy."""
     sha1 = hashlib.sha1
-    joined = b"".join([sha1(prefix + i.encode()).digest() for i in source_ids])
-    digests = np.frombuffer(joined, np.uint8).reshape(-1, 20)[:, :16].copy()
+    if isinstance(source, str):
+        prefix = _NAMESPACE + f"{source}\x1f".encode()
+        hashed = [sha1(prefix + i.encode()).digest() for i in source_ids]
+    else:
+        hashed = [
+            sha1(_NAMESPACE + f"{s}\x1f{i}".encode()).digest()
+            for s, i in zip(source, source_ids, strict=True)
+        ]
+    digests = np.frombuffer(b"".join(hashed), np.uint8).reshape(-1, 20)[:, :16].copy()
     digests[:, 6] = (digests[:, 6] & 0x0F) | 0x50  # version 5
     digests[:, 8] = (digests[:, 8] & 0x3F) | 0x80  # RFC 4122 variant
     text = np.full((len(source_ids), 36), ord("-"), np.uint8)

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import pyarrow as pa
+import pyarrow.compute as pc
 from sqlalchemy import Connection, Engine
 
 from corridor.background import ahead
@@ -34,6 +35,8 @@ from corridor.store.indexes import drop_secondary_indexes, ensure_indexes
 from corridor.store.staging import ArrowStaging, StagedBatch, arrow_staging
 
 __all__ = ["import_chunks"]
+
+_NORMALIZED = f'"{NORMALIZED_POSITION_TAG}"'  # the tag as a whole item of the JSON list
 
 
 def _size(chunk: Chunk) -> int:
@@ -73,7 +76,9 @@ class _Prepared:
     normalized: int = 0  # incidents whose position was normalized on reading
 
 
-def _prepare(batch: list[Chunk], staging: ArrowStaging, *, dialect: str) -> _Prepared:
+def _prepare(
+    batch: list[Chunk], staging: ArrowStaging, *, dialect: str, reporter: str | None
+) -> _Prepared:
     """Everything a batch needs short of the store: runs in the reader's thread."""
     tables: list[pa.Table] = []
     rejects: list[tuple[int, Rejected]] = []
@@ -82,13 +87,19 @@ def _prepare(batch: list[Chunk], staging: ArrowStaging, *, dialect: str) -> _Pre
         if not isinstance(chunk, list):
             tables.append(chunk)
             position += chunk.num_rows
+            normalized += pc.sum(pc.match_substring(chunk["tags"], _NORMALIZED)).as_py() or 0
             continue
         rejects.extend((position + i, r) for i, r in enumerate(chunk) if isinstance(r, Rejected))
         incidents = [r for r in chunk if isinstance(r, Incident)]
         normalized += sum(NORMALIZED_POSITION_TAG in r.tags for r in incidents)
         tables.append(record_table(incidents))
         position += len(chunk)
-    rows = storable_table(pa.concat_tables(tables), dialect=dialect)
+    rows = pa.concat_tables([t for t in tables if t.num_rows] or tables[:1])
+    if reporter is not None:
+        rows = rows.set_column(
+            rows.schema.get_field_index("reporter"), "reporter", pa.array([reporter] * len(rows))
+        )
+    rows = storable_table(rows, dialect=dialect)
     return _Prepared(position, rejects, staging.prepare(rows), normalized)
 
 
@@ -104,14 +115,16 @@ def import_chunks(
     with import_run(engine, job) as run, arrow_staging(dialect) as staging:
         # Two threads ahead of the store: one reads and checks, one stages.
         read = ahead(batches(chunks, skip=run.report.resumed_from, size=job.batch_size))
-        work = ahead(_prepare(batch, staging, dialect=dialect) for batch in read)
+        work = ahead(
+            _prepare(batch, staging, dialect=dialect, reporter=job.reporter) for batch in read
+        )
         try:
             with engine.connect() as connection:
                 if bulk:
                     with connection.begin():
                         drop_secondary_indexes(connection)
                 for prepared in work:
-                    _store(connection, staging, prepared, run, strict=job.strict, origin=job.origin)
+                    _store(connection, staging, prepared, run, job)
                     if job.progress is not None:
                         job.progress(run.report.records)
                 with connection.begin():
@@ -127,22 +140,24 @@ def _store(
     staging: ArrowStaging,
     prepared: _Prepared,
     run: ImportRun,
-    *,
-    strict: bool,
-    origin: str,
+    job: ImportJob,
 ) -> None:
     """One batch in one transaction with its checkpoint; rejects written first."""
     report = run.report
     for position, reject in prepared.rejects:
         if run.rejects is not None:
             run.rejects.write(reject)
-        if strict:
+        if job.strict:
             report.records += position
             report.rejected += 1
             raise StrictImportError(reject, report)
     with staging.transaction(connection, prepared.staged) as source:
         report.counts = report.counts + merge_staged(
-            connection, source, prepared.staged.rows, origin=origin
+            connection,
+            source,
+            prepared.staged.rows,
+            origin=job.origin,
+            count_refused=job.reporter is not None,
         )
         report.records += prepared.size
         report.rejected += len(prepared.rejects)

@@ -194,6 +194,8 @@ class ImportJob:
 
     ``digest`` (of the file) lets an interrupted run resume; ``batch_size`` records
     make one transaction; ``progress`` is told the records done after each batch.
+    ``reporter`` signs every record; records of another organization's stored
+    incidents are then counted as refused.
     """
 
     file_name: str
@@ -205,6 +207,7 @@ class ImportJob:
     origin: str = "local"
     progress: Callable[[int], None] | None = None
     rejects_folder: Path | None = None  # without ``rejects``: a file per run in here
+    reporter: str | None = None  # an organization's own reports: signed by it, whatever they say
 
 
 @dataclass

@@ -49,12 +49,14 @@ class UpsertCounts:
     inserted: int = 0
     updated: int = 0
     unchanged: int = 0
+    refused: int = 0  # another organization's incident: never overwritten by a file
 
     def __add__(self, other: UpsertCounts) -> UpsertCounts:
         return UpsertCounts(
             self.inserted + other.inserted,
             self.updated + other.updated,
             self.unchanged + other.unchanged,
+            self.refused + other.refused,
         )
 
 
@@ -98,19 +100,50 @@ _NEWER = (
 )
 
 
+# The stored incident is not another organization's (an organization's id has no colon;
+# public and partner sources are namespaced): a file never takes one over.
+_NOT_OWNED_ELSEWHERE = (
+    "(incidents.reporter = excluded.reporter OR incidents.reporter = '' "
+    "OR incidents.reporter LIKE '%:%')"
+)
+
+
+def _refused(connection: Connection, staging: str) -> int:
+    """Staged records whose stored incident is another organization's."""
+    return int(
+        connection.execute(
+            text(
+                f"SELECT count(*) FROM {staging} AS s JOIN incidents AS i "
+                "ON i.source = s.source AND i.source_id = s.source_id "
+                "WHERE i.reporter <> s.reporter AND i.reporter <> '' "
+                "AND i.reporter NOT LIKE '%:%'"
+            )
+        ).scalar_one()
+    )
+
+
 def _differs(distinct: str) -> str:
     """SQL: some content column of the incoming record differs from the stored one."""
     return "(" + " OR ".join(f"excluded.{c} {distinct} incidents.{c}" for c in _CONTENT) + ")"
 
 
 def merge_staged(
-    connection: Connection, staging: str, staged: int, *, origin: str = "local"
+    connection: Connection,
+    staging: str,
+    staged: int,
+    *,
+    origin: str = "local",
+    count_refused: bool = False,
 ) -> UpsertCounts:
     """Merge ``staged`` records from the table ``staging`` into incidents, in the caller's
     transaction; what happened, counted in the same transaction.
 
     The staging table holds RECORD_COLUMNS; origin, version and times are added here.
+    A stored incident of another organization is never changed; ``count_refused``
+    counts such records apart (an organization's own reports), else they count as
+    unchanged.
     """
+    refused = _refused(connection, staging) if count_refused else 0
     now: Any = datetime.now(UTC).replace(tzinfo=None)
     if connection.dialect.name == "sqlite":
         now = _sqlite_time(now)
@@ -123,7 +156,7 @@ def merge_staged(
         f":origin, 1, :now, :now FROM {staging} WHERE true "
         f"ON CONFLICT (source, source_id) DO UPDATE SET {updates}, "
         "version = incidents.version + 1, updated_at = excluded.updated_at "
-        f"WHERE {_differs(distinct)} AND {_NEWER}"
+        f"WHERE {_differs(distinct)} AND {_NEWER} AND {_NOT_OWNED_ELSEWHERE}"
     )
     if connection.dialect.name == "sqlite":
         # The version first, whatever the merge changes: that write takes SQLite's write
@@ -138,7 +171,9 @@ def merge_staged(
         inserted = connection.execute(
             text("SELECT count(*) FROM incidents WHERE id > :highest"), {"highest": highest}
         ).scalar_one()
-        return UpsertCounts(int(inserted), written - int(inserted), staged - written)
+        return UpsertCounts(
+            int(inserted), written - int(inserted), staged - written - refused, refused
+        )
     # PostgreSQL: a row the statement inserted has no xmax yet; one it updated has ours.
     returning = merge.text + " RETURNING (xmax = 0) AS inserted"
     inserted, updated = connection.execute(
@@ -148,7 +183,8 @@ def merge_staged(
         ),
         stamp,
     ).one()
-    counts = UpsertCounts(int(inserted), int(updated), staged - int(inserted) - int(updated))
+    unchanged = staged - int(inserted) - int(updated) - refused
+    counts = UpsertCounts(int(inserted), int(updated), unchanged, refused)
     return _changed(connection, counts)
 
 
@@ -165,7 +201,8 @@ def upsert_incidents(
 ) -> UpsertCounts:
     """Insert new incidents and update changed ones, in the caller's transaction.
 
-    A batch that names the same (source, source_id) twice keeps the last one.
+    A batch that names the same (source, source_id) twice keeps the last one; another
+    organization's stored incident is left as it is (``merge_staged``).
     """
     if not batch:
         return UpsertCounts()

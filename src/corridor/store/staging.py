@@ -76,7 +76,9 @@ class ArrowStaging:
         if self._postgresql:  # Arrow writes CSV in C++, quoting text so '' is not NULL
             buffer = io.BytesIO()
             options = pacsv.WriteOptions(include_header=False, quoting_style="needed")
-            pacsv.write_csv(table, buffer, options)
+            # One chunk per column: Arrow 26's CSV writer wrote garbage for a table whose
+            # columns start with an empty chunk (a batch that began with rejects).
+            pacsv.write_csv(table.combine_chunks(), buffer, options)
             return StagedBatch(table.num_rows, columns, csv=buffer.getvalue())
         path = self._folder / f"batch-{next(self._numbers)}.sqlite"
         with adbc_sqlite.connect(str(path)) as writer:

@@ -30,10 +30,11 @@ from corridor.events.importers.base import (
     NOTHING,
     FieldError,
     ParsedRecord,
+    PickedCsv,
     country_code,
     parse_date,
     parse_int,
-    read_picked_rows,
+    read_csv_format,
     required_degrees,
 )
 from corridor.events.importers.country_names import dataset_country
@@ -46,7 +47,14 @@ from corridor.events.model import (
     severity_for,
 )
 
-__all__ = ["ACLED_REQUIRED_COLUMNS", "acled_country", "read_acled"]
+__all__ = [
+    "ACLED_OPTIONAL_COLUMNS",
+    "ACLED_REQUIRED_COLUMNS",
+    "acled_country",
+    "acled_csv",
+    "country_for",
+    "read_acled",
+]
 
 SOURCE = "acled"
 REPORTER = "public:acled"
@@ -67,7 +75,7 @@ ACLED_REQUIRED_COLUMNS = (
     "fatalities",
 )
 # Read when present (older exports lack civilian_targeting and tags).
-_OPTIONAL_COLUMNS = (
+ACLED_OPTIONAL_COLUMNS = (
     "iso",
     "timestamp",
     "sub_event_type",
@@ -105,12 +113,13 @@ def read_acled(stream: TextIO, *, file_name: str) -> Iterator[ParsedRecord]:
     reject on line 1 and nothing else. A row with more values than the header has
     columns is rejected: its values cannot be matched to columns.
     """
-    return read_picked_rows(
-        stream,
-        file_name=file_name,
-        required=ACLED_REQUIRED_COLUMNS,
-        optional=_OPTIONAL_COLUMNS,
-        parse=_row_parser(category_map(SOURCE)),
+    return read_csv_format(acled_csv(), stream, file_name)
+
+
+def acled_csv() -> PickedCsv:
+    """Both export layouts as a :class:`~corridor.events.importers.base.CsvFormat`."""
+    return PickedCsv(
+        ACLED_REQUIRED_COLUMNS, ACLED_OPTIONAL_COLUMNS, _row_parser(category_map(SOURCE))
     )
 
 
@@ -214,7 +223,13 @@ def _toll(value: str) -> int | None:
 
 
 def _country(iso: str, name: str, seen: dict[tuple[str, str], str]) -> str:
-    """ISO alpha-3 from the numeric ``iso``, else from the name; remembered.
+    """:func:`country_for`, remembered."""
+    found = seen[iso, name] = country_for(iso, name)
+    return found
+
+
+def country_for(iso: str, name: str) -> str:
+    """ISO alpha-3 from the numeric ``iso``, else from the country name.
 
     FieldError names ``country`` when neither is known.
     """
@@ -229,7 +244,6 @@ def _country(iso: str, name: str, seen: dict[tuple[str, str], str]) -> str:
         found = country_code(name, "country", dataset_country)
         if found is None:
             raise FieldError("country", name, "is empty")
-    seen[iso, name] = found
     return found
 
 

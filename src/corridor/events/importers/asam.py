@@ -40,15 +40,30 @@ from corridor.events.importers.base import (
     NORMALIZED_POSITION_TAG,
     FieldError,
     ParsedRecord,
+    PickedCsv,
     Rejected,
     country_code,
     parse_float,
-    read_picked_rows,
+    read_csv_format,
     text,
 )
 from corridor.events.model import Incident, LocationPrecision, Target, severity_for
 
-__all__ = ["ASAM_CSV_COLUMNS", "classify_asam", "read_asam_csv", "read_asam_json"]
+__all__ = [
+    "ASAM_CSV_COLUMNS",
+    "HEADING",
+    "AsamBuilder",
+    "AsamKeywords",
+    "Keyword",
+    "KeywordPiece",
+    "asam_csv",
+    "asam_keywords",
+    "classify_asam",
+    "combined_rule",
+    "read_asam_csv",
+    "read_asam_json",
+    "title_label",
+]
 
 SOURCE = "asam"
 REPORTER = "public:asam"  # public data, TLP:CLEAR, like the other public sources
@@ -82,19 +97,19 @@ def _position(value: str, field: str = "position") -> Position | None:
 
 
 @dataclass(frozen=True, slots=True)
-class _Keyword:
+class Keyword:
     """One keyword of ``asam.yaml`` as words; the last may be a stem (``hijack*``)."""
 
     words: tuple[str, ...]
     stem: bool
-    category: int  # index into _Keywords.categories, which is in priority order
+    category: int  # index into AsamKeywords.categories, which is in priority order
 
 
-class _Word(NamedTuple):
+class KeywordPiece(NamedTuple):
     """What one whitespace-separated piece of text means to the keyword search."""
 
     bare: str  # lower case, without surrounding punctuation
-    keywords: tuple[_Keyword, ...]  # those that can start here, longest first
+    keywords: tuple[Keyword, ...]  # those that can start here, longest first
     closes: bool  # a clause ends after it ("fired," "boarded.")
     opens: bool  # a clause starts at it ("(pirates")
 
@@ -103,7 +118,7 @@ class _Memo:
     """What each distinct piece of text means, and which pieces can start a keyword."""
 
     def __init__(self) -> None:
-        self.words: dict[str, _Word] = {}
+        self.words: dict[str, KeywordPiece] = {}
         self.starters: set[str] = set()
 
 
@@ -112,7 +127,7 @@ _CLOSES = tuple(".,;:!?)]")
 _MEMO_LIMIT = 100_000
 
 
-class _Keywords:
+class AsamKeywords:
     """The keyword table of ``asam.yaml``: finds which categories a text mentions.
 
     Works on words, not one big regular expression (which tried a hundred alternatives at
@@ -121,8 +136,8 @@ class _Keywords:
 
     def __init__(self, data: dict[str, Any], known: set[str]) -> None:
         categories: list[str] = []
-        self._exact: dict[str, list[_Keyword]] = {}
-        self._stems: dict[str, list[_Keyword]] = {}
+        self._exact: dict[str, list[Keyword]] = {}
+        self._stems: dict[str, list[Keyword]] = {}
         for entry in data.get("keywords") or ():
             name = " ".join(str(entry["category"]).lower().split())
             if name not in known:
@@ -141,28 +156,37 @@ class _Keywords:
         self._memo = _Memo()
 
     @staticmethod
-    def _keyword(word: str, category: int) -> _Keyword:
+    def _keyword(word: str, category: int) -> Keyword:
         stem = word.endswith("*")
         words = tuple(part.strip(_PUNCTUATION) for part in word.rstrip("*").lower().split())
         if not all(words) or "/" in word:
             raise ValueError(f"asam.yaml: keyword {word!r} is not words of letters and digits")
         if stem and len(words[-1]) < 3:
             raise ValueError(f"asam.yaml: keyword stem {word!r} is shorter than 3 letters")
-        return _Keyword(words, stem, category)
+        return Keyword(words, stem, category)
+
+    @property
+    def keywords(self) -> tuple[Keyword, ...]:
+        """Every keyword of the table."""
+        return tuple(k for table in (self._exact, self._stems) for ks in table.values() for k in ks)
+
+    def piece(self, piece: str) -> KeywordPiece:
+        """What one whitespace-separated piece of lower-case text means to the search."""
+        bare = piece.strip(_PUNCTUATION).replace("\u2019", "'")
+        exact, stems = self._exact.get(bare), self._stems.get(bare[:3])
+        found: tuple[Keyword, ...] = ()
+        if exact is not None or stems is not None:
+            starting = list(exact or ())
+            starting += [k for k in stems or () if bare.startswith(k.words[0])]
+            starting.sort(key=lambda k: (-len(k.words), -sum(map(len, k.words))))
+            found = tuple(starting)
+        return KeywordPiece(bare, found, piece.endswith(_CLOSES), piece[0] in "([")
 
     def _learn(self, pieces: set[str], memo: _Memo) -> None:
         """Remember what each new piece of text means, keywords longest first."""
         for piece in pieces:
-            bare = piece.strip(_PUNCTUATION).replace("\u2019", "'")
-            exact, stems = self._exact.get(bare), self._stems.get(bare[:3])
-            found: tuple[_Keyword, ...] = ()
-            if exact is not None or stems is not None:
-                starting = list(exact or ())
-                starting += [k for k in stems or () if bare.startswith(k.words[0])]
-                starting.sort(key=lambda k: (-len(k.words), -sum(map(len, k.words))))
-                found = tuple(starting)
-            memo.words[piece] = _Word(bare, found, piece.endswith(_CLOSES), piece[0] in "([")
-            if found:
+            memo.words[piece] = found = self.piece(piece)
+            if found.keywords:
                 memo.starters.add(piece)
 
     def matched(self, text: str) -> set[int]:
@@ -194,7 +218,7 @@ class _Keywords:
 
     @staticmethod
     def _continues(
-        keyword: _Keyword, pieces: list[str], words: dict[str, _Word], index: int
+        keyword: Keyword, pieces: list[str], words: dict[str, KeywordPiece], index: int
     ) -> bool:
         """Whether the words after ``index`` are the rest of ``keyword``, in one clause."""
         size = len(keyword.words)
@@ -210,7 +234,7 @@ class _Keywords:
                 return False
         return True
 
-    def _negated(self, pieces: list[str], words: dict[str, _Word], index: int) -> bool:
+    def _negated(self, pieces: list[str], words: dict[str, KeywordPiece], index: int) -> bool:
         """Whether one of the three words before ``index``, in the same clause, negates."""
         for before in range(index - 1, max(-1, index - 4), -1):
             word = words[pieces[before]]
@@ -222,27 +246,27 @@ class _Keywords:
 
 
 @cache
-def _keywords() -> _Keywords:
+def asam_keywords() -> AsamKeywords:
     """The keyword table of ``mappings/asam.yaml``, read once."""
     path = resources.files("corridor.events").joinpath("mappings/asam.yaml")
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return _Keywords(data, set(category_map(SOURCE).rules))
+    return AsamKeywords(data, set(category_map(SOURCE).rules))
 
 
 def classify_asam(hostility: str, description: str) -> tuple[str, CategoryRule]:
     """(category name, rule) for an ASAM: class of the first listed category that matched,
     the highest severity floor and all tags of those that matched; ``("", default)`` if none.
     """
-    return _combined(tuple(sorted(_keywords().matched(f"{hostility}. {description}"))))
+    return combined_rule(tuple(sorted(asam_keywords().matched(f"{hostility}. {description}"))))
 
 
 @cache
-def _combined(matched: tuple[int, ...]) -> tuple[str, CategoryRule]:
+def combined_rule(matched: tuple[int, ...]) -> tuple[str, CategoryRule]:
     """The rule for a set of matched categories (indexes in priority order)."""
     rules = category_map(SOURCE)
     if not matched:
         return "", rules.default
-    names = [_keywords().categories[index] for index in matched]
+    names = [asam_keywords().categories[index] for index in matched]
     found = [rules.rules[name] for name in names]
     tags = tuple(dict.fromkeys(tag for rule in found for tag in rule.tags))
     floor = max(rule.severity_floor for rule in found)
@@ -251,7 +275,7 @@ def _combined(matched: tuple[int, ...]) -> tuple[str, CategoryRule]:
 
 # --- records ----------------------------------------------------------------------------
 
-_HEADING = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:\d+\.\s*)?([A-Z][A-Z .'&-]{1,48}?)\s*:")
+HEADING = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:\d+\.\s*)?([A-Z][A-Z .'&-]{1,48}?)\s*:")
 _US_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 _EMPTY = frozenset(("", "NA", "N/A", "NULL", "NONE", "NAN", "-"))  # as base.text reads them
 
@@ -318,11 +342,11 @@ def _coordinate(record: Mapping[str, Any], field: str, axis: Axis) -> Coordinate
         raise FieldError(field, value, exc.reason) from None
 
 
-class _Builder:
+class AsamBuilder:
     """Turns one ASAM record into an Incident; remembers work for repeated values."""
 
     def __init__(self) -> None:
-        self.keywords = _keywords()
+        self.keywords = asam_keywords()
         self._places: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {}
         self._countries: dict[str, str | None] = {}
 
@@ -344,10 +368,13 @@ class _Builder:
 
     def country(self, description: str) -> str | None:
         """The country an ONI-style description names in its leading heading, if any."""
-        heading = _HEADING.match(description)
+        heading = HEADING.match(description)
         if heading is None:
             return None
-        name = " ".join(heading.group(1).split())
+        return self.country_named(" ".join(heading.group(1).split()))
+
+    def country_named(self, name: str) -> str | None:
+        """The country a description's heading names (``None`` if it names none)."""
         if name not in self._countries:
             try:
                 found = country_code(name, "description", self.keywords.country_aliases.get)
@@ -382,10 +409,7 @@ class _Builder:
         location, place_tags = self.place(_text(record, "navArea"), _text(record, "subreg"))
         category, rule = classify_asam(hostility, description)
         country = self.country(description)
-        label = hostility or category or "incident"
-        if label.isupper() or label.islower():  # "PIRATES", "pirates"; keep "USV attack"
-            label = label.lower()
-        label = label[:1].upper() + label[1:]
+        label = title_label(hostility, category)
         where = f" off {country}" if country else (f" in {location}" if location else "")
         return Incident(
             source=SOURCE,
@@ -407,6 +431,14 @@ class _Builder:
         )
 
 
+def title_label(hostility: str, category: str) -> str:
+    """What a title calls the attack: "Pirates", "USV attack", "Boarding"."""
+    label = hostility or category or "incident"
+    if label.isupper() or label.islower():  # "PIRATES", "pirates"; keep "USV attack"
+        label = label.lower()
+    return label[:1].upper() + label[1:]
+
+
 def read_asam_csv(stream: TextIO, *, file_name: str) -> Iterator[ParsedRecord]:
     """One :class:`Incident` or :class:`Rejected` per record of the ASAM site's CSV export.
 
@@ -414,17 +446,21 @@ def read_asam_csv(stream: TextIO, *, file_name: str) -> Iterator[ParsedRecord]:
     field. Header names match in any case. A reject names the first line of its record;
     a missing column gives one reject on line 1 and nothing else.
     """
-    builder = _Builder()
+    return read_csv_format(asam_csv(), stream, file_name)
+
+
+def asam_csv(builder: AsamBuilder | None = None) -> PickedCsv:
+    """The site's CSV export as a :class:`~corridor.events.importers.base.CsvFormat`,
+    made by ``builder`` (a new one by default)."""
+    builder = builder or AsamBuilder()
 
     def parse(values: tuple[str, ...]) -> Incident:
         return builder.incident(dict(zip(ASAM_CSV_COLUMNS, values, strict=True)))
 
-    yield from read_picked_rows(
-        stream,
-        file_name=file_name,
-        required=tuple(name.lower() for name in ASAM_CSV_COLUMNS[:3]),
-        optional=tuple(name.lower() for name in ASAM_CSV_COLUMNS[3:]),
-        parse=parse,
+    return PickedCsv(
+        tuple(name.lower() for name in ASAM_CSV_COLUMNS[:3]),
+        tuple(name.lower() for name in ASAM_CSV_COLUMNS[3:]),
+        parse,
     )
 
 
@@ -482,7 +518,7 @@ def read_asam_json(stream: BinaryIO | TextIO, *, file_name: str) -> Iterator[Par
     else:
         yield Rejected(file_name, 1, "", first.decode("utf-8", "replace"), "is not JSON")
         return
-    builder = _Builder()
+    builder = AsamBuilder()
     number = 0
     try:
         for number, item in enumerate(items, start=1):

@@ -11,12 +11,12 @@ from __future__ import annotations
 import csv
 import math
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import cache, partial
+from functools import cache
 from operator import itemgetter
-from typing import TextIO
+from typing import Protocol, TextIO
 
 import pycountry
 
@@ -26,19 +26,22 @@ from corridor.events.model import Incident
 __all__ = [
     "NORMALIZED_POSITION_TAG",
     "NOTHING",
+    "CsvFormat",
     "FieldError",
     "ParsedRecord",
+    "PickedCsv",
     "Rejected",
+    "RowItem",
     "column_positions",
     "country_code",
-    "csv_records",
+    "csv_rows",
     "parse_date",
     "parse_float",
     "parse_int",
     "parse_latitude",
     "parse_longitude",
-    "picked_row_makers",
-    "read_picked_rows",
+    "parsed_rows",
+    "read_csv_format",
     "required_degrees",
     "text",
 ]
@@ -76,32 +79,6 @@ ParsedRecord = Incident | Rejected
 # The tag of an incident whose position the source wrote out of form and the importer set
 # right (a rounding carry such as 5°60'00"S, three-digit seconds): the import counts them.
 NORMALIZED_POSITION_TAG = "position:normalized"
-
-
-def csv_records(
-    stream: TextIO, *, file_name: str, required: tuple[str, ...] = ()
-) -> Iterator[tuple[int, dict[str, str]]]:
-    """(first line of the record, {column: value}) for each data row of a CSV stream.
-
-    Raises :class:`FieldError` (line 1) if a required column is missing from the header.
-    """
-    reader = csv.reader(stream)
-    try:
-        header = [name.strip() for name in next(reader)]
-    except StopIteration:
-        return
-    missing = [name for name in required if name not in header]
-    if missing:
-        raise FieldError(missing[0], "", f"{file_name} has no column {missing[0]!r}")
-    width = len(header)
-    previous_end = reader.line_num
-    for row in reader:
-        line = previous_end + 1
-        previous_end = reader.line_num
-        if not row or (len(row) == 1 and not row[0].strip()):
-            continue
-        padding = [""] * (width - len(row))
-        yield line, dict(zip(header, row + padding, strict=False))
 
 
 _NOTHING_UPPER = ("NA", "N/A", "NULL", "NONE", "NAN", "-")
@@ -241,23 +218,13 @@ def country_code(
     return found
 
 
-def _picker(
-    header: Sequence[str], file_name: str, required: Sequence[str], optional: Sequence[str]
-) -> Callable[[list[str]], tuple[str, ...]]:
-    """A getter of the wanted values, required columns first, from one row.
-
-    Names match in any case, without a byte-order mark; a column missing from the
-    header reads the empty string appended to every row.
-    """
-    return itemgetter(*column_positions(header, file_name, required, optional))
-
-
 def column_positions(
     header: Sequence[str], file_name: str, required: Sequence[str], optional: Sequence[str]
 ) -> list[int]:
     """Where each wanted column is, required first; ``len(header)`` for a missing optional one.
 
-    Raises :class:`FieldError` naming the first required column the header lacks.
+    Names match in any case, without a byte-order mark. Raises :class:`FieldError`
+    naming the first required column the header lacks.
     """
     index = {name.strip().lstrip("\ufeff").lower(): i for i, name in enumerate(header)}
     for name in required:
@@ -267,49 +234,60 @@ def column_positions(
     return [index.get(name, missing) for name in (*required, *optional)]
 
 
-def read_picked_rows(
-    stream: TextIO,
-    *,
-    file_name: str,
-    required: Sequence[str],
-    optional: Sequence[str],
-    parse: Callable[[tuple[str, ...]], Incident],
-) -> Iterator[ParsedRecord]:
-    """One Incident or Rejected per CSV record, ``parse`` given the picked values.
+RowItem = tuple[int, tuple[str, ...]] | Rejected
+"""One CSV record as a format reads it: (its first line, the values it picked), or a reject."""
 
-    The fast loop the big public datasets go through: a plain ``csv.reader`` and
-    an item getter, no per-row dict. A reject names the first line of its record;
-    a missing required column gives one reject on line 1 and nothing else; a row
-    with more values than the header has columns cannot be matched and is rejected.
+
+class CsvFormat(Protocol):
+    """A CSV format's row logic: which values it reads from a record, and the incident.
+
+    The row readers and the columnar reader (``csv_columns``) share it, so both read
+    the same values from the same records and make the same incidents of them.
     """
-    for make in picked_row_makers(
-        stream, file_name=file_name, required=required, optional=optional, parse=parse
-    ):
-        yield make()
+
+    def pick(self, header: list[str], file_name: str) -> list[int]:
+        """Where each value :meth:`parse` reads is in a record (``len(header)``: absent).
+
+        Raises :class:`FieldError` (line 1) when the header does not fit the format.
+        """
+        ...
+
+    def rows(self, stream: TextIO, file_name: str) -> Iterator[RowItem]:
+        """Every record of the stream: its first line and picked values, or a reject."""
+        ...
+
+    def parse(self, values: tuple[str, ...]) -> Incident:
+        """The incident of one record's picked values; :class:`FieldError` if it has none."""
+        ...
 
 
-def picked_row_makers(
+def csv_rows(
     stream: TextIO,
     *,
     file_name: str,
-    required: Sequence[str],
-    optional: Sequence[str],
-    parse: Callable[[tuple[str, ...]], Incident],
-) -> Iterator[Callable[[], ParsedRecord]]:
-    """:func:`read_picked_rows` with each record made only when asked for.
+    pick: Callable[[list[str], str], list[int]],
+    long_rows: bool = False,
+) -> Iterator[RowItem]:
+    """The records of a CSV stream, as :meth:`CsvFormat.rows` gives them.
 
-    A columnar reader walks this beside itself: it skips the rows it read on its
-    own and asks for the records of those it could not, with their lines.
+    A plain ``csv.reader`` and an item getter, no dict per row: the loop the big public
+    datasets go through. Blank lines are skipped; a short record reads "" for what it
+    lacks (and so does a column the header lacks); a record with more values than the
+    header has columns is rejected (their values cannot be matched to columns), unless
+    ``long_rows``, when the extra values are dropped. A header ``pick`` refuses gives
+    one reject on line 1 and nothing else.
     """
     reader = csv.reader(stream)
     header = next(reader, None)
     if header is None:
         return
     try:
-        pick = _picker(header, file_name, required, optional)
+        positions = pick(header, file_name)
     except FieldError as exc:
-        yield partial(Rejected, file_name, 1, exc.field, exc.value, exc.reason)
+        yield Rejected(file_name, 1, exc.field, exc.value, exc.reason)
         return
+    getter = itemgetter(*positions)
+    single = len(positions) == 1
     width = len(header)
     previous_end = reader.line_num
     for row in reader:
@@ -319,18 +297,57 @@ def picked_row_makers(
             if not row or (len(row) == 1 and not row[0].strip()):
                 continue
             if len(row) > width:
-                reason = f"has {len(row)} values for {width} columns"
-                yield partial(Rejected, file_name, line, "row", ",".join(row), reason)
-                continue
-            row.extend([""] * (width - len(row)))
+                if not long_rows:
+                    reason = f"has {len(row)} values for {width} columns"
+                    yield Rejected(file_name, line, "row", ",".join(row), reason)
+                    continue
+                del row[width:]
+            else:
+                row.extend([""] * (width - len(row)))
         row.append("")  # what a column missing from the header reads
-        yield partial(_parsed, parse, pick(row), file_name, line)
+        yield line, (getter(row),) if single else getter(row)
 
 
-def _parsed(
-    parse: Callable[[tuple[str, ...]], Incident], values: tuple[str, ...], file_name: str, line: int
-) -> ParsedRecord:
-    try:
-        return parse(values)
-    except FieldError as exc:
-        return Rejected(file_name, line, exc.field, exc.value, exc.reason)
+def parsed_rows(
+    rows: Iterable[RowItem], parse: Callable[[tuple[str, ...]], Incident], file_name: str
+) -> Iterator[ParsedRecord]:
+    """One Incident or Rejected per record: ``parse`` of its values, or why not."""
+    for item in rows:
+        if isinstance(item, Rejected):
+            yield item
+            continue
+        line, values = item
+        try:
+            yield parse(values)
+        except FieldError as exc:
+            yield Rejected(file_name, line, exc.field, exc.value, exc.reason)
+
+
+def read_csv_format(
+    csv_format: CsvFormat, stream: TextIO, file_name: str
+) -> Iterator[ParsedRecord]:
+    """One Incident or Rejected per record of a CSV stream in ``csv_format``.
+
+    Streams row by row; open the stream with ``newline=""`` (text spans lines). A
+    reject names the first line of its record.
+    """
+    return parsed_rows(csv_format.rows(stream, file_name), csv_format.parse, file_name)
+
+
+@dataclass(frozen=True)
+class PickedCsv:
+    """A :class:`CsvFormat` whose columns are found by name, in any case and order.
+
+    ``parse`` reads the ``required`` columns' values, then the ``optional`` ones'; a
+    missing required column gives one reject on line 1 and nothing else.
+    """
+
+    required: tuple[str, ...]
+    optional: tuple[str, ...]
+    parse: Callable[[tuple[str, ...]], Incident]
+
+    def pick(self, header: list[str], file_name: str) -> list[int]:
+        return column_positions(header, file_name, self.required, self.optional)
+
+    def rows(self, stream: TextIO, file_name: str) -> Iterator[RowItem]:
+        return csv_rows(stream, file_name=file_name, pick=self.pick)

@@ -29,9 +29,11 @@ from corridor.events.importers.base import (
     FieldError,
     ParsedRecord,
     Rejected,
-    csv_records,
+    RowItem,
+    csv_rows,
     parse_float,
     parse_int,
+    read_csv_format,
 )
 from corridor.events.importers.json_syntax import (
     JsonSyntaxError,
@@ -44,6 +46,8 @@ __all__ = [
     "FIELDS",
     "LIST_FIELDS",
     "REQUIRED_FIELDS",
+    "ReportCsv",
+    "field_value",
     "incident_from_record",
     "incident_to_dict",
     "iso_country",
@@ -272,6 +276,42 @@ def _list(values: Mapping[str, object], field: str) -> tuple[str, ...]:
     return tuple(items)
 
 
+def _date_precision(values: Mapping[str, object]) -> DatePrecision:
+    return _choice(values, "date_precision", DatePrecision) or DatePrecision.DAY
+
+
+def _country(values: Mapping[str, object]) -> str | None:
+    country = _text(values, "country")
+    return iso_country(country, "country") if country else None
+
+
+def _severity(values: Mapping[str, object]) -> int:
+    return _int(values, "severity", 1, 5) or 1
+
+
+def _target(values: Mapping[str, object]) -> str | None:
+    target = _choice(values, "target", Target)
+    return target.value if target else None
+
+
+# The fields of few values, as the store keeps them (for field_value).
+_CODED: dict[str, Callable[[Mapping[str, object]], object]] = {
+    "date_precision": lambda values: _date_precision(values).value,
+    "location_precision": lambda values: int(_location_precision(values)),
+    "country": _country,
+    "severity": _severity,
+    "target": _target,
+    "tlp": lambda values: _tlp(values).value,
+}
+
+
+def field_value(name: str, value: str) -> object:
+    """One value of a field of few values (``date_precision``, ``location_precision``,
+    ``country``, ``severity``, ``target``, ``tlp``) as :func:`incident_from_record` reads
+    it and the store keeps it; :class:`FieldError` if it reads none."""
+    return _CODED[name]({name: value})
+
+
 def incident_from_record(values: Mapping[str, object]) -> Incident:
     """The incident of one record ({field: value}, text or JSON values), validated.
 
@@ -298,23 +338,22 @@ def incident_from_record(values: Mapping[str, object]) -> Incident:
     threat_class = _text(values, "threat_class", required=True)
     if threat_class not in threat_class_ids():
         raise FieldError("threat_class", threat_class, "is not a threat id of the atlas")
-    country = _text(values, "country")
     return Incident(
         source=_text(values, "source", required=True),
         source_id=_text(values, "source_id", required=True),
         title=_text(values, "title", required=True),
         start_date=start,
         end_date=end,
-        date_precision=_choice(values, "date_precision", DatePrecision) or DatePrecision.DAY,
+        date_precision=_date_precision(values),
         longitude=longitude,
         latitude=latitude,
         location_precision=_location_precision(values),
-        country=iso_country(country, "country") if country else None,
+        country=_country(values),
         location_name=_text(values, "location_name"),
         description=_text(values, "description"),
         threat_class=threat_class,
         source_categories=_list(values, "source_categories"),
-        severity=_int(values, "severity", 1, 5) or 1,
+        severity=_severity(values),
         fatalities_best=_int(values, "fatalities_best", 0),
         fatalities_low=_int(values, "fatalities_low", 0),
         fatalities_high=_int(values, "fatalities_high", 0),
@@ -491,26 +530,67 @@ def _read_json(
 
 def read_csv_reports(stream: TextIO, *, file_name: str) -> Iterator[ParsedRecord]:
     """Incidents from CSV (header = field names, lists ``;``-joined); open with ``newline=""``."""
-    rows = csv_records(stream, file_name=file_name, required=REQUIRED_FIELDS)
-    checked = False
-    line = 1
-    try:
-        for line, row in rows:
-            if not checked:
-                unknown = [name for name in row if name not in _KNOWN and not name.startswith("x_")]
-                if unknown:
-                    reason = "is not a field of the incident format; the file is not read"
-                    yield Rejected(file_name, 1, unknown[0], unknown[0], reason)
-                    return
-                checked = True
+    return read_csv_format(ReportCsv(), stream, file_name)
+
+
+_UNREAD = "is not a field of the incident format; the file is not read"
+
+
+class ReportCsv:
+    """Our CSV as a :class:`~corridor.events.importers.base.CsvFormat`.
+
+    Columns are named as the fields (stripped; the last of a name twice counts); ``x_``
+    columns are an agency's own and ignored. A record with more values than the header
+    has names keeps the first ones. A name that is no field rejects the file (on line 1,
+    when it has a record), and so does a missing required field.
+    """
+
+    def __init__(self) -> None:
+        self._names: tuple[str, ...] = ()
+
+    def pick(self, header: list[str], file_name: str) -> list[int]:
+        names = [name.strip() for name in header]
+        missing = [name for name in REQUIRED_FIELDS if name not in names]
+        if missing:
+            raise FieldError(missing[0], "", f"{file_name} has no column {missing[0]!r}")
+        unknown = [name for name in names if name not in _KNOWN and not name.startswith("x_")]
+        if unknown:
+            raise FieldError(unknown[0], unknown[0], _UNREAD)
+        last = {name: i for i, name in enumerate(names) if name in _KNOWN}
+        self._names = tuple(last)
+        return list(last.values())
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The fields :meth:`parse` reads, in the order of its values."""
+        return self._names
+
+    def rows(self, stream: TextIO, file_name: str) -> Iterator[RowItem]:
+        unread: list[FieldError] = []
+
+        def pick(header: list[str], name: str) -> list[int]:
             try:
-                yield incident_from_record(row)
+                return self.pick(header, name)
             except FieldError as exc:
-                yield Rejected(file_name, line, exc.field, exc.value, exc.reason)
-    except FieldError as exc:  # a required column is missing
-        yield Rejected(file_name, 1, exc.field, "", exc.reason)
-    except csv.Error as exc:
-        yield Rejected(file_name, line + 1, "", "", f"is not valid CSV ({exc})")
+                if exc.reason != _UNREAD:
+                    raise
+                unread.append(exc)
+                return [0]
+
+        line = 1
+        try:
+            for item in csv_rows(stream, file_name=file_name, pick=pick, long_rows=True):
+                if unread:  # said once there is a record to refuse
+                    yield Rejected(file_name, 1, unread[0].field, unread[0].value, _UNREAD)
+                    return
+                if not isinstance(item, Rejected):
+                    line = item[0]
+                yield item
+        except csv.Error as exc:
+            yield Rejected(file_name, line + 1, "", "", f"is not valid CSV ({exc})")
+
+    def parse(self, values: tuple[str, ...]) -> Incident:
+        return incident_from_record(dict(zip(self._names, values, strict=True)))
 
 
 def read_json_reports(stream: BinaryIO | TextIO, *, file_name: str) -> Iterator[ParsedRecord]:

@@ -22,16 +22,26 @@ from typing import TextIO
 from corridor.events.categories import CategoryRule, category_map
 from corridor.events.importers.base import (
     ParsedRecord,
+    PickedCsv,
     country_code,
     parse_date,
     parse_latitude,
     parse_longitude,
-    read_picked_rows,
+    read_csv_format,
     text,
 )
 from corridor.events.model import Incident, LocationPrecision, Target, severity_for
 
-__all__ = ["PIRACY_COLUMNS", "piracy_source_id", "read_piracy"]
+__all__ = [
+    "NAMELESS",
+    "NUMERIC_COLUMNS",
+    "PIRACY_COLUMNS",
+    "PiracyLookups",
+    "PiracyRows",
+    "piracy_csv",
+    "piracy_source_id",
+    "read_piracy",
+]
 
 SOURCE = "piracy"
 REPORTER = "public:piracy"  # public data, TLP:CLEAR, like the other public sources
@@ -59,14 +69,12 @@ _OPTIONAL = tuple(name for name in PIRACY_COLUMNS if name not in _REQUIRED)
 # The row loop hands over the required columns, then the optional ones; ids hash them
 # in the file's documented order.
 _IN_COLUMN_ORDER = itemgetter(*((*_REQUIRED, *_OPTIONAL).index(name) for name in PIRACY_COLUMNS))
-_NUMERIC_AT = tuple(
-    PIRACY_COLUMNS.index(name)
-    for name in ("longitude", "latitude", "shore_distance", "shore_longitude", "shore_latitude")
-)
+NUMERIC_COLUMNS = ("longitude", "latitude", "shore_distance", "shore_longitude", "shore_latitude")
+_NUMERIC_AT = tuple(PIRACY_COLUMNS.index(name) for name in NUMERIC_COLUMNS)
 # What base.text reads as nothing.
 _EMPTY = frozenset(("", "NA", "N/A", "NULL", "NONE", "NAN", "-"))
 # Vessel names that name nobody; kept in the data, left out of titles.
-_NO_NAME = frozenset(("name withheld", "unspecified", "unknown", "not stated"))
+NAMELESS = frozenset(("name withheld", "unspecified", "unknown", "not stated"))
 
 
 def _digest(values: Sequence[str]) -> str:
@@ -93,20 +101,42 @@ def read_piracy(stream: TextIO, *, file_name: str) -> Iterator[ParsedRecord]:
     (0, 0) is a placeholder and is dropped. Rejects name the first line of the record; a
     missing column gives one reject on line 1 and nothing else.
     """
-    lookups = _Lookups()
-    seen: dict[str, int] = {}
-
-    def parse(values: tuple[str, ...]) -> Incident:
-        digest = _digest(_IN_COLUMN_ORDER(values))
-        count = seen[digest] = seen.get(digest, 0) + 1
-        return _incident(values, digest if count == 1 else f"{digest}-{count}", lookups)
-
-    yield from read_picked_rows(
-        stream, file_name=file_name, required=_REQUIRED, optional=_OPTIONAL, parse=parse
-    )
+    return read_csv_format(piracy_csv(PiracyRows()), stream, file_name)
 
 
-class _Lookups:
+def piracy_csv(rows: PiracyRows) -> PickedCsv:
+    """The file's layout as a :class:`~corridor.events.importers.base.CsvFormat`, reading
+    with ``rows`` (whose duplicate count a columnar reader shares)."""
+    return PickedCsv(_REQUIRED, _OPTIONAL, rows.parse)
+
+
+class PiracyRows:
+    """Makes the incidents of one file's rows: ids numbered in file order, lookups kept."""
+
+    def __init__(self) -> None:
+        self.lookups = PiracyLookups()
+        self.seen: dict[str, int] = {}  # digest -> rows with it so far
+
+    def parse(self, values: tuple[str, ...]) -> Incident:
+        """The incident of the next row (its duplicate number counts every row before)."""
+        return self.incident(values, self.number(self.digest(values)))
+
+    @staticmethod
+    def digest(values: tuple[str, ...]) -> str:
+        """The content id of a row's values (in the order the format picks them)."""
+        return _digest(_IN_COLUMN_ORDER(values))
+
+    def number(self, digest: str) -> str:
+        """The id of the next row with ``digest``: ``-2``, ``-3``, ... after the first."""
+        count = self.seen[digest] = self.seen.get(digest, 0) + 1
+        return digest if count == 1 else f"{digest}-{count}"
+
+    def incident(self, values: tuple[str, ...], source_id: str) -> Incident:
+        """The incident of a row whose id is known."""
+        return _incident(values, source_id, self.lookups)
+
+
+class PiracyLookups:
     """Work done once per distinct value of the columns that hold few (codes, kinds)."""
 
     def __init__(self) -> None:
@@ -137,7 +167,7 @@ class _Lookups:
         return found
 
 
-def _incident(values: tuple[str, ...], source_id: str, lookups: _Lookups) -> Incident:
+def _incident(values: tuple[str, ...], source_id: str, lookups: PiracyLookups) -> Incident:
     (day, lon, lat, kind, nearest, _time, place, eez_code, _distance, _shore_lon, _shore_lat,
      description, vessel_name, vessel_type, vessel_status, data_source) = values  # fmt: skip
     start = parse_date(day, "date")
@@ -187,7 +217,7 @@ def _incident(values: tuple[str, ...], source_id: str, lookups: _Lookups) -> Inc
 
 def _title(kind: str, vessel_type: str, vessel_name: str, country: str | None, where: str) -> str:
     """ "Hijacked: bulk carrier Genco Endeavour off IDN", with what is known."""
-    if vessel_name.lower() in _NO_NAME:
+    if vessel_name.lower() in NAMELESS:
         vessel_name = ""
     vessel = " ".join(" ".join(part.split()) for part in (vessel_type.lower(), vessel_name) if part)
     place = f" off {country}" if country else (f" at {where}" if where else "")

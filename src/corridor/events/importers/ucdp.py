@@ -28,10 +28,11 @@ from corridor.events.importers.base import (
     NOTHING,
     FieldError,
     ParsedRecord,
+    PickedCsv,
     country_code,
     parse_date,
     parse_int,
-    picked_row_makers,
+    read_csv_format,
     required_degrees,
 )
 from corridor.events.importers.country_names import dataset_country
@@ -54,7 +55,7 @@ __all__ = [
     "code_table",
     "read_ucdp",
     "ucdp_country",
-    "ucdp_row_makers",
+    "ucdp_csv",
 ]
 
 SOURCE = "ucdp"
@@ -120,18 +121,13 @@ def read_ucdp(stream: TextIO, *, file_name: str) -> Iterator[ParsedRecord]:
     reject on line 1 and nothing else. A row with more values than the header has
     columns is rejected: its values cannot be matched to columns.
     """
-    return (make() for make in ucdp_row_makers(stream, file_name=file_name))
+    return read_csv_format(ucdp_csv(), stream, file_name)
 
 
-def ucdp_row_makers(stream: TextIO, *, file_name: str) -> Iterator[Callable[[], ParsedRecord]]:
-    """:func:`read_ucdp` with each record made only when asked for (see ucdp_columns)."""
-    return picked_row_makers(
-        stream,
-        file_name=file_name,
-        required=UCDP_REQUIRED_COLUMNS,
-        optional=UCDP_OPTIONAL_COLUMNS,
-        parse=_row_parser(category_map(SOURCE)),
-    )
+def ucdp_csv() -> PickedCsv:
+    """The GED layout as a :class:`~corridor.events.importers.base.CsvFormat`."""
+    parse = _row_parser(category_map(SOURCE))
+    return PickedCsv(UCDP_REQUIRED_COLUMNS, UCDP_OPTIONAL_COLUMNS, parse)
 
 
 def _row_parser(rules: CategoryMap) -> Callable[[tuple[str, ...]], Incident]:
