@@ -81,10 +81,11 @@ class ArrowStaging:
             pacsv.write_csv(table.combine_chunks(), buffer, options)
             return StagedBatch(table.num_rows, columns, csv=buffer.getvalue())
         path = self._folder / f"batch-{next(self._numbers)}.sqlite"
-        with adbc_sqlite.connect(str(path)) as writer:
+        with adbc_sqlite.connect(str(path), autocommit=True) as writer:
             with writer.cursor() as cursor:
+                for pragma in _SCRATCH_PRAGMAS:
+                    cursor.execute(pragma)
                 cursor.adbc_ingest(STAGING, table, mode="create")
-            writer.commit()
         return StagedBatch(table.num_rows, columns, path=path)
 
     @contextmanager
@@ -97,6 +98,7 @@ class ArrowStaging:
         assert batch.path is not None
         raw: Any = connection.connection.driver_connection
         raw.execute(f"ATTACH DATABASE ? AS {_ALIAS}", (str(batch.path),))
+        raw.execute(f"PRAGMA {_ALIAS}.mmap_size={_SCRATCH_MAP}")  # a batch: read in place
         try:
             with connection.begin():
                 yield f"{_ALIAS}.{STAGING}"
@@ -116,6 +118,10 @@ class ArrowStaging:
 
 
 _PREFIX = "corridor-staging-"
+_SCRATCH_MAP = 1 << 28
+# A batch's scratch file is written once and read once: large pages (fewer calls to
+# write and read), no journal and no sync (a crash loses the scratch, never the store).
+_SCRATCH_PRAGMAS = ("PRAGMA page_size=65536", "PRAGMA journal_mode=OFF", "PRAGMA synchronous=OFF")
 
 
 @contextmanager
