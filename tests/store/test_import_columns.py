@@ -85,8 +85,6 @@ def test_indexes_a_crashed_bulk_load_left_out_come_back_on_migrate(store: Engine
     with store.begin() as connection:
         drop_secondary_indexes(connection)
     # All but the one a load appends to (updated_at: every batch is the newest there is).
-    assert _indexes(store) & {str(i.name) for i in incidents.indexes} == {
-        "ix_incidents_updated_at"
-    }
+    assert _indexes(store) & {str(i.name) for i in incidents.indexes} == {"ix_incidents_updated_at"}
     migrate(store)
     assert _indexes(store) >= {str(i.name) for i in incidents.indexes}

@@ -81,11 +81,13 @@ class ArrowStaging:
             pacsv.write_csv(table.combine_chunks(), buffer, options)
             return StagedBatch(table.num_rows, columns, csv=buffer.getvalue())
         path = self._folder / f"batch-{next(self._numbers)}.sqlite"
-        with adbc_sqlite.connect(str(path), autocommit=True) as writer:
-            with writer.cursor() as cursor:
-                for pragma in _SCRATCH_PRAGMAS:
-                    cursor.execute(pragma)
-                cursor.adbc_ingest(STAGING, table, mode="create")
+        with (
+            adbc_sqlite.connect(str(path), autocommit=True) as writer,
+            writer.cursor() as cursor,
+        ):
+            for pragma in _SCRATCH_PRAGMAS:
+                cursor.execute(pragma)
+            cursor.adbc_ingest(STAGING, table, mode="create")
         return StagedBatch(table.num_rows, columns, path=path)
 
     @contextmanager
