@@ -6,11 +6,12 @@ heavy half runs in the reader's thread while the store merges the batch before:
 
 * :meth:`ArrowStaging.prepare` (any thread) writes the batch where the store can
   read it: on SQLite, ADBC writes it into a scratch SQLite file of its own; on
-  PostgreSQL, Arrow writes it as CSV in memory.
+  PostgreSQL, pgpq encodes it in COPY's binary format in memory (no text to parse
+  on the server).
 * :meth:`ArrowStaging.transaction` (the store's thread) opens the transaction in
   which the batch is readable: the scratch file attached (ATTACH is refused
-  inside a transaction, so it comes first), or the CSV COPYed into a temporary
-  table inside the transaction.
+  inside a transaction, so it comes first), or the bytes COPYed into a temporary
+  (unlogged, the session's own) table inside the transaction.
 
 Each SQLite batch gets a file of its own, written and closed by ADBC before the
 store attaches it: two SQLite libraries in one process must never have one file
@@ -20,7 +21,6 @@ drops the other's locks).
 
 from __future__ import annotations
 
-import io
 import itertools
 import os
 import shutil
@@ -31,14 +31,29 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pgpq
 import pyarrow as pa
 from adbc_driver_sqlite import dbapi as adbc_sqlite
-from pyarrow import csv as pacsv
 from sqlalchemy import Connection, text
+
+from corridor.events.columnar import RECORD_SCHEMA
 
 __all__ = ["SCRATCH", "STAGING", "ArrowStaging", "StagedBatch", "arrow_staging", "create_staging"]
 
+_PG_TYPE = {
+    "string": "text",
+    "date32[day]": "date",
+    "double": "float8",
+    "int16": "int2",
+    "int64": "int8",
+    "timestamp[us]": "timestamp",
+}
 STAGING = "incidents_staging"
+ARROW_STAGING = "incidents_arrow_staging"  # the record table's own types, for binary COPY
+# The record table's columns as PostgreSQL types (what binary COPY of each Arrow type is).
+_POSTGRES_COLUMNS = ", ".join(
+    f"{column.name} {_PG_TYPE[str(column.type)]}" for column in RECORD_SCHEMA
+)
 _ALIAS = "corridor_staging"
 # A memory-backed folder where there is one: staging files are scratch, never worth an fsync.
 SCRATCH = Path("/dev/shm") if Path("/dev/shm").is_dir() else Path(tempfile.gettempdir())
@@ -59,7 +74,7 @@ class StagedBatch:
     rows: int
     columns: tuple[str, ...]
     path: Path | None = None
-    csv: bytes = b""
+    copy: bytes = b""  # PostgreSQL: the rows in COPY's binary format
 
 
 class ArrowStaging:
@@ -73,18 +88,20 @@ class ArrowStaging:
     def prepare(self, table: pa.Table) -> StagedBatch:
         """Write ``table`` where the store can read it; safe to call from another thread."""
         columns = tuple(table.column_names)
-        if self._postgresql:  # Arrow writes CSV in C++, quoting text so '' is not NULL
-            buffer = io.BytesIO()
-            options = pacsv.WriteOptions(include_header=False, quoting_style="needed")
-            # One chunk per column: Arrow 26's CSV writer wrote garbage for a table whose
-            # columns start with an empty chunk (a batch that began with rejects).
-            pacsv.write_csv(table.combine_chunks(), buffer, options)
-            return StagedBatch(table.num_rows, columns, csv=buffer.getvalue())
+        if self._postgresql:  # COPY's binary format, written from the Arrow columns in Rust
+            encoder = pgpq.ArrowToPostgresBinaryEncoder(table.schema)
+            parts = [encoder.write_header()]
+            parts += [encoder.write_batch(batch) for batch in table.to_batches()]
+            parts.append(encoder.finish())
+            return StagedBatch(table.num_rows, columns, copy=b"".join(parts))
         path = self._folder / f"batch-{next(self._numbers)}.sqlite"
-        with adbc_sqlite.connect(str(path)) as writer:
-            with writer.cursor() as cursor:
-                cursor.adbc_ingest(STAGING, table, mode="create")
-            writer.commit()
+        with (
+            adbc_sqlite.connect(str(path), autocommit=True) as writer,
+            writer.cursor() as cursor,
+        ):
+            for pragma in _SCRATCH_PRAGMAS:
+                cursor.execute(pragma)
+            cursor.adbc_ingest(STAGING, table, mode="create")
         return StagedBatch(table.num_rows, columns, path=path)
 
     @contextmanager
@@ -97,6 +114,7 @@ class ArrowStaging:
         assert batch.path is not None
         raw: Any = connection.connection.driver_connection
         raw.execute(f"ATTACH DATABASE ? AS {_ALIAS}", (str(batch.path),))
+        raw.execute(f"PRAGMA {_ALIAS}.mmap_size={_SCRATCH_MAP}")  # a batch: read in place
         try:
             with connection.begin():
                 yield f"{_ALIAS}.{STAGING}"
@@ -106,16 +124,28 @@ class ArrowStaging:
 
     @staticmethod
     def _copy(connection: Connection, batch: StagedBatch) -> str:
-        names = ", ".join(batch.columns)
-        create_staging(connection, names)
+        """COPY the batch into the session's staging table (temporary, so unlogged and
+        its own; emptied at each commit) in binary, in the batch's transaction. A batch
+        that commits without sync loses at most its own checkpoint in a crash, and is
+        then done again: nothing else waits for the WAL's flush."""
         raw: Any = connection.connection.driver_connection
-        sql = f"COPY {STAGING} ({names}) FROM STDIN (FORMAT csv)"
-        with raw.cursor() as cursor, cursor.copy(sql) as copy:
-            copy.write(batch.csv)
-        return STAGING
+        with raw.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit = off")
+            cursor.execute(
+                f"CREATE TEMP TABLE IF NOT EXISTS {ARROW_STAGING} ({_POSTGRES_COLUMNS}) "
+                "ON COMMIT DELETE ROWS"
+            )
+            names = ", ".join(batch.columns)
+            with cursor.copy(f"COPY {ARROW_STAGING} ({names}) FROM STDIN (FORMAT binary)") as copy:
+                copy.write(batch.copy)
+        return ARROW_STAGING
 
 
 _PREFIX = "corridor-staging-"
+_SCRATCH_MAP = 1 << 28
+# A batch's scratch file is written once and read once: large pages (fewer calls to
+# write and read), no journal and no sync (a crash loses the scratch, never the store).
+_SCRATCH_PRAGMAS = ("PRAGMA page_size=65536", "PRAGMA journal_mode=OFF", "PRAGMA synchronous=OFF")
 
 
 @contextmanager
