@@ -74,13 +74,14 @@ def _angle(p: Floats, q: Floats) -> Floats:
 
 @st.composite
 def walks(draw: st.DrawFn) -> Floats:
-    """A point or a random walk anywhere: near the poles and across 180 degrees too."""
+    """A point or a random walk anywhere: near the poles and across 180 degrees too, with
+    repeated vertices and arcs a millimetre long (their normals are far from exact)."""
     lon = draw(st.floats(-180, 180))
     lat = draw(st.floats(-88, 88))
     count = draw(st.integers(1, 12))
-    step = draw(st.floats(0.05, 3.0))
     walk = [(lon, lat)]
     for _ in range(count - 1):
+        step = draw(st.floats(0.05, 3.0) | st.sampled_from([0.0, 1e-11, 1e-8, 1e-5]))
         d_lon, d_lat = draw(st.tuples(st.floats(-1, 1), st.floats(-1, 1)))
         last_lon, last_lat = walk[-1]
         walk.append(
@@ -103,17 +104,17 @@ def scenes(draw: st.DrawFn) -> tuple[list[Floats], Floats, Floats, float]:
     near = draw(st.integers(1, 120))
     vertices = np.concatenate(lines)
     pick = vertices[rng.integers(0, len(vertices), near)]
-    spread_deg = 2.5 * radius_km / 111.0
+    spread_deg = 2.5 * radius_km / 111.0 * (rng.random(near) > 0.1)  # a tenth on a vertex
     lat = np.concatenate(
         [
             rng.uniform(-90, 90, anywhere),
-            np.clip(pick[:, 1] + rng.normal(0, spread_deg, near), -90, 90),
+            np.clip(pick[:, 1] + rng.normal(0, 1, near) * spread_deg, -90, 90),
         ]
     )
     lon = np.concatenate(
         [
             rng.uniform(-180, 180, anywhere),
-            wrap_longitude(pick[:, 0] + rng.normal(0, spread_deg, near)),
+            wrap_longitude(pick[:, 0] + rng.normal(0, 1, near) * spread_deg),
         ]
     )
     return lines, lon, lat, radius_km

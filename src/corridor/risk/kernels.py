@@ -1,11 +1,17 @@
-"""Compiled loops of the spatial index (numba): distance to a great-circle arc, grid scan.
+"""Compiled pieces of the spatial index (numba): distance to a great-circle arc, the
+index's segments and caps, one point against every asset.
 
 Everything here works on the unit vectors of :mod:`corridor.geodesy` and measures with its
 ``central_angle`` and ``angle_km``, the project's one distance: the nearest point of an
 arc is found on the sphere, then the angle to it becomes km on WGS 84 (far better than
 0.1 % at the distances risk cares about). Filters before that measure compare squared
-chords on the sphere, which cost a few dot products and never drop a pair the measure
-would keep. Numba compiles the loops once and caches the machine code on disk.
+chords on the sphere (``chord2``), which cost a few dot products, take the same branch as
+the measure and never drop a pair it would keep. :mod:`corridor.risk.grid` scans with them.
+
+Numba compiles once and caches the machine code on disk, keyed by the text of the file
+that holds the compiled function: ``grid.py`` inlines functions from here, so after
+editing this file delete the ``__pycache__/*.nb[ic]`` files of this package (or numba
+keeps running the old code inside the grid scan).
 """
 
 from __future__ import annotations
@@ -42,7 +48,6 @@ __all__ = [
 CURVATURE_SPREAD: float = (1.0 - WGS84_E2) ** -1.5
 CHORD_SLACK = 1e-13  # rounding of a chord: an arc this close to the nearest is measured too
 EDGE = 1e-9  # radians added to every reach: rounding never drops a pair
-_SURE_SIDE = 1e-12  # a sine this far outside the arc's ends is outside whatever the rounding
 _SURE_NEARER = 1.0 - 1e-9  # a squared chord this much smaller is smaller whatever the rounding
 
 
@@ -117,27 +122,27 @@ def chord2(
     nz: float,
 ) -> tuple[float, int]:
     """Squared chord from P to the nearest point of the arc a-b (unit normal n, zeros for
-    a point) on the sphere: a few dot products, no trigonometry, exact enough to rank
-    arcs (``CHORD_SLACK``). And which point that is, when rounding cannot change it: 1
-    for a, 2 for b (:func:`arc_angle` then returns that vertex), 0 if not certain."""
+    a point) on the sphere, as :func:`arc_angle` finds that point: its very tests, so
+    the two agree even where rounding decides (a degenerate arc's normal is far from
+    exact), and no trigonometry. And which point: 1 for a, 2 for b when ``arc_angle``
+    surely returns that vertex, 0 otherwise."""
     if nx != 0.0 or ny != 0.0 or nz != 0.0:
-        # P's foot on the great circle lies between a and b: P.(n x a) >= 0, P.(b x n) >= 0
-        after_a = px * (ny * az - nz * ay) + py * (nz * ax - nx * az) + pz * (nx * ay - ny * ax)
-        before_b = px * (by * nz - bz * ny) + py * (bz * nx - bx * nz) + pz * (bx * ny - by * nx)
-        if after_a >= 0.0 and before_b >= 0.0:
-            sine2 = px * nx + py * ny + pz * nz
-            sine2 *= sine2
-            return 2.0 * sine2 / (1.0 + math.sqrt(max(1.0 - sine2, 0.0))), 0
-        outside = after_a < -_SURE_SIDE or before_b < -_SURE_SIDE
-    else:
-        outside = True
+        s = px * nx + py * ny + pz * nz
+        qx, qy, qz = px - s * nx, py - s * ny, pz - s * nz
+        c1 = (ay * qz - az * qy) * nx + (az * qx - ax * qz) * ny
+        c1 += (ax * qy - ay * qx) * nz
+        c2 = (qy * bz - qz * by) * nx + (qz * bx - qx * bz) * ny
+        c2 += (qx * by - qy * bx) * nz
+        q = math.sqrt(qx * qx + qy * qy + qz * qz)
+        if c1 >= 0.0 and c2 >= 0.0 and q > 1e-15:
+            return 2.0 * s * s / (1.0 + q), 0  # 2 (1 - cos) of the angle atan2(|s|, q)
     dx, dy, dz = px - ax, py - ay, pz - az
     to_a = dx * dx + dy * dy + dz * dz
     dx, dy, dz = px - bx, py - by, pz - bz
     to_b = dx * dx + dy * dy + dz * dz
     if to_a <= to_b:
-        return to_a, 1 if outside and (to_a < to_b * _SURE_NEARER or to_a == 0.0) else 0
-    return to_b, 2 if outside and to_b < to_a * _SURE_NEARER else 0
+        return to_a, 1 if to_a < to_b * _SURE_NEARER or to_a == 0.0 else 0
+    return to_b, 2 if to_b < to_a * _SURE_NEARER else 0
 
 
 @njit(cache=True, inline="always")
