@@ -8,10 +8,11 @@ Each takes the store (a SQLAlchemy ``Engine``) and, where it reads, the acting
     page = list_incidents(engine, Viewer("kz-mvd"), IncidentQuery(limit=20))
 
 The rules of the product live here: the importing organization signs its own
-reports, a partner's STIX bundle is recorded as that partner's (``stix:PARTNER``) and
-can never speak for an organization on this platform, large UCDP files take the
-columnar engine, rejects go to one file per run beside the store, unknown classes and
-sources are errors, reads are shared by TLP.
+reports (and a file never takes over another organization's incident), a partner's
+STIX bundle is recorded as that partner's (``stix:PARTNER``) and can never speak for an
+organization on this platform, every CSV format on disk takes the columnar reader,
+rejects go to one file per run beside the store, unknown classes and sources are
+errors, reads are shared by TLP.
 """
 
 from __future__ import annotations
