@@ -68,13 +68,14 @@ def grid_order(
 
 @njit(cache=True, inline="always")
 def _cells(
-    box: np.ndarray, reach: float, cell_deg: float, rows: int, cols: int
-) -> tuple[int, int, int, int, bool]:
-    """Rows and columns of the cells a segment's box covers once widened by ``reach``
-    radians; columns count on past the last one where the box crosses 180 degrees.
-    True if the widened box spans every longitude (then all columns)."""
+    lat_lo: float, lat_hi: float, lon_lo: float, lon_hi: float, reach: float,
+    cell_deg: float, rows: int, cols: int,
+) -> tuple[int, int, int, int, bool]:  # fmt: skip
+    """Rows and columns of the cells a segment's box (degrees) covers once widened by
+    ``reach`` radians; columns count on past the last one where the box crosses 180
+    degrees. True if the widened box spans every longitude (then all columns)."""
     widen = math.degrees(reach)
-    lat_lo, lat_hi = box[0] - widen, box[1] + widen
+    lat_lo, lat_hi = lat_lo - widen, lat_hi + widen
     row_lo = max(0, math.floor((lat_lo + 90.0) / cell_deg))
     row_hi = min(rows - 1, math.floor((lat_hi + 90.0) / cell_deg))
     extreme = max(abs(lat_lo), abs(lat_hi))
@@ -82,7 +83,7 @@ def _cells(
     if extreme >= 89.999 or ratio >= 1.0:
         return row_lo, row_hi, 0, cols - 1, True
     spread_deg = math.degrees(math.asin(ratio))
-    lon_lo, lon_hi = box[2] - spread_deg, box[3] + spread_deg
+    lon_lo, lon_hi = lon_lo - spread_deg, lon_hi + spread_deg
     if lon_hi - lon_lo >= 360.0:
         return row_lo, row_hi, 0, cols - 1, True
     shift = math.floor((lon_lo + 180.0) / 360.0) * 360.0  # lon_lo into -180..180
@@ -131,18 +132,21 @@ def _frames(
     row_max = col_max = -1
     for j in range(last - first):
         s = first + j
-        row_lo, row_hi, col_lo, col_hi, everywhere = _cells(box[s], reach, cell_deg, rows, cols)
+        row_lo, row_hi, col_lo, col_hi, everywhere = _cells(
+            box[s, 0], box[s, 1], box[s, 2], box[s, 3], reach, cell_deg, rows, cols
+        )
         if everywhere or col_hi >= cols:
             return False, 0, 0, 0, 0
         span[j, 0], span[j, 1], span[j, 2], span[j, 3] = row_lo, row_hi, col_lo, col_hi
         row_min, row_max = min(row_min, row_lo), max(row_max, row_hi)
         col_min, col_max = min(col_min, col_lo), max(col_max, col_hi)
-        mx, my, mz, half = middle(a[s], b[s])
+        ax, ay, az, bx, by, bz = a[s, 0], a[s, 1], a[s, 2], b[s, 0], b[s, 1], b[s, 2]
+        mx, my, mz, half = middle(ax, ay, az, bx, by, bz)
         frame[j, 0], frame[j, 1], frame[j, 2] = mx, my, mz
         frame[j, 3] = math.cos(min(half + reach, math.pi))
-        frame[j, 4:7] = a[s]
-        frame[j, 7:10] = b[s]
-        frame[j, 10:13] = n[s]
+        frame[j, 4], frame[j, 5], frame[j, 6] = ax, ay, az
+        frame[j, 7], frame[j, 8], frame[j, 9] = bx, by, bz
+        frame[j, 10], frame[j, 11], frame[j, 12] = n[s, 0], n[s, 1], n[s, 2]
     return True, row_min, row_max, col_min, col_max
 
 
@@ -159,7 +163,8 @@ def _groups(
     for j in range(segments):
         for row in range(span[j, 0], span[j, 1] + 1):
             at = (row - row_min) * width - col_min + 1
-            counts[at + span[j, 2] : at + span[j, 3] + 1] += 1
+            for c in range(at + span[j, 2], at + span[j, 3] + 1):
+                counts[c] += 1
     for c in range(cells):
         counts[c + 1] += counts[c]
     if len(group) < counts[cells]:
@@ -333,8 +338,10 @@ def _by_segments(
     touched, nearest, best, noted_slot, noted_segment, noted_chord2, _, found_incident, _ = work
     reached = found = noted = 0
     for s in range(first, last):
-        row_lo, row_hi, col_lo, col_hi, _ = _cells(box[s], reach, cell_deg, rows, cols)
-        mx, my, mz, half = middle(a[s], b[s])
+        row_lo, row_hi, col_lo, col_hi, _ = _cells(
+            box[s, 0], box[s, 1], box[s, 2], box[s, 3], reach, cell_deg, rows, cols
+        )
+        mx, my, mz, half = middle(a[s, 0], a[s, 1], a[s, 2], b[s, 0], b[s, 1], b[s, 2])
         cut = math.cos(min(half + reach, math.pi))
         ax, ay, az, bx, by, bz, nx, ny, nz = (
             a[s, 0], a[s, 1], a[s, 2], b[s, 0], b[s, 1], b[s, 2], n[s, 0], n[s, 1], n[s, 2]

@@ -190,15 +190,17 @@ def chords_of(radius_km: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 @njit(cache=True, inline="always")
-def middle(a: np.ndarray, b: np.ndarray) -> tuple[float, float, float, float]:
-    """Unit vector halfway along the arc, and the half arc's angle (a for a point)."""
-    mx, my, mz = a[0] + b[0], a[1] + b[1], a[2] + b[2]
+def middle(
+    ax: float, ay: float, az: float, bx: float, by: float, bz: float
+) -> tuple[float, float, float, float]:
+    """Unit vector halfway along the arc a-b, and the half arc's angle (a for a point)."""
+    mx, my, mz = ax + bx, ay + by, az + bz
     norm = math.sqrt(mx * mx + my * my + mz * mz)
     if norm > 1e-12:
         mx, my, mz = mx / norm, my / norm, mz / norm
     else:
-        mx, my, mz = a[0], a[1], a[2]
-    return mx, my, mz, central_angle(a[0], a[1], a[2], mx, my, mz)
+        mx, my, mz = ax, ay, az
+    return mx, my, mz, central_angle(ax, ay, az, mx, my, mz)
 
 
 @njit(cache=True, nogil=True)
@@ -297,7 +299,7 @@ def caps(
         cx, cy, cz = cx / norm, cy / norm, cz / norm
         widest = 0.0  # the longest chord from the centre to a point of an arc, bounded:
         for s in range(first, last):  # to the arc's midpoint, then on to an end
-            mx, my, mz, _ = middle(a[s], b[s])
+            mx, my, mz, _ = middle(a[s, 0], a[s, 1], a[s, 2], b[s, 0], b[s, 1], b[s, 2])
             to_middle = math.sqrt((cx - mx) ** 2 + (cy - my) ** 2 + (cz - mz) ** 2)
             half = math.sqrt((mx - a[s, 0]) ** 2 + (my - a[s, 1]) ** 2 + (mz - a[s, 2]) ** 2)
             widest = max(widest, to_middle + half)
