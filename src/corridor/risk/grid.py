@@ -421,15 +421,17 @@ def pairs_in_grid(
     cell_deg: float,
     rows: int,
     cols: int,
+    order: np.ndarray,  # the caller's number of each sorted incident (int32)
     slot: np.ndarray,  # scratch, all -1 on entry and on exit (n_incidents,)
     widest: int = WIDEST_ASSET_CELLS,  # assets over more cells go by segments (0: all)
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(asset, incident, km) for every incident within its radius of an asset in the range;
-    incidents numbered in their sorted order; by asset, each asset's incidents in the
-    order a scan of its segments (segment, cell, incident) first finds them within."""
+    asset and incident as int32, incidents by the caller's numbers (``order``); by asset,
+    each asset's incidents in the order a scan of its segments (segment, cell, incident)
+    first finds them within."""
     reach = largest_km / TIGHTEST_KM + EDGE
-    out_asset = np.empty(1 << 12, np.int64)
-    out_incident = np.empty(1 << 12, np.int64)
+    out_asset = np.empty(1 << 12, np.int32)
+    out_incident = np.empty(1 << 12, np.int32)
     out_km = np.empty(1 << 12, np.float64)
     count = 0
     cells_work: tuple[np.ndarray, ...] = (
@@ -472,6 +474,6 @@ def pairs_in_grid(
         for k in range(found):
             at = count + place[by_segment[k]]
             place[by_segment[k]] += 1
-            out_asset[at], out_incident[at], out_km[at] = asset, incident[k], km[k]
+            out_asset[at], out_incident[at], out_km[at] = asset, order[incident[k]], km[k]
         count += found
     return out_asset[:count], out_incident[:count], out_km[:count]
