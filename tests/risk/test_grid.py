@@ -185,13 +185,13 @@ def test_scanning_by_cells_and_by_segments_gives_the_same_arrays(
     cols = max(1, math.floor(360.0 / max(math.degrees(radius_km / TIGHTEST_KM), 0.2)))
     cell_deg = 360.0 / cols
     rows = math.ceil(180.0 / cell_deg)
-    _, cell_start, points = grid_order(lon, lat, cell_deg, rows, cols)
+    order, cell_start, points = grid_order(lon, lat, cell_deg, rows, cols)
     radius = np.full(len(lon), radius_km)
     reach, sure = chords_of(radius)
     slot = np.full(len(lon), -1, np.int32)
     common = (
         0, len(lines), index._asset_segments, index._a, index._b, index._n, index._box,
-        radius_km, points, radius, reach, sure, cell_start, cell_deg, rows, cols, slot,
+        radius_km, points, radius, reach, sure, cell_start, cell_deg, rows, cols, order, slot,
     )  # fmt: skip
     by_cells = pairs_in_grid(*common)
     by_segments = pairs_in_grid(*common, 0)

@@ -193,7 +193,7 @@ def test_a_point_assets_search_box_is_its_radius_not_the_globe() -> None:
     np.testing.assert_allclose(index._box[0], [10.0, 10.0, 30.0, 30.0], atol=1e-9)
     cell_deg = 0.1
     row_lo, row_hi, col_lo, col_hi, everywhere = _cells(
-        index._box[0], 50 / TIGHTEST_KM, cell_deg, 1800, 3600
+        *index._box[0], 50 / TIGHTEST_KM, cell_deg, 1800, 3600
     )
     assert not everywhere  # the cells of the 50 km around it (0.45 degrees), no more
     assert 9.4 < row_lo * cell_deg - 90 < 9.55 and 10.45 < (row_hi + 1) * cell_deg - 90 < 10.6

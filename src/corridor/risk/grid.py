@@ -23,8 +23,8 @@ import math
 import numpy as np
 from numba import njit
 
-from corridor.geodesy import TIGHTEST_KM, angle_km
-from corridor.risk.kernels import EDGE, arc_angle, chord2, middle, spread, vertex_angle
+from corridor.geodesy import TIGHTEST_KM, angle_km, central_angle
+from corridor.risk.kernels import EDGE, arc_angle, arc_angle_at, chord2, middle, spread
 
 __all__ = ["WIDEST_ASSET_CELLS", "grid_order", "pairs_in_grid"]
 
@@ -68,13 +68,14 @@ def grid_order(
 
 @njit(cache=True, inline="always")
 def _cells(
-    box: np.ndarray, reach: float, cell_deg: float, rows: int, cols: int
-) -> tuple[int, int, int, int, bool]:
-    """Rows and columns of the cells a segment's box covers once widened by ``reach``
-    radians; columns count on past the last one where the box crosses 180 degrees.
-    True if the widened box spans every longitude (then all columns)."""
+    lat_lo: float, lat_hi: float, lon_lo: float, lon_hi: float, reach: float,
+    cell_deg: float, rows: int, cols: int,
+) -> tuple[int, int, int, int, bool]:  # fmt: skip
+    """Rows and columns of the cells a segment's box (degrees) covers once widened by
+    ``reach`` radians; columns count on past the last one where the box crosses 180
+    degrees. True if the widened box spans every longitude (then all columns)."""
     widen = math.degrees(reach)
-    lat_lo, lat_hi = box[0] - widen, box[1] + widen
+    lat_lo, lat_hi = lat_lo - widen, lat_hi + widen
     row_lo = max(0, math.floor((lat_lo + 90.0) / cell_deg))
     row_hi = min(rows - 1, math.floor((lat_hi + 90.0) / cell_deg))
     extreme = max(abs(lat_lo), abs(lat_hi))
@@ -82,7 +83,7 @@ def _cells(
     if extreme >= 89.999 or ratio >= 1.0:
         return row_lo, row_hi, 0, cols - 1, True
     spread_deg = math.degrees(math.asin(ratio))
-    lon_lo, lon_hi = box[2] - spread_deg, box[3] + spread_deg
+    lon_lo, lon_hi = lon_lo - spread_deg, lon_hi + spread_deg
     if lon_hi - lon_lo >= 360.0:
         return row_lo, row_hi, 0, cols - 1, True
     shift = math.floor((lon_lo + 180.0) / 360.0) * 360.0  # lon_lo into -180..180
@@ -131,18 +132,21 @@ def _frames(
     row_max = col_max = -1
     for j in range(last - first):
         s = first + j
-        row_lo, row_hi, col_lo, col_hi, everywhere = _cells(box[s], reach, cell_deg, rows, cols)
+        row_lo, row_hi, col_lo, col_hi, everywhere = _cells(
+            box[s, 0], box[s, 1], box[s, 2], box[s, 3], reach, cell_deg, rows, cols
+        )
         if everywhere or col_hi >= cols:
             return False, 0, 0, 0, 0
         span[j, 0], span[j, 1], span[j, 2], span[j, 3] = row_lo, row_hi, col_lo, col_hi
         row_min, row_max = min(row_min, row_lo), max(row_max, row_hi)
         col_min, col_max = min(col_min, col_lo), max(col_max, col_hi)
-        mx, my, mz, half = middle(a[s], b[s])
+        ax, ay, az, bx, by, bz = a[s, 0], a[s, 1], a[s, 2], b[s, 0], b[s, 1], b[s, 2]
+        mx, my, mz, half = middle(ax, ay, az, bx, by, bz)
         frame[j, 0], frame[j, 1], frame[j, 2] = mx, my, mz
         frame[j, 3] = math.cos(min(half + reach, math.pi))
-        frame[j, 4:7] = a[s]
-        frame[j, 7:10] = b[s]
-        frame[j, 10:13] = n[s]
+        frame[j, 4], frame[j, 5], frame[j, 6] = ax, ay, az
+        frame[j, 7], frame[j, 8], frame[j, 9] = bx, by, bz
+        frame[j, 10], frame[j, 11], frame[j, 12] = n[s, 0], n[s, 1], n[s, 2]
     return True, row_min, row_max, col_min, col_max
 
 
@@ -159,7 +163,8 @@ def _groups(
     for j in range(segments):
         for row in range(span[j, 0], span[j, 1] + 1):
             at = (row - row_min) * width - col_min + 1
-            counts[at + span[j, 2] : at + span[j, 3] + 1] += 1
+            for c in range(at + span[j, 2], at + span[j, 3] + 1):
+                counts[c] += 1
     for c in range(cells):
         counts[c + 1] += counts[c]
     if len(group) < counts[cells]:
@@ -173,65 +178,8 @@ def _groups(
     return counts, group
 
 
-@njit(cache=True, inline="always")
-def _in_group(
-    px: float, py: float, pz: float, radius_km: float, reach_chord2: float,
-    sure_chord2: float, members: np.ndarray, frame: np.ndarray, chords: np.ndarray,
-    kinds: np.ndarray, first: int, a: np.ndarray, b: np.ndarray, n: np.ndarray,
-) -> tuple[int, float]:  # fmt: skip
-    """One incident against the segments ``members`` (in segment order) of one cell:
-    the first of them that puts it within its radius (-1: none), and its km to the
-    nearest. The squared chords within reach are noted (``chords``, and ``kinds`` of
-    nearest point); only arcs that decide when it comes within, or that may be its
-    nearest, are measured, and a vertex shared by two of them once."""
-    nearest = np.inf
-    first_within = -1
-    best = np.inf
-    noted = 0
-    for k in range(len(members)):
-        f = frame[members[k]]
-        if px * f[0] + py * f[1] + pz * f[2] < f[3]:
-            continue  # beyond reach of the midpoint
-        c2, kind = chord2(px, py, pz, f[4], f[5], f[6], f[7], f[8], f[9], f[10], f[11], f[12])
-        if c2 > reach_chord2:
-            continue
-        chords[noted], kinds[noted] = c2, k * 4 + kind
-        noted += 1
-        nearest = min(nearest, c2)
-        if first_within < 0:
-            if c2 <= sure_chord2:
-                first_within = members[k]
-            else:  # near the edge: measure
-                km = _measured_km(px, py, pz, first + members[k], a, b, n, radius_km)
-                if km <= radius_km:
-                    first_within, best = members[k], km
-    if first_within < 0:
-        return -1, np.inf
-    bound = spread(nearest)
-    last_x = last_y = last_z = np.nan  # the vertex last measured
-    for m in range(noted):
-        if chords[m] > bound:
-            continue  # cannot be the nearest
-        s = first + members[kinds[m] // 4]
-        kind = kinds[m] % 4
-        if kind == 0:
-            theta, qx, qy, qz = arc_angle(px, py, pz, a[s], b[s], n[s])
-        else:
-            vertex = a[s] if kind == 1 else b[s]
-            if vertex[0] == last_x and vertex[1] == last_y and vertex[2] == last_z:
-                continue  # the vertex just measured (the end of the arc before): same km
-            last_x, last_y, last_z = vertex[0], vertex[1], vertex[2]
-            theta, qx, qy, qz = vertex_angle(px, py, pz, vertex)
-        if theta * TIGHTEST_KM > min(radius_km, best):
-            continue
-        km = angle_km(theta, px, py, pz, qx, qy, qz)
-        if km <= radius_km and km < best:
-            best = km
-    return first_within, best
-
-
 @njit(cache=True, nogil=True)
-def _by_cells(
+def _by_cells(  # noqa: PLR0915 (one body: a compiled call passing arrays costs more than this work)
     first: int,
     last: int,
     a: np.ndarray,
@@ -252,7 +200,13 @@ def _by_cells(
 ) -> tuple[int, tuple[np.ndarray, ...]]:
     """One asset (segments ``first:last``), cell by cell. Its pairs go to ``work``'s last
     three arrays as (the segment that first put the incident within its radius, counted
-    from ``first``; incident; km), in cell order; -1 pairs if it must go by segments."""
+    from ``first``; incident; km), in cell order; -1 pairs if it must go by segments.
+
+    Each incident of a cell is tried against the cell's segments in segment order. The
+    squared chords within reach are noted (``chords``, and in ``kinds`` the segment and
+    which point of it is nearest); only arcs that decide when it first comes within its
+    radius, or that may be its nearest, are measured, and a vertex shared by two once.
+    """
     frame, span, counts, group, chords, kinds, found_segment, found_incident, found_km = work
     segments = last - first
     if len(frame) < segments:
@@ -273,21 +227,60 @@ def _by_cells(
         if start == end:
             continue
         cell = (row_min + local // width) * cols + col_min + local % width
-        members = group[start:end]
+        if found + cell_start[cell + 1] - cell_start[cell] > len(found_segment):
+            size = found + cell_start[cell + 1] - cell_start[cell]
+            found_segment, found_incident = _grow(found_segment, size), _grow(found_incident, size)
+            found_km = _grow(found_km, size)
         for i in range(cell_start[cell], cell_start[cell + 1]):
-            first_within, best = _in_group(
-                points[i, 0], points[i, 1], points[i, 2], radius_km[i], reach_chord2[i],
-                sure_chord2[i], members, frame, chords, kinds, first, a, b, n,
-            )  # fmt: skip
-            if first_within < 0:
+            px, py, pz = points[i, 0], points[i, 1], points[i, 2]
+            radius = radius_km[i]
+            nearest, within, best, noted = np.inf, -1, np.inf, 0
+            for k in range(start, end):
+                j = group[k]
+                if px * frame[j, 0] + py * frame[j, 1] + pz * frame[j, 2] < frame[j, 3]:
+                    continue  # beyond reach of the midpoint
+                c2, kind = chord2(
+                    px, py, pz, frame[j, 4], frame[j, 5], frame[j, 6], frame[j, 7],
+                    frame[j, 8], frame[j, 9], frame[j, 10], frame[j, 11], frame[j, 12],
+                )  # fmt: skip
+                if c2 > reach_chord2[i]:
+                    continue
+                chords[noted], kinds[noted] = c2, j * 4 + kind
+                noted += 1
+                nearest = min(nearest, c2)
+                if within < 0:
+                    if c2 <= sure_chord2[i]:
+                        within = j
+                    else:  # near the edge: measure
+                        km = _measured_km(px, py, pz, first + j, a, b, n, radius)
+                        if km <= radius:
+                            within, best = j, km
+            if within < 0:
                 continue
-            if found == len(found_segment):
-                found_segment = _grow(found_segment, found + 1)
-                found_incident = _grow(found_incident, found + 1)
-                found_km = _grow(found_km, found + 1)
-            found_segment[found] = first_within
-            found_incident[found] = i
-            found_km[found] = best
+            bound = spread(nearest)
+            last_x = last_y = last_z = np.nan  # the vertex last measured
+            for m in range(noted):
+                if chords[m] > bound:
+                    continue  # cannot be the nearest
+                j, kind = kinds[m] // 4, kinds[m] % 4
+                if kind == 0:
+                    theta, qx, qy, qz = arc_angle_at(
+                        px, py, pz, frame[j, 4], frame[j, 5], frame[j, 6], frame[j, 7],
+                        frame[j, 8], frame[j, 9], frame[j, 10], frame[j, 11], frame[j, 12],
+                    )  # fmt: skip
+                else:  # arc_angle's answer: that vertex, at central_angle
+                    at = 1 + 3 * kind  # a's x, or b's
+                    qx, qy, qz = frame[j, at], frame[j, at + 1], frame[j, at + 2]
+                    if qx == last_x and qy == last_y and qz == last_z:
+                        continue  # the vertex just measured (the end of the arc before)
+                    last_x, last_y, last_z = qx, qy, qz
+                    theta = central_angle(px, py, pz, qx, qy, qz)
+                if theta * TIGHTEST_KM > min(radius, best):
+                    continue
+                km = angle_km(theta, px, py, pz, qx, qy, qz)
+                if km <= radius and km < best:
+                    best = km
+            found_segment[found], found_incident[found], found_km[found] = within, i, best
             found += 1
     return found, (
         frame, span, counts, group, chords, kinds, found_segment, found_incident, found_km,
@@ -345,8 +338,10 @@ def _by_segments(
     touched, nearest, best, noted_slot, noted_segment, noted_chord2, _, found_incident, _ = work
     reached = found = noted = 0
     for s in range(first, last):
-        row_lo, row_hi, col_lo, col_hi, _ = _cells(box[s], reach, cell_deg, rows, cols)
-        mx, my, mz, half = middle(a[s], b[s])
+        row_lo, row_hi, col_lo, col_hi, _ = _cells(
+            box[s, 0], box[s, 1], box[s, 2], box[s, 3], reach, cell_deg, rows, cols
+        )
+        mx, my, mz, half = middle(a[s, 0], a[s, 1], a[s, 2], b[s, 0], b[s, 1], b[s, 2])
         cut = math.cos(min(half + reach, math.pi))
         ax, ay, az, bx, by, bz, nx, ny, nz = (
             a[s, 0], a[s, 1], a[s, 2], b[s, 0], b[s, 1], b[s, 2], n[s, 0], n[s, 1], n[s, 2]
@@ -426,15 +421,17 @@ def pairs_in_grid(
     cell_deg: float,
     rows: int,
     cols: int,
+    order: np.ndarray,  # the caller's number of each sorted incident (int32)
     slot: np.ndarray,  # scratch, all -1 on entry and on exit (n_incidents,)
     widest: int = WIDEST_ASSET_CELLS,  # assets over more cells go by segments (0: all)
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(asset, incident, km) for every incident within its radius of an asset in the range;
-    incidents numbered in their sorted order; by asset, each asset's incidents in the
-    order a scan of its segments (segment, cell, incident) first finds them within."""
+    asset and incident as int32, incidents by the caller's numbers (``order``); by asset,
+    each asset's incidents in the order a scan of its segments (segment, cell, incident)
+    first finds them within."""
     reach = largest_km / TIGHTEST_KM + EDGE
-    out_asset = np.empty(1 << 12, np.int64)
-    out_incident = np.empty(1 << 12, np.int64)
+    out_asset = np.empty(1 << 12, np.int32)
+    out_incident = np.empty(1 << 12, np.int32)
     out_km = np.empty(1 << 12, np.float64)
     count = 0
     cells_work: tuple[np.ndarray, ...] = (
@@ -477,6 +474,6 @@ def pairs_in_grid(
         for k in range(found):
             at = count + place[by_segment[k]]
             place[by_segment[k]] += 1
-            out_asset[at], out_incident[at], out_km[at] = asset, incident[k], km[k]
+            out_asset[at], out_incident[at], out_km[at] = asset, order[incident[k]], km[k]
         count += found
     return out_asset[:count], out_incident[:count], out_km[:count]

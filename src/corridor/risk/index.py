@@ -43,7 +43,7 @@ _PAIRS_RESERVED = 32  # per incident: room reserved (not taken) for the pairs fo
 _MOST_RESERVED = 1 << 26  # up to this many (a machine may refuse to reserve far beyond RAM)
 _BLOCKS_PER_WORKER = 64  # small blocks: balanced threads, and little held before copying
 
-Block = tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]
+Block = tuple[NDArray[np.int32], NDArray[np.int32], NDArray[np.float64]]
 
 
 @dataclass(frozen=True, eq=False)
@@ -97,8 +97,7 @@ class _Collected:
     a larger reservation (rare: a copy).
     """
 
-    def __init__(self, order: NDArray[np.int32], capacity: int) -> None:
-        self.order = order
+    def __init__(self, capacity: int) -> None:
         self.asset = _untouched(capacity, np.int32)
         self.incident = _untouched(capacity, np.int32)
         self.km = _untouched(capacity, np.float64)
@@ -113,7 +112,7 @@ class _Collected:
                 self._moved(column, capacity) for column in (self.asset, self.incident, self.km)
             )
         self.asset[self.count : end] = block[0]
-        np.take(self.order, block[1], out=self.incident[self.count : end])
+        self.incident[self.count : end] = block[1]
         self.km[self.count : end] = block[2]
         self.count = end
 
@@ -229,12 +228,12 @@ class AssetIndex:
                 return pairs_in_grid(
                     block[0], block[1], self._asset_segments, self._a, self._b, self._n,
                     self._box, largest, points, by_cell, reach, sure, cell_start, cell_deg,
-                    rows, cols, slot,
+                    rows, cols, order, slot,
                 )  # fmt: skip
             finally:
                 slots.append(slot)
 
-        collected = _Collected(order, min(max(_PAIRS_RESERVED * count, 1 << 16), _MOST_RESERVED))
+        collected = _Collected(min(max(_PAIRS_RESERVED * count, 1 << 16), _MOST_RESERVED))
         with ThreadPoolExecutor(max_workers=threads) as pool:
             # a window of blocks in flight: finished ones wait for their turn to be copied,
             # a few at a time, then are dropped

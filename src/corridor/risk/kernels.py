@@ -28,6 +28,7 @@ __all__ = [
     "CURVATURE_SPREAD",
     "EDGE",
     "arc_angle",
+    "arc_angle_at",
     "arc_distance_km",
     "assets_near",
     "caps",
@@ -38,7 +39,6 @@ __all__ = [
     "point_distances_km",
     "segment_frames",
     "spread",
-    "vertex_angle",
 ]
 
 # No ellipsoid radius of curvature exceeds the poles' a / sqrt(1 - e2) or falls below
@@ -52,26 +52,47 @@ _SURE_NEARER = 1.0 - 1e-9  # a squared chord this much smaller is smaller whatev
 
 
 @njit(cache=True, inline="always")
-def arc_angle(
-    px: float, py: float, pz: float, a: np.ndarray, b: np.ndarray, n: np.ndarray
+def arc_angle_at(
+    px: float,
+    py: float,
+    pz: float,
+    ax: float,
+    ay: float,
+    az: float,
+    bx: float,
+    by: float,
+    bz: float,
+    nx: float,
+    ny: float,
+    nz: float,
 ) -> tuple[float, float, float, float]:
-    """Angle from P to the nearest point of the arc from a to b, and that point."""
-    if n[0] != 0.0 or n[1] != 0.0 or n[2] != 0.0:
-        s = px * n[0] + py * n[1] + pz * n[2]
-        qx, qy, qz = px - s * n[0], py - s * n[1], pz - s * n[2]
+    """Angle from P to the nearest point of the arc from a to b (unit normal n, zeros for
+    a point), and that point. Numbers only: in a compiled loop, passing arrays costs more
+    than the arithmetic."""
+    if nx != 0.0 or ny != 0.0 or nz != 0.0:
+        s = px * nx + py * ny + pz * nz
+        qx, qy, qz = px - s * nx, py - s * ny, pz - s * nz
         # Q between a and b on the arc: (a x Q) . n >= 0 and (Q x b) . n >= 0
-        c1 = (a[1] * qz - a[2] * qy) * n[0] + (a[2] * qx - a[0] * qz) * n[1]
-        c1 += (a[0] * qy - a[1] * qx) * n[2]
-        c2 = (qy * b[2] - qz * b[1]) * n[0] + (qz * b[0] - qx * b[2]) * n[1]
-        c2 += (qx * b[1] - qy * b[0]) * n[2]
+        c1 = (ay * qz - az * qy) * nx + (az * qx - ax * qz) * ny
+        c1 += (ax * qy - ay * qx) * nz
+        c2 = (qy * bz - qz * by) * nx + (qz * bx - qx * bz) * ny
+        c2 += (qx * by - qy * bx) * nz
         q = math.sqrt(qx * qx + qy * qy + qz * qz)
         if c1 >= 0.0 and c2 >= 0.0 and q > 1e-15:
             return math.atan2(abs(s), q), qx / q, qy / q, qz / q
-    to_a = central_angle(px, py, pz, a[0], a[1], a[2])
-    to_b = central_angle(px, py, pz, b[0], b[1], b[2])
+    to_a = central_angle(px, py, pz, ax, ay, az)
+    to_b = central_angle(px, py, pz, bx, by, bz)
     if to_a <= to_b:
-        return to_a, a[0], a[1], a[2]
-    return to_b, b[0], b[1], b[2]
+        return to_a, ax, ay, az
+    return to_b, bx, by, bz
+
+
+@njit(cache=True, inline="always")
+def arc_angle(
+    px: float, py: float, pz: float, a: np.ndarray, b: np.ndarray, n: np.ndarray
+) -> tuple[float, float, float, float]:
+    """:func:`arc_angle_at` for arrays a, b, n."""
+    return arc_angle_at(px, py, pz, a[0], a[1], a[2], b[0], b[1], b[2], n[0], n[1], n[2])
 
 
 @njit(cache=True)
@@ -125,7 +146,7 @@ def chord2(
     a point) on the sphere, as :func:`arc_angle` finds that point: its very tests, so
     the two agree even where rounding decides (a degenerate arc's normal is far from
     exact), and no trigonometry. And which point: 1 for a, 2 for b when ``arc_angle``
-    surely returns that vertex, 0 otherwise."""
+    surely returns that vertex (then its angle is ``central_angle`` to it), 0 otherwise."""
     if nx != 0.0 or ny != 0.0 or nz != 0.0:
         s = px * nx + py * ny + pz * nz
         qx, qy, qz = px - s * nx, py - s * ny, pz - s * nz
@@ -143,20 +164,6 @@ def chord2(
     if to_a <= to_b:
         return to_a, 1 if to_a < to_b * _SURE_NEARER or to_a == 0.0 else 0
     return to_b, 2 if to_b < to_a * _SURE_NEARER else 0
-
-
-@njit(cache=True, inline="always")
-def vertex_angle(
-    px: float, py: float, pz: float, vertex: np.ndarray
-) -> tuple[float, float, float, float]:
-    """:func:`arc_angle` where ``chord2`` is sure the nearest point is ``vertex``: the
-    same numbers, one angle instead of the arc's tests and two angles."""
-    return (
-        central_angle(px, py, pz, vertex[0], vertex[1], vertex[2]),
-        vertex[0],
-        vertex[1],
-        vertex[2],
-    )
 
 
 @njit(cache=True, inline="always")
@@ -183,15 +190,17 @@ def chords_of(radius_km: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 @njit(cache=True, inline="always")
-def middle(a: np.ndarray, b: np.ndarray) -> tuple[float, float, float, float]:
-    """Unit vector halfway along the arc, and the half arc's angle (a for a point)."""
-    mx, my, mz = a[0] + b[0], a[1] + b[1], a[2] + b[2]
+def middle(
+    ax: float, ay: float, az: float, bx: float, by: float, bz: float
+) -> tuple[float, float, float, float]:
+    """Unit vector halfway along the arc a-b, and the half arc's angle (a for a point)."""
+    mx, my, mz = ax + bx, ay + by, az + bz
     norm = math.sqrt(mx * mx + my * my + mz * mz)
     if norm > 1e-12:
         mx, my, mz = mx / norm, my / norm, mz / norm
     else:
-        mx, my, mz = a[0], a[1], a[2]
-    return mx, my, mz, central_angle(a[0], a[1], a[2], mx, my, mz)
+        mx, my, mz = ax, ay, az
+    return mx, my, mz, central_angle(ax, ay, az, mx, my, mz)
 
 
 @njit(cache=True, nogil=True)
@@ -290,7 +299,7 @@ def caps(
         cx, cy, cz = cx / norm, cy / norm, cz / norm
         widest = 0.0  # the longest chord from the centre to a point of an arc, bounded:
         for s in range(first, last):  # to the arc's midpoint, then on to an end
-            mx, my, mz, _ = middle(a[s], b[s])
+            mx, my, mz, _ = middle(a[s, 0], a[s, 1], a[s, 2], b[s, 0], b[s, 1], b[s, 2])
             to_middle = math.sqrt((cx - mx) ** 2 + (cy - my) ** 2 + (cz - mz) ** 2)
             half = math.sqrt((mx - a[s, 0]) ** 2 + (my - a[s, 1]) ** 2 + (mz - a[s, 2]) ** 2)
             widest = max(widest, to_middle + half)
