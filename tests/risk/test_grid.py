@@ -207,3 +207,12 @@ def test_incidents_with_no_position_reach_nothing_and_leave_the_others_be() -> N
     lat = np.array([30.05, 30.0, np.nan, 30.1] * 30)
     pairs = index.pairs(lon, lat, 50)
     assert sorted(pairs.incident.tolist()) == sorted([*range(0, 120, 4), *range(3, 120, 4)])
+
+
+def test_an_asset_with_no_vertices_reaches_nothing_and_leaves_the_others_be() -> None:
+    lines = [np.array([[60.0, 30.0], [60.5, 30.2]]), np.empty((0, 2)), np.array([[61.0, 30.0]])]
+    index = AssetIndex(AssetShapes.from_lines(["a", "none", "b"], lines), 100)
+    lon, lat = np.full(100, 60.6), np.linspace(29.9, 30.3, 100)
+    pairs = index.pairs(lon, lat, 100)
+    assert set(pairs.asset.tolist()) == {0, 2}
+    assert len(index.near(60.6, 30.1, 100)[0]) == 2

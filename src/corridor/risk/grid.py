@@ -209,6 +209,8 @@ def _by_cells(  # noqa: PLR0915 (one body: a compiled call passing arrays costs 
     """
     frame, span, counts, group, chords, kinds, found_segment, found_incident, found_km = work
     segments = last - first
+    if segments == 0:
+        return 0, work  # an asset with no vertices reaches nothing
     if len(frame) < segments:
         frame, span = _grow(frame, segments), _grow(span, segments)
         chords, kinds = _grow(chords, segments), _grow(kinds, segments)
