@@ -14,7 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from corridor.events.categories import CategoryMap, category_map
-from corridor.events.columnar import NUL, RECORD_SCHEMA, json_list, uuid_column
+from corridor.events.columnar import NUL, json_list, uuid_column
 from corridor.events.importers.acled import (
     ACLED_OPTIONAL_COLUMNS,
     ACLED_REQUIRED_COLUMNS,
@@ -173,10 +173,7 @@ class AcledColumns:
             "tlp": repeat(Tlp.CLEAR.value, size),
             "source_updated": updated,
         }
-        table = pa.Table.from_arrays(
-            [pc.cast(made[f.name], f.type) for f in RECORD_SCHEMA], schema=RECORD_SCHEMA
-        )
-        return BlockRecords(table if plain.all() else table.filter(plain), plain, self._odd)
+        return BlockRecords.of(made, plain, self._odd)
 
     def _odd(self, _row: int, values: tuple[str, ...]) -> Incident:
         return self._rows.parse(values)

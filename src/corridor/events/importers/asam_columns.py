@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from corridor.events.categories import CategoryRule
-from corridor.events.columnar import NUL, RECORD_SCHEMA, json_list, uuid_column
+from corridor.events.columnar import NUL, json_list, uuid_column
 from corridor.events.importers.asam import (
     REPORTER,
     SOURCE,
@@ -218,10 +218,7 @@ class AsamColumns:
             "tlp": repeat(Tlp.CLEAR.value, size),
             "source_updated": pa.nulls(size, pa.timestamp("us")),
         }
-        table = pa.Table.from_arrays(
-            [pc.cast(made[f.name], f.type) for f in RECORD_SCHEMA], schema=RECORD_SCHEMA
-        )
-        return BlockRecords(table if plain.all() else table.filter(plain), plain, self._odd)
+        return BlockRecords.of(made, plain, self._odd)
 
     def _country_named(self, name: str) -> str | None:
         return self._builder.country_named(name) if name else None

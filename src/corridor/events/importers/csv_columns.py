@@ -19,7 +19,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
@@ -27,9 +27,10 @@ from typing import Any, Protocol, TextIO
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 from pyarrow import csv as pacsv
 
-from corridor.events.columnar import Chunk, record_table
+from corridor.events.columnar import RECORD_SCHEMA, Chunk, record_table
 from corridor.events.importers.base import (
     CsvFormat,
     FieldError,
@@ -57,6 +58,20 @@ class BlockRecords:
     table: pa.Table
     plain: np.ndarray
     odd: Callable[[int, tuple[str, ...]], Incident]
+
+    @classmethod
+    def of(
+        cls,
+        columns: Mapping[str, Any],
+        plain: np.ndarray,
+        odd: Callable[[int, tuple[str, ...]], Incident],
+    ) -> BlockRecords:
+        """The records of ``columns`` (by record field, cast to the record schema), of the
+        ``plain`` rows only."""
+        table = pa.Table.from_arrays(
+            [pc.cast(columns[f.name], f.type) for f in RECORD_SCHEMA], schema=RECORD_SCHEMA
+        )
+        return cls(table if plain.all() else table.filter(plain), plain, odd)
 
 
 class ColumnarCsv(Protocol):

@@ -14,7 +14,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from corridor.events.columnar import NUL, RECORD_SCHEMA, uuid_column
+from corridor.events.columnar import NUL, uuid_column
 from corridor.events.importers.base import FieldError
 from corridor.events.importers.csv_columns import BlockRecords
 from corridor.events.importers.field_columns import (
@@ -133,10 +133,7 @@ class ReportColumns:
             "reporter": stripped(raw("reporter")),
             "source_updated": updated,
         }
-        table = pa.Table.from_arrays(
-            [pc.cast(made[f.name], f.type) for f in RECORD_SCHEMA], schema=RECORD_SCHEMA
-        )
-        return BlockRecords(table if plain.all() else table.filter(plain), plain, self._odd)
+        return BlockRecords.of(made, plain, self._odd)
 
     def _odd(self, _row: int, values: tuple[str, ...]) -> Incident:
         return self._rows.parse(values)

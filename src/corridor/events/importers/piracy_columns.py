@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from corridor.events.categories import CategoryRule, category_map
-from corridor.events.columnar import RECORD_SCHEMA, json_list, uuid_column
+from corridor.events.columnar import json_list, uuid_column
 from corridor.events.importers.base import FieldError, PickedCsv, country_code
 from corridor.events.importers.csv_columns import BlockRecords
 from corridor.events.importers.field_columns import (
@@ -177,14 +177,11 @@ class PiracyColumns:
             "tlp": repeat(Tlp.CLEAR.value, size),
             "source_updated": pa.nulls(size, pa.timestamp("us")),
         }
-        table = pa.Table.from_arrays(
-            [pc.cast(made[f.name], f.type) for f in RECORD_SCHEMA], schema=RECORD_SCHEMA
-        )
 
         def odd(row: int, values: tuple[str, ...]) -> Incident:
             return self._made.incident(values, ids[row])
 
-        return BlockRecords(table if plain.all() else table.filter(plain), plain, odd)
+        return BlockRecords.of(made, plain, odd)
 
     def _countries_of(self, values: Any) -> tuple[Any, Any]:
         """Alpha-3 codes (null for an empty value), and where the row logic agrees."""

@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from corridor.events.categories import category_map
-from corridor.events.columnar import RECORD_SCHEMA, Chunk, json_list, uuid_column
+from corridor.events.columnar import Chunk, json_list, uuid_column
 from corridor.events.importers.base import FieldError, PickedCsv, country_code
 from corridor.events.importers.country_names import dataset_country
 from corridor.events.importers.csv_columns import BLOCK_ROWS, BlockRecords, read_csv_columns
@@ -154,10 +154,7 @@ class UcdpColumns:
             "tlp": repeat(Tlp.CLEAR.value, size),
             "source_updated": pa.nulls(size, pa.timestamp("us")),
         }
-        table = pa.Table.from_arrays(
-            [pc.cast(made[f.name], f.type) for f in RECORD_SCHEMA], schema=RECORD_SCHEMA
-        )
-        return BlockRecords(table if plain.all() else table.filter(plain), plain, self._odd)
+        return BlockRecords.of(made, plain, self._odd)
 
     def _odd(self, _row: int, values: tuple[str, ...]) -> Incident:
         return self._rows.parse(values)
