@@ -361,6 +361,14 @@ class Outcome:
     latencies: list[float] = field(default_factory=list)
     statuses: dict[int, int] = field(default_factory=dict)  # of the errors; 0: no reply
 
+    def record(self, status: int, seconds: float) -> None:
+        """One request's answer (0: none) and how long it took."""
+        self.latencies.append(seconds)
+        self.requests += 1
+        if status != 200:
+            self.errors += 1
+            self.statuses[status] = self.statuses.get(status, 0) + 1
+
     def percentile(self, p: float) -> float:
         ordered = sorted(self.latencies)
         return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] * 1000
@@ -439,11 +447,8 @@ async def drive(
                         )
                     except (OSError, ValueError, asyncio.IncompleteReadError):
                         status, body = 0, b""
-                    outcome.latencies.append(time.perf_counter() - started)
-                    outcome.requests += 1
+                    outcome.record(status, time.perf_counter() - started)
                     if status != 200:
-                        outcome.errors += 1
-                        outcome.statuses[status] = outcome.statuses.get(status, 0) + 1
                         if status == 0:  # the connection is gone: open another
                             writer.close()
                             reader, writer = await asyncio.open_connection(
@@ -501,11 +506,8 @@ async def drive_at_rate(
                 status, body = await connection.get(target, authorization)
         except (OSError, ValueError, asyncio.IncompleteReadError):
             status, body = 0, b""
-        outcome.latencies.append(time.perf_counter() - scheduled)
-        outcome.requests += 1
+        outcome.record(status, time.perf_counter() - scheduled)
         if status != 200:
-            outcome.errors += 1
-            outcome.statuses[status] = outcome.statuses.get(status, 0) + 1
             connection.writer.close()
             return
         idle.append(connection)
